@@ -1,0 +1,5 @@
+import sys
+
+from skillshelf.cli import main
+
+sys.exit(main())

@@ -1,0 +1,159 @@
+"""``skillshelf``: the command line.
+
+Exit codes: 0 no findings (or only ``info``), 1 findings at warning or error
+level, 2 usage or internal error. Tracebacks are never shown unless
+``SKILLSHELF_DEBUG=1``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    from skillshelf.rules.base import all_rules
+
+    fixable = ", ".join(rule.id for rule in all_rules() if rule.fixable)
+    parser = argparse.ArgumentParser(
+        prog="skillshelf", description="Keep a library of agent skills healthy."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    lint = sub.add_parser(
+        "lint",
+        help="check the skills tree",
+        description="Check SKILL.md and DESCRIPTION.md files, the category tree, links and code snippets.",
+        epilog=f"--fix applies only safe, mechanical fixes, for: {fixable}. "
+        "YAML is round-tripped with comments and key order preserved; nothing else is rewritten.",
+    )
+    lint.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        help="files or folders to report on (default: the whole tree)",
+    )
+    lint.add_argument(
+        "--format", choices=("text", "json", "github"), default="text", help="output format"
+    )
+    lint.add_argument(
+        "--fix", action="store_true", help="apply safe fixes, then report what remains"
+    )
+    lint.add_argument("--config", type=Path, help="skillshelf.toml or pyproject.toml to use")
+    lint.add_argument(
+        "--root", type=Path, help="skills tree to check (overrides the configuration)"
+    )
+    lint.add_argument(
+        "--style",
+        choices=("skillshelf", "hermes"),
+        help="frontmatter style (overrides the configuration)",
+    )
+    lint.add_argument(
+        "--select", metavar="RULES", help="comma-separated rule ids to run (default: all enabled)"
+    )
+    lint.add_argument("--no-color", action="store_true", help="never colour the text output")
+    lint.set_defaults(handler=_lint)
+
+    rules = sub.add_parser(
+        "rules", help="list every rule with its id, default severity and summary"
+    )
+    rules.set_defaults(handler=_rules)
+
+    for register in _plugin_commands():
+        register(sub)
+    return parser
+
+
+def _plugin_commands() -> list[object]:
+    """Sub-commands contributed by other parts of the package."""
+    commands = []
+    for module, attribute in (
+        ("skillshelf.trl.cli", "register_cli"),
+        ("skillshelf.export", "register_cli"),
+    ):
+        try:
+            imported = __import__(module, fromlist=[attribute])
+        except ImportError:
+            continue
+        commands.append(getattr(imported, attribute))
+    return commands
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from skillshelf import report
+    from skillshelf.config import load_config
+    from skillshelf.fixes import apply_fixes
+    from skillshelf.lint import lint
+
+    config = load_config(config_file=args.config, root=args.root.resolve() if args.root else None)
+    if args.style:
+        from dataclasses import replace
+
+        config = replace(config, style=args.style)
+    if not config.root.is_dir():
+        print(f"skillshelf: skills root {config.root} is not a folder", file=sys.stderr)
+        return EXIT_ERROR
+    select = [s.strip() for s in args.select.split(",") if s.strip()] if args.select else None
+    if select:
+        from skillshelf.rules.base import all_rules
+
+        unknown = sorted(set(select) - {rule.id for rule in all_rules()})
+        if unknown:
+            print(
+                f"skillshelf: unknown rule id(s): {', '.join(unknown)} (see 'skillshelf rules')",
+                file=sys.stderr,
+            )
+            return EXIT_ERROR
+    result = lint(config, args.paths, select=select)
+    if args.fix:
+        changed = apply_fixes([d.fix for d in result.diagnostics if d.fix is not None])
+        if changed:
+            for path in changed:
+                print(f"fixed {report.display_path(path)}", file=sys.stderr)
+            result = lint(config, args.paths, select=select)
+    colour = args.format == "text" and not args.no_color and report.use_colour(sys.stdout.isatty())
+    sys.stdout.write(report.render(result.diagnostics, args.format, colour=colour))
+    failing = [d for d in result.diagnostics if d.severity.rank >= 2]
+    return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from skillshelf.rules.base import all_rules
+
+    for rule in all_rules():
+        fix = " (fixable)" if rule.fixable else ""
+        print(f"{rule.id:26} {rule.severity.value:8} {rule.summary}{fix}")
+    return EXIT_CLEAN
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from skillshelf.config import ConfigError
+
+    try:
+        parser = _build_parser()
+        args = parser.parse_args(argv)
+        code: int = args.handler(args)
+        return code
+    except ConfigError as error:
+        print(f"skillshelf: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # the last line of defence: never a traceback for users
+        if os.environ.get("SKILLSHELF_DEBUG"):
+            raise
+        print(f"skillshelf: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        print(
+            "skillshelf: set SKILLSHELF_DEBUG=1 to see the traceback and please report it",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,166 @@
+"""Project configuration: one place, read by the linter, the hooks and the site.
+
+Settings live in ``skillshelf.toml`` or, failing that, in the
+``[tool.skillshelf]`` table of ``pyproject.toml``, found by walking up from
+the working directory. Every key is optional::
+
+    [tool.skillshelf]
+    root = "skills"            # the skills tree, relative to this file
+    style = "skillshelf"       # or "hermes": frontmatter style to validate against
+
+    [tool.skillshelf.categories]
+    min-skills = 2             # fewer skills than this in a category: singleton-category
+    max-skills = 12            # more skills directly in one category: oversized-category
+    max-depth = 3              # deeper category nesting: too-deep
+
+    [tool.skillshelf.files]
+    max-bytes = 1048576        # larger SKILL.md, reference or bundled file: oversized-file
+
+    [tool.skillshelf.rules]
+    broken-link = "warning"    # re-level a rule: "error", "warning", "info" or "off"
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from skillshelf.diagnostics import Severity
+
+STYLES = ("skillshelf", "hermes")
+CONFIG_FILES = ("skillshelf.toml", "pyproject.toml")
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class LintConfig:
+    project_dir: Path
+    root: Path
+    style: str = "skillshelf"
+    min_skills: int = 2
+    max_skills: int = 12
+    max_depth: int = 3
+    max_file_bytes: int = 1024 * 1024
+    severities: dict[str, Severity] = field(default_factory=dict)
+    source: Path | None = None
+
+    def severity_of(self, rule_id: str, default: Severity) -> Severity:
+        return self.severities.get(rule_id, default)
+
+
+_SECTIONS: dict[str, dict[str, tuple[str, type]]] = {
+    "": {"root": ("root", str), "style": ("style", str)},
+    "categories": {
+        "min-skills": ("min_skills", int),
+        "max-skills": ("max_skills", int),
+        "max-depth": ("max_depth", int),
+    },
+    "files": {"max-bytes": ("max_file_bytes", int)},
+}
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The nearest ``skillshelf.toml``, or ``pyproject.toml`` with a skillshelf table."""
+    for directory in (start, *start.parents):
+        candidate = directory / "skillshelf.toml"
+        if candidate.is_file():
+            return candidate
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file() and "[tool.skillshelf" in candidate.read_text(
+            encoding="utf-8", errors="replace"
+        ):
+            return candidate
+    return None
+
+
+def load_config(
+    start: Path | None = None, *, config_file: Path | None = None, root: Path | None = None
+) -> LintConfig:
+    """Read the configuration for the project around ``start`` (default: cwd)."""
+    start = (start or Path.cwd()).resolve()
+    path = config_file.resolve() if config_file else find_config_file(start)
+    table: dict[str, Any] = {}
+    project_dir = start
+    if path is not None:
+        project_dir = path.parent
+        try:
+            document = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+            raise ConfigError(f"{path}: cannot read configuration: {error}") from None
+        table = (
+            document
+            if path.name == "skillshelf.toml"
+            else document.get("tool", {}).get("skillshelf", {})
+        )
+    return config_from_table(table, project_dir=project_dir, source=path, root=root)
+
+
+def config_from_table(
+    table: dict[str, Any],
+    *,
+    project_dir: Path,
+    source: Path | None = None,
+    root: Path | None = None,
+) -> LintConfig:
+    where = str(source) if source else "configuration"
+    values: dict[str, Any] = {}
+    for section, keys in _SECTIONS.items():
+        part = table if not section else table.get(section, {})
+        if not isinstance(part, dict):
+            raise ConfigError(f"{where}: [{section}] must be a table")
+        for key, value in part.items():
+            if not section and key in (*_SECTIONS, "rules"):
+                continue
+            if key not in keys:
+                known = ", ".join(sorted(keys))
+                raise ConfigError(
+                    f"{where}: unknown setting {_dotted(section, key)!r} (known: {known})"
+                )
+            attribute, kind = keys[key]
+            if not isinstance(value, kind) or isinstance(value, bool):
+                raise ConfigError(f"{where}: {_dotted(section, key)} must be a {kind.__name__}")
+            values[attribute] = value
+    if values.get("style", "skillshelf") not in STYLES:
+        raise ConfigError(f"{where}: style must be one of {', '.join(STYLES)}")
+    for attribute in ("min_skills", "max_skills", "max_depth", "max_file_bytes"):
+        if values.get(attribute, 1) < 1:
+            raise ConfigError(f"{where}: {attribute.replace('_', '-')} must be at least 1")
+    severities = _read_severities(table.get("rules", {}), where)
+    root_path = root or project_dir / values.pop("root", "skills")
+    return LintConfig(
+        project_dir=project_dir,
+        root=root_path.resolve(),
+        severities=severities,
+        source=source,
+        **values,
+    )
+
+
+def _read_severities(rules: Any, where: str) -> dict[str, Severity]:
+    from skillshelf.rules.base import all_rules  # late import: rules import this module
+
+    if not isinstance(rules, dict):
+        raise ConfigError(f"{where}: [rules] must be a table of rule id = severity")
+    known = {rule.id for rule in all_rules()}
+    severities: dict[str, Severity] = {}
+    for rule_id, level in rules.items():
+        if rule_id not in known:
+            from difflib import get_close_matches
+
+            hint = get_close_matches(rule_id, known, n=1)
+            suffix = f"; did you mean {hint[0]!r}?" if hint else ""
+            raise ConfigError(f"{where}: unknown rule {rule_id!r} in [rules]{suffix}")
+        try:
+            severities[rule_id] = Severity.parse(str(level))
+        except ValueError as error:
+            raise ConfigError(f"{where}: rules.{rule_id}: {error}") from None
+    return severities
+
+
+def _dotted(section: str, key: str) -> str:
+    return f"{section}.{key}" if section else key

@@ -1,0 +1,86 @@
+"""Running the rules over a tree: the one entry point the CLI, the hook and
+the MkDocs plugin share."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from skillshelf.config import LintConfig
+from skillshelf.diagnostics import Diagnostic, Severity
+from skillshelf.model import SkillTree, scan
+from skillshelf.rules.base import LintContext, Rule, all_rules
+
+
+@dataclass(frozen=True)
+class LintResult:
+    tree: SkillTree
+    diagnostics: list[Diagnostic]
+
+    def worst(self) -> Severity | None:
+        return max((d.severity for d in self.diagnostics), key=lambda s: s.rank, default=None)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is severity)
+
+
+def active_rules(
+    config: LintConfig, select: Iterable[str] | None = None
+) -> list[tuple[Rule, Severity]]:
+    chosen = set(select) if select else None
+    rules = []
+    for rule in all_rules():
+        if config.style not in rule.styles or (chosen is not None and rule.id not in chosen):
+            continue
+        severity = config.severity_of(rule.id, rule.severity)
+        if severity is not Severity.OFF:
+            rules.append((rule, severity))
+    return rules
+
+
+def run_rules(
+    tree: SkillTree, config: LintConfig, select: Iterable[str] | None = None
+) -> list[Diagnostic]:
+    context = LintContext(tree, config)
+    diagnostics = {
+        Diagnostic(rule.id, severity, finding.path, finding.message, finding.position, finding.fix)
+        for rule, severity in active_rules(config, select)
+        for finding in rule.check(context)
+    }
+    return sorted(diagnostics, key=Diagnostic.sort_key)
+
+
+def lint(
+    config: LintConfig,
+    paths: Sequence[Path] = (),
+    *,
+    tree: SkillTree | None = None,
+    select: Iterable[str] | None = None,
+) -> LintResult:
+    """Lint the whole tree, reporting only what concerns ``paths`` when given.
+
+    Tree-level rules always see the whole tree: a file handed over by
+    pre-commit is judged in context (a new skill that makes its category a
+    singleton is reported against that category).
+    """
+    tree = tree or scan(config.root)
+    diagnostics = run_rules(tree, config, select)
+    if paths:
+        diagnostics = [d for d in diagnostics if concerns(d.path, paths)]
+    return LintResult(tree, diagnostics)
+
+
+def concerns(reported: Path, paths: Sequence[Path]) -> bool:
+    """Whether a finding at ``reported`` is about one of the given ``paths``.
+
+    A finding on a folder concerns every file inside it, and a folder given
+    on the command line takes in every finding below it.
+    """
+    scope = os.path.abspath(reported)
+    for path in paths:
+        given = os.path.abspath(path)
+        if given == scope or given.startswith(scope + os.sep) or scope.startswith(given + os.sep):
+            return True
+    return False

@@ -1,0 +1,110 @@
+"""Output formats for diagnostics. Checking never formats; formatting never checks."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from skillshelf.diagnostics import Diagnostic, Severity
+
+FORMATS = ("text", "json", "github")
+
+_COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
+
+
+def display_path(path: Path, base: Path | None = None) -> str:
+    """``path`` relative to ``base`` (default: cwd) when it lies below it."""
+    base = base or Path.cwd()
+    try:
+        return Path(os.path.abspath(path)).relative_to(base).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def summary(diagnostics: Sequence[Diagnostic]) -> str:
+    if not diagnostics:
+        return "no problems found"
+    counts = []
+    for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO):
+        n = sum(1 for d in diagnostics if d.severity is severity)
+        if n:
+            counts.append(f"{n} {severity.value}{'' if n == 1 else 's'}")
+    fixable = sum(1 for d in diagnostics if d.fix is not None)
+    tail = f" ({fixable} fixable with --fix)" if fixable else ""
+    return ", ".join(counts) + tail
+
+
+def format_text(diagnostics: Sequence[Diagnostic], *, colour: bool = False) -> str:
+    lines = []
+    for d in diagnostics:
+        location = f"{display_path(d.path)}:{d.line}:{d.column}:"
+        rule = d.rule
+        if colour:
+            location = f"\033[1m{location}\033[0m"
+            rule = f"\033[{_COLOURS.get(d.severity, '0')}m{rule}\033[0m"
+        lines.append(f"{location} {rule} {d.message}")
+    lines.append(summary(diagnostics))
+    return "\n".join(lines) + "\n"
+
+
+def to_json(diagnostics: Sequence[Diagnostic]) -> dict[str, object]:
+    return {
+        "version": 1,
+        "diagnostics": [
+            {
+                "path": display_path(d.path),
+                "line": d.line,
+                "column": d.column,
+                "rule": d.rule,
+                "severity": d.severity.value,
+                "message": d.message,
+                "fixable": d.fix is not None,
+            }
+            for d in diagnostics
+        ],
+        "summary": {s.value: sum(1 for d in diagnostics if d.severity is s) for s in _COLOURS},
+    }
+
+
+def format_json(diagnostics: Sequence[Diagnostic]) -> str:
+    return json.dumps(to_json(diagnostics), indent=2, ensure_ascii=False) + "\n"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(diagnostics: Sequence[Diagnostic]) -> str:
+    """GitHub Actions workflow commands: one annotation per finding."""
+    level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+    lines = [
+        f"::{level.get(d.severity, 'notice')} file={_escape_property(display_path(d.path))},"
+        f"line={d.line},col={d.column},title={_escape_property(d.rule)}::{_escape_data(d.message)}"
+        for d in diagnostics
+    ]
+    return "".join(line + "\n" for line in lines)
+
+
+def render(diagnostics: Sequence[Diagnostic], fmt: str, *, colour: bool = False) -> str:
+    if fmt == "json":
+        return format_json(diagnostics)
+    if fmt == "github":
+        return format_github(diagnostics)
+    return format_text(diagnostics, colour=colour)
+
+
+def use_colour(
+    stream_is_tty: bool, environ: dict[str, str] | os._Environ[str] = os.environ
+) -> bool:
+    """Colour on a terminal unless NO_COLOR is set to anything non-empty (no-color.org)."""
+    if environ.get("NO_COLOR"):
+        return False
+    if environ.get("FORCE_COLOR"):
+        return True
+    return stream_is_tty and environ.get("TERM") != "dumb"

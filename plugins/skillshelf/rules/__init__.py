@@ -1,0 +1,9 @@
+"""The lint rules. Importing this package registers every rule.
+
+Each module groups rules by what they look at; each rule is one function
+decorated with :func:`skillshelf.rules.base.rule`.
+"""
+
+from skillshelf.rules import categories, files, frontmatter, links, reading
+
+__all__ = ["categories", "files", "frontmatter", "links", "reading"]

@@ -1,0 +1,36 @@
+"""Rules on the files a skill ships."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from skillshelf.rules.base import Finding, LintContext, rule
+
+
+@rule(
+    "oversized-file",
+    "SKILL.md, references and bundled files must stay under max-bytes (default 1 MiB).",
+)
+def oversized_file(ctx: LintContext) -> Iterator[Finding]:
+    limit = ctx.config.max_file_bytes
+    for skill in ctx.tree.skills:
+        sized = [(d.path, d.size) for d in skill.documents()] + [
+            (f.path, f.size) for f in skill.bundled
+        ]
+        for path, size in sized:
+            if size > limit:
+                yield Finding(
+                    path,
+                    f"file is {_human(size)}, over the {_human(limit)} limit: split or trim it",
+                )
+
+
+def _human(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    value = float(size)
+    for unit in ("KiB", "MiB"):
+        value /= 1024
+        if value < 1024:
+            return f"{value:.1f} {unit}"
+    return f"{value / 1024:.1f} GiB"

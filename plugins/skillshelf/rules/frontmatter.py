@@ -1,0 +1,109 @@
+"""Rules on the content of SKILL.md and DESCRIPTION.md frontmatter."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from difflib import get_close_matches
+
+from skillshelf import schemas
+from skillshelf.diagnostics import START, Position
+from skillshelf.fixes import move_tags_fix
+from skillshelf.model import Skill
+from skillshelf.rules.base import Finding, LintContext, rule
+
+#: Where each frontmatter style keeps its project fields.
+NAMESPACE = {"skillshelf": ("metadata", "skillshelf"), "hermes": ("metadata", "hermes")}
+RELATED_KEY = {"skillshelf": "related-skills", "hermes": "related_skills"}
+
+
+@rule("frontmatter-schema", "Frontmatter must match the JSON Schema for its file (schemas/).")
+def frontmatter_schema(ctx: LintContext) -> Iterator[Finding]:
+    skill_schema = schemas.SKILL_SCHEMAS[ctx.config.style]
+    for document in ctx.tree.documents():
+        if document.frontmatter is None:
+            continue
+        if document.path.name == "SKILL.md" and document.skill is not None:
+            name = skill_schema
+        elif document.category is not None and document.path.name == "DESCRIPTION.md":
+            name = schemas.CATEGORY_SCHEMA
+        else:
+            continue
+        for problem in schemas.check(name, document.frontmatter.data):
+            if name == skill_schema and problem.path == ("tags",):
+                continue  # reported, with a fix, by misplaced-tags
+            position = document.frontmatter.position(problem.path, key=problem.at_key)
+            yield Finding(document.path, problem.message, position)
+
+
+@rule("name-mismatch", "A skill's name must equal the name of its folder.")
+def name_mismatch(ctx: LintContext) -> Iterator[Finding]:
+    for skill in ctx.tree.skills:
+        declared = skill.document.data.get("name")
+        if isinstance(declared, str) and declared and declared != skill.folder_name:
+            yield Finding(
+                skill.document.path,
+                f"name {declared!r} differs from its folder {skill.folder_name!r}: rename one to match the other",
+                _name_position(skill),
+            )
+
+
+@rule("duplicate-name", "No two skills anywhere in the tree may share a name.")
+def duplicate_name(ctx: LintContext) -> Iterator[Finding]:
+    seen: dict[str, Skill] = {}
+    for skill in ctx.tree.skills:
+        first = seen.setdefault(skill.name, skill)
+        if first is skill:
+            continue
+        for here, other in ((skill, first), (first, skill)):
+            yield Finding(
+                here.document.path,
+                f"skill name {skill.name!r} is also used by {other.rel.as_posix()}",
+                _name_position(here),
+            )
+
+
+def _name_position(skill: Skill) -> Position:
+    frontmatter = skill.document.frontmatter
+    return frontmatter.position(("name",)) if frontmatter else START
+
+
+@rule("unknown-related-skill", "Every related skill named in frontmatter must exist in the tree.")
+def unknown_related_skill(ctx: LintContext) -> Iterator[Finding]:
+    namespace = NAMESPACE[ctx.config.style]
+    key = RELATED_KEY[ctx.config.style]
+    names = sorted({skill.name for skill in ctx.tree.skills})
+    for skill in ctx.tree.skills:
+        frontmatter = skill.document.frontmatter
+        if frontmatter is None:
+            continue
+        related = skill.related_skills
+        for index, name in enumerate(related):
+            if ctx.tree.skills_named(name):
+                continue
+            hint = get_close_matches(name, names, n=1)
+            suffix = f"; did you mean {hint[0]!r}?" if hint else ""
+            yield Finding(
+                skill.document.path,
+                f"related skill {name!r} does not exist in this tree{suffix}",
+                frontmatter.position((*namespace, key, index)),
+            )
+
+
+@rule(
+    "misplaced-tags",
+    "Tags belong in the style's namespace (metadata.skillshelf or metadata.hermes), not at the top level.",
+    fixable=True,
+)
+def misplaced_tags(ctx: LintContext) -> Iterator[Finding]:
+    namespace = NAMESPACE[ctx.config.style]
+    for skill in ctx.tree.skills:
+        frontmatter = skill.document.frontmatter
+        if frontmatter is None or "tags" not in skill.document.data:
+            continue
+        target = ".".join((*namespace, "tags"))
+        yield Finding(
+            skill.document.path,
+            f"'tags' at the top level is not part of the Agent Skills specification; move it to {target}",
+            frontmatter.position(("tags",), key=True),
+            move_tags_fix(skill.document.path, namespace),
+        )

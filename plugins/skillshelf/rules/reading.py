@@ -1,0 +1,59 @@
+"""Rules for problems found while reading files, before any content check.
+
+The model records these while it reads (see :mod:`skillshelf.frontmatter`);
+the rules here only report them under their own ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from skillshelf.diagnostics import Severity
+from skillshelf.fixes import text_fix
+from skillshelf.rules.base import Finding, LintContext, rule
+
+
+def _document_issues(ctx: LintContext, rule_id: str) -> Iterator[Finding]:
+    for document in ctx.tree.documents():
+        for issue in document.issues:
+            if issue.rule == rule_id:
+                fix = text_fix(issue.fix, document.path) if issue.fix else None
+                yield Finding(document.path, issue.message, issue.position, fix)
+
+
+@rule(
+    "frontmatter-missing", "SKILL.md and DESCRIPTION.md must start with a YAML frontmatter block."
+)
+def frontmatter_missing(ctx: LintContext) -> Iterator[Finding]:
+    yield from _document_issues(ctx, "frontmatter-missing")
+
+
+@rule(
+    "frontmatter-syntax",
+    "Frontmatter must be valid, closed YAML without duplicate keys or aliases.",
+)
+def frontmatter_syntax(ctx: LintContext) -> Iterator[Finding]:
+    yield from _document_issues(ctx, "frontmatter-syntax")
+
+
+@rule(
+    "encoding",
+    "Markdown files must be UTF-8 text: no binary content, no byte-order mark.",
+    fixable=True,
+)
+def encoding(ctx: LintContext) -> Iterator[Finding]:
+    yield from _document_issues(ctx, "encoding")
+
+
+@rule("line-endings", "Markdown files use LF line endings.", Severity.WARNING, fixable=True)
+def line_endings(ctx: LintContext) -> Iterator[Finding]:
+    yield from _document_issues(ctx, "line-endings")
+
+
+@rule(
+    "symlink", "Symlinks must stay inside the tree, point at files, and resolve.", Severity.WARNING
+)
+def symlink(ctx: LintContext) -> Iterator[Finding]:
+    for tree_issue in ctx.tree.issues:
+        if tree_issue.issue.rule == "symlink":
+            yield Finding(tree_issue.path, tree_issue.issue.message, tree_issue.issue.position)
