@@ -131,7 +131,8 @@ def config_from_table(
         if values.get(attribute, 1) < 1:
             raise ConfigError(f"{where}: {attribute.replace('_', '-')} must be at least 1")
     severities = _read_severities(table.get("rules", {}), where)
-    root_path = root or project_dir / values.pop("root", "skills")
+    configured_root = project_dir / values.pop("root", "skills")
+    root_path = root or configured_root
     return LintConfig(
         project_dir=project_dir,
         root=root_path.resolve(),
@@ -150,10 +151,9 @@ def _read_severities(rules: Any, where: str) -> dict[str, Severity]:
     severities: dict[str, Severity] = {}
     for rule_id, level in rules.items():
         if rule_id not in known:
-            from difflib import get_close_matches
+            from skillshelf.suggest import did_you_mean
 
-            hint = get_close_matches(rule_id, known, n=1)
-            suffix = f"; did you mean {hint[0]!r}?" if hint else ""
+            suffix = did_you_mean(rule_id, known)
             raise ConfigError(f"{where}: unknown rule {rule_id!r} in [rules]{suffix}")
         try:
             severities[rule_id] = Severity.parse(str(level))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from difflib import get_close_matches
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -13,6 +12,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
+
+from skillshelf.suggest import closest
 
 SKILL_SCHEMAS = {"skillshelf": "skill.schema.json", "hermes": "skill.hermes.schema.json"}
 CATEGORY_SCHEMA = "category.schema.json"
@@ -68,9 +69,9 @@ def _explain(error: ValidationError) -> Iterator[SchemaProblem]:
         extra_schema = error.schema.get("additionalProperties")
         if extra_schema is False:
             for key in sorted(k for k in error.instance if k not in allowed and not patterns):
-                hint = get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+                hint = closest(str(key), allowed)
                 suffix = (
-                    f"; did you mean {hint[0]!r}?" if hint else f" (allowed: {', '.join(allowed)})"
+                    f"; did you mean {hint!r}?" if hint else f" (allowed: {', '.join(allowed)})"
                 )
                 yield SchemaProblem(
                     (*path, key), f"unknown key {_dotted((*path, key))!r}{suffix}", at_key=True

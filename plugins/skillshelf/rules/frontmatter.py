@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from difflib import get_close_matches
 
 from skillshelf import schemas
 from skillshelf.diagnostics import START, Position
 from skillshelf.fixes import move_tags_fix
 from skillshelf.model import Skill
 from skillshelf.rules.base import Finding, LintContext, rule
+from skillshelf.suggest import did_you_mean
 
 #: Where each frontmatter style keeps its project fields.
 NAMESPACE = {"skillshelf": ("metadata", "skillshelf"), "hermes": ("metadata", "hermes")}
@@ -80,8 +80,7 @@ def unknown_related_skill(ctx: LintContext) -> Iterator[Finding]:
         for index, name in enumerate(related):
             if ctx.tree.skills_named(name):
                 continue
-            hint = get_close_matches(name, names, n=1)
-            suffix = f"; did you mean {hint[0]!r}?" if hint else ""
+            suffix = did_you_mean(name, names)
             yield Finding(
                 skill.document.path,
                 f"related skill {name!r} does not exist in this tree{suffix}",

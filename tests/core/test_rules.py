@@ -1,0 +1,215 @@
+"""Each rule: one tree that trips it, one that does not."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.conftest import description_md, healthy_tree, skill_md
+
+from skillshelf.config import config_from_table
+from skillshelf.diagnostics import Diagnostic, Position
+from skillshelf.lint import lint
+from skillshelf.rules.base import all_rules
+
+MakeTree = Callable[[Mapping[str, str | bytes]], Path]
+
+
+def run(root: Path, rule: str, **table: Any) -> list[Diagnostic]:
+    config = config_from_table(table, project_dir=root.parent, root=root)
+    return [d for d in lint(config).diagnostics if d.rule == rule]
+
+
+def without(*removed: str) -> dict[str, str | bytes]:
+    """The healthy tree less some files."""
+    return {rel: text for rel, text in healthy_tree().items() if rel not in removed}
+
+
+def test_the_healthy_tree_is_clean(make_tree: MakeTree) -> None:
+    root = make_tree(healthy_tree())
+    config = config_from_table({}, project_dir=root.parent, root=root)
+    assert lint(config).diagnostics == []
+
+
+def test_every_rule_has_a_kebab_id_and_a_one_line_summary() -> None:
+    rules = list(all_rules())
+    assert len(rules) >= 16
+    for rule in rules:
+        assert rule.summary and "\n" not in rule.summary, rule.id
+        assert rule.summary.endswith("."), rule.id
+
+
+def test_frontmatter_missing(make_tree: MakeTree) -> None:
+    root = make_tree(healthy_tree() | {"alpha/two/SKILL.md": "# No frontmatter\n"})
+    (hit,) = run(root, "frontmatter-missing")
+    assert hit.path == root / "alpha/two/SKILL.md"
+    assert run(make_tree(healthy_tree()), "frontmatter-missing") == []
+
+
+def test_frontmatter_syntax(make_tree: MakeTree) -> None:
+    root = make_tree(healthy_tree() | {"alpha/two/SKILL.md": "---\nname: two\nname: again\n---\n"})
+    (hit,) = run(root, "frontmatter-syntax")
+    assert hit.position.line == 3
+    assert "duplicate key" in hit.message
+
+
+def test_frontmatter_schema_points_at_the_value_and_suggests_keys(make_tree: MakeTree) -> None:
+    bad = skill_md("two", extra="lisence: MIT\nmetadata:\n  skillshelf:\n    version: 1.0\n")
+    root = make_tree(healthy_tree() | {"alpha/two/SKILL.md": bad})
+    hits = run(root, "frontmatter-schema")
+    by_message = {d.message: d for d in hits}
+    unknown = next(d for m, d in by_message.items() if "lisence" in m)
+    assert "did you mean 'license'" in unknown.message
+    assert unknown.position == Position(5, 1)
+    version = next(d for m, d in by_message.items() if "version" in m)
+    assert "quote it" in version.message
+    assert version.position == Position(8, 14)
+
+
+def test_frontmatter_schema_on_description_md(make_tree: MakeTree) -> None:
+    root = make_tree(healthy_tree() | {"alpha/DESCRIPTION.md": "---\ntitle: Alpha\n---\n"})
+    (hit,) = run(root, "frontmatter-schema")
+    assert "'description' is a required property" in hit.message
+    assert hit.path.name == "DESCRIPTION.md"
+
+
+def test_frontmatter_schema_on_a_list(make_tree: MakeTree) -> None:
+    root = make_tree(healthy_tree() | {"alpha/two/SKILL.md": "---\n- a\n---\n"})
+    (hit,) = run(root, "frontmatter-schema")
+    assert "must be a mapping" in hit.message
+
+
+def test_name_mismatch(make_tree: MakeTree) -> None:
+    root = make_tree(healthy_tree() | {"alpha/two/SKILL.md": skill_md("deux")})
+    (hit,) = run(root, "name-mismatch")
+    assert hit.position == Position(2, 7)
+    assert "'deux'" in hit.message and "'two'" in hit.message
+    assert run(make_tree(healthy_tree()), "name-mismatch") == []
+
+
+def test_duplicate_name_anywhere_in_the_tree(make_tree: MakeTree) -> None:
+    root = make_tree(healthy_tree() | {"beta/deep/four/SKILL.md": skill_md("one")})
+    hits = run(root, "duplicate-name")
+    assert {d.path.parent.name for d in hits} == {"one", "four"}
+    assert run(make_tree(healthy_tree()), "duplicate-name") == []
+
+
+def test_singleton_category(make_tree: MakeTree) -> None:
+    files = healthy_tree() | {
+        "beta/research/DESCRIPTION.md": description_md("Research"),
+        "beta/research/dspy/SKILL.md": skill_md("dspy"),
+    }
+    (hit,) = run(make_tree(files), "singleton-category")
+    assert hit.path.as_posix().endswith("beta/research")
+    assert "dspy" in hit.message
+
+
+def test_singleton_minimum_is_configurable(make_tree: MakeTree) -> None:
+    root = make_tree(healthy_tree())
+    assert run(root, "singleton-category") == []
+    hits = run(root, "singleton-category", categories={"min-skills": 3})
+    assert {d.path.name for d in hits} == {"alpha", "deep", "beta"}
+
+
+def test_oversized_category(make_tree: MakeTree) -> None:
+    files = healthy_tree() | {f"alpha/s{i}/SKILL.md": skill_md(f"s{i}") for i in range(3)}
+    assert run(make_tree(files), "oversized-category", categories={"max-skills": 5}) == []
+    (hit,) = run(make_tree(files), "oversized-category", categories={"max-skills": 4})
+    assert "holds 5 skills directly" in hit.message
+
+
+def test_missing_description(make_tree: MakeTree) -> None:
+    root = make_tree(without("alpha/DESCRIPTION.md"))
+    (hit,) = run(root, "missing-description")
+    assert hit.path == root / "alpha"
+    assert run(make_tree(healthy_tree()), "missing-description") == []
+
+
+def test_empty_category(make_tree: MakeTree) -> None:
+    root = make_tree(healthy_tree() | {"gamma/DESCRIPTION.md": description_md("Gamma")})
+    (hit,) = run(root, "empty-category")
+    assert hit.path == root / "gamma"
+
+
+def test_too_deep(make_tree: MakeTree) -> None:
+    files = healthy_tree() | {
+        "beta/deep/er/x/SKILL.md": skill_md("x"),
+        "beta/deep/er/y/SKILL.md": skill_md("y"),
+    }
+    assert run(make_tree(files), "too-deep") == []
+    (hit,) = run(make_tree(files), "too-deep", categories={"max-depth": 2})
+    assert hit.path.as_posix().endswith("beta/deep/er")
+
+
+def test_broken_link_and_links_leaving_the_tree(make_tree: MakeTree) -> None:
+    body = (
+        "# T\n\n[ok](references/a.md) [gone](references/missing.md#part)\n"
+        "![img](assets/nope.png) [out](../../../README.md) [web](https://example.com)\n"
+        "`[not](a-link.md)`\n\n```markdown\n[also not](x.md)\n```\n[ref]: missing-ref.md\n"
+    )
+    files = healthy_tree() | {
+        "alpha/two/SKILL.md": skill_md("two", body=body),
+        "alpha/two/references/a.md": "# A\n",
+    }
+    hits = run(make_tree(files), "broken-link")
+    assert [(d.position.line, d.message.split("'")[1]) for d in hits] == [
+        (9, "references/missing.md#part"),
+        (10, "assets/nope.png"),
+        (10, "../../../README.md"),
+        (16, "missing-ref.md"),
+    ]
+    assert hits[0].position.column == 30
+    assert "leaves the skills tree" in hits[2].message
+
+
+def test_unknown_related_skill(make_tree: MakeTree) -> None:
+    extra = "metadata:\n  skillshelf:\n    related-skills: [two, tree]\n"
+    root = make_tree(healthy_tree() | {"alpha/one/SKILL.md": skill_md("one", extra=extra)})
+    (hit,) = run(root, "unknown-related-skill")
+    assert "'tree'" in hit.message and "did you mean 'three'" in hit.message
+    assert hit.position == Position(7, 27)
+
+
+def test_orphan_description(make_tree: MakeTree) -> None:
+    root = make_tree(healthy_tree() | {"alpha/two/DESCRIPTION.md": description_md("Two")})
+    (hit,) = run(root, "orphan-description")
+    assert hit.path == root / "alpha/two/DESCRIPTION.md"
+    assert run(make_tree(healthy_tree()), "orphan-description") == []
+
+
+def test_oversized_file(make_tree: MakeTree) -> None:
+    files = healthy_tree() | {"alpha/two/assets/big.bin": b"\x01" * 5000}
+    assert run(make_tree(files), "oversized-file") == []
+    (hit,) = run(make_tree(files), "oversized-file", files={"max-bytes": 4096})
+    assert hit.path.name == "big.bin"
+    assert "4.9 KiB" in hit.message
+
+
+def test_misplaced_tags_in_both_styles(make_tree: MakeTree) -> None:
+    root = make_tree(
+        healthy_tree() | {"alpha/two/SKILL.md": skill_md("two", extra="tags: [a, b]\n")}
+    )
+    (hit,) = run(root, "misplaced-tags")
+    assert hit.fix is not None and "metadata.skillshelf" in hit.message
+    assert run(root, "frontmatter-schema") == []  # not reported twice
+
+
+@pytest.mark.parametrize("level", ["warning", "off"])
+def test_rules_can_be_relevelled_or_disabled(make_tree: MakeTree, level: str) -> None:
+    root = make_tree(without("alpha/DESCRIPTION.md"))
+    hits = run(root, "missing-description", rules={"missing-description": level})
+    assert [d.severity.value for d in hits] == ([] if level == "off" else ["warning"])
+
+
+def test_encoding_and_line_endings(make_tree: MakeTree) -> None:
+    files = healthy_tree() | {
+        "alpha/two/SKILL.md": b"\xef\xbb\xbf" + skill_md("two").replace("\n", "\r\n").encode(),
+        "alpha/one/references/bin.md": b"\x00\x01\x02",
+    }
+    root = make_tree(files)
+    assert {d.message.split(" ")[0] for d in run(root, "encoding")} == {"file", "binary"}
+    (crlf,) = run(root, "line-endings")
+    assert crlf.path.name == "SKILL.md"
+    assert run(root, "frontmatter-schema") == []  # the content still parses
