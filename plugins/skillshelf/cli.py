@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -69,9 +69,12 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _plugin_commands() -> list[object]:
+Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
+
+
+def _plugin_commands() -> list[Register]:
     """Sub-commands contributed by other parts of the package."""
-    commands = []
+    commands: list[Register] = []
     for module, attribute in (
         ("skillshelf.trl.cli", "register_cli"),
         ("skillshelf.export", "register_cli"),

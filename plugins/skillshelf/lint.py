@@ -30,7 +30,7 @@ def active_rules(
     config: LintConfig, select: Iterable[str] | None = None
 ) -> list[tuple[Rule, Severity]]:
     chosen = set(select) if select else None
-    rules = []
+    rules: list[tuple[Rule, Severity]] = []
     for rule in all_rules():
         if config.style not in rule.styles or (chosen is not None and rule.id not in chosen):
             continue

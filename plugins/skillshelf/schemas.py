@@ -63,10 +63,11 @@ def check(name: str, data: Any) -> Iterator[SchemaProblem]:
 def _explain(error: ValidationError) -> Iterator[SchemaProblem]:
     path = tuple(error.absolute_path)
     where = _dotted(path)
+    schema = error.schema if isinstance(error.schema, dict) else {}
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = list(error.schema.get("properties", {}))
-        patterns = error.schema.get("patternProperties", {})
-        extra_schema = error.schema.get("additionalProperties")
+        allowed = list(schema.get("properties", {}))
+        patterns = schema.get("patternProperties", {})
+        extra_schema = schema.get("additionalProperties")
         if extra_schema is False:
             for key in sorted(k for k in error.instance if k not in allowed and not patterns):
                 hint = closest(str(key), allowed)
