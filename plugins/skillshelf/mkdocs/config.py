@@ -1,0 +1,37 @@
+"""Options of the ``skillshelf`` MkDocs plugin.
+
+Lint settings (the skills root, style, rule severities) are *not* plugin
+options: the plugin reads the project's one configuration (``skillshelf.toml``
+or ``[tool.skillshelf]`` in ``pyproject.toml``) through
+:func:`skillshelf.config.load_config`. ``repo_url`` and ``edit_uri`` are
+MkDocs' own settings.
+"""
+
+from __future__ import annotations
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+
+
+class SkillshelfConfig(Config):  # type: ignore[no-untyped-call]
+    #: Turn the plugin off (e.g. ``enabled: !ENV [SKILLSHELF_SITE, true]``).
+    enabled = c.Type(bool, default=True)
+    #: The skillshelf configuration file; default: found from mkdocs.yml's folder upwards.
+    config_file = c.Optional(c.Type(str))
+    #: The skills tree, overriding the configuration's ``root`` (relative to mkdocs.yml).
+    root = c.Optional(c.Type(str))
+    #: Lowest lint severity printed as a MkDocs warning (so ``--strict`` fails on it);
+    #: findings below it are printed as info. ``off`` skips the lint.
+    strict_lint = c.Choice(("error", "warning", "info", "off"), default="error")
+    #: Source path of the generated catalog page; empty: no catalog.
+    catalog = c.Type(str, default="catalog.md")
+    #: Write redirect pages for skills that moved (git renames plus ``<root>/.moves.yml``).
+    redirects = c.Type(bool, default=True)
+    #: Look for moves in git history (one ``git log`` per build, cached).
+    git_moves = c.Type(bool, default=True)
+    #: Write ``skills.json`` and ``llms.txt`` at the site root.
+    skills_json = c.Type(bool, default=True)
+    llms_txt = c.Type(bool, default=True)
+    #: URL prefix for "view source" links to repository paths; default: derived from
+    #: ``repo_url`` and ``edit_uri`` (GitHub/GitLab ``edit/<branch>/`` -> ``blob/<branch>/``).
+    source_uri = c.Optional(c.Type(str))

@@ -1,0 +1,287 @@
+"""The ``skillshelf`` MkDocs plugin: publish the skills tree as part of the site.
+
+Event hooks only; the work happens in :mod:`skillshelf.site`, which knows
+nothing about MkDocs:
+
+* ``on_config``: read the project's skillshelf configuration, add the
+  catalog's CSS and JavaScript;
+* ``on_files``: scan (and lint) the tree once, plan the site, add its pages
+  and files (backed by the skills tree, never copied into ``docs_dir``) and
+  set the nav: hand-written pages, the catalog, then one section per category;
+* ``on_serve``: watch the skills tree, so edits rebuild with a fresh scan.
+
+MkDocs reuses the plugin instance across ``mkdocs serve`` rebuilds but hands
+it a fresh config each time; nothing about the tree is kept between builds.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import posixpath
+import time
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urljoin
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from skillshelf.config import ConfigError, LintConfig, load_config
+from skillshelf.diagnostics import Diagnostic, Severity
+from skillshelf.mkdocs.config import SkillshelfConfig
+from skillshelf.model import SkillTree, scan
+from skillshelf.site.moves import Moves, find_moves, read_moves_file, resolve_moves
+from skillshelf.site.plan import ASSET_URIS, NavItem, SiteOptions, SitePage, SitePlan, plan_site
+
+# "mkdocs.plugins.skillshelf" under MkDocs, "properdocs.plugins.skillshelf" under
+# ProperDocs (which aliases the mkdocs package): the engine counts warnings for
+# --strict on its own logger tree.
+log = logging.getLogger(f"{BasePlugin.__module__.split('.')[0]}.plugins.skillshelf")
+
+
+class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped-call]
+    def __init__(self) -> None:
+        self.command: str = "build"
+        self.lint_config: LintConfig | None = None
+        self.user_nav: list[Any] | None = None
+        self.plan: SitePlan | None = None
+        self.tree: SkillTree | None = None
+        self.seconds: float = 0.0
+
+    # -- one-time events ----------------------------------------------------------
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        self.command = command
+
+    def on_serve(
+        self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer:
+        if self.config.enabled and self.lint_config is not None:
+            server.watch(str(self.lint_config.root))
+            if self.lint_config.source is not None:
+                server.watch(str(self.lint_config.source))
+        return server
+
+    # -- per-build events -----------------------------------------------------------
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        self.plan = None
+        self.tree = None
+        self.seconds = 0.0
+        if not self.config.enabled:
+            return None
+        started = time.perf_counter()
+        project_dir = Path(config.config_file_path or ".").resolve().parent
+        option_file = self.config.config_file
+        option_root = self.config.root
+        try:
+            self.lint_config = load_config(
+                project_dir,
+                config_file=project_dir / option_file if option_file else None,
+                root=(project_dir / option_root).resolve() if option_root else None,
+            )
+        except ConfigError as error:
+            raise PluginError(f"skillshelf: {error}") from None
+        root = self.lint_config.root
+        docs_dir = Path(config.docs_dir).resolve()
+        if _overlaps(root, docs_dir):
+            raise PluginError(
+                f"skillshelf: the skills root {root} and docs_dir {docs_dir} must not contain "
+                "one another: pages come from the skills tree directly"
+            )
+        self.user_nav = list(config.nav) if config.nav is not None else None
+        for uri, extra in ((ASSET_URIS["css"], config.extra_css),):
+            if uri not in extra:
+                extra.append(uri)
+        if ASSET_URIS["js"] not in [str(script) for script in config.extra_javascript]:
+            config.extra_javascript.append(ASSET_URIS["js"])
+        self.seconds += time.perf_counter() - started
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled or self.lint_config is None:
+            return None
+        started = time.perf_counter()
+        lint_config = self.lint_config
+        tree = self._scan_and_lint(lint_config)
+        self.tree = tree
+        moves = self._moves(tree)
+        options = SiteOptions(
+            site_name=config.site_name,
+            site_url=config.site_url or None,
+            site_description=config.site_description or "",
+            use_directory_urls=config.use_directory_urls,
+            source_url=self.config.source_uri
+            or derive_source_url(
+                config.repo_url, config.edit_uri, config.docs_dir, lint_config.project_dir
+            ),
+            project_dir=lint_config.project_dir,
+            catalog=self.config.catalog or None,
+            skills_json=self.config.skills_json,
+            llms_txt=self.config.llms_txt,
+            redirects=self.config.redirects,
+        )
+        plan = plan_site(tree, options, moves)
+        self.plan = plan
+        for problem in plan.problems:
+            log.info(problem)
+        docs_dir = Path(config.docs_dir).resolve()
+        added: set[str] = set()
+        for page in plan.pages:
+            if page.src_uri in files:
+                log.warning(
+                    f"skillshelf: docs_dir has its own {page.src_uri}; the generated "
+                    f"{page.kind} page is not used"
+                )
+                continue
+            files.append(self._page_file(page, config, docs_dir))
+            added.add(page.src_uri)
+        for item in plan.files:
+            if item.src_uri in files:
+                log.info(f"skillshelf: docs_dir has its own {item.src_uri}; not replaced")
+                continue
+            if item.source is not None:
+                file = File.generated(config, item.src_uri, abs_src_path=str(item.source))
+            else:
+                file = File.generated(config, item.src_uri, content=item.content or "")
+            files.append(file)
+        config.nav = self._nav(files, plan, added)
+        self.seconds += time.perf_counter() - started
+        log.info(
+            f"skillshelf: {len(tree.skills)} skills, {len(tree.categories)} categories, "
+            f"{len(plan.pages)} pages, {len(moves.skills)} redirected skills "
+            f"(plugin time {self.seconds * 1000:.0f} ms)"
+        )
+        return files
+
+    # -- helpers ---------------------------------------------------------------------
+
+    def _scan_and_lint(self, lint_config: LintConfig) -> SkillTree:
+        threshold = self.config.strict_lint
+        if threshold == "off":
+            return scan(lint_config.root)
+        from skillshelf.lint import lint
+
+        result = lint(lint_config)
+        rank = Severity.parse(threshold).rank
+        for diagnostic in result.diagnostics:
+            level = logging.WARNING if diagnostic.severity.rank >= rank else logging.INFO
+            log.log(level, format_diagnostic(diagnostic, lint_config.project_dir))
+        return result.tree
+
+    def _moves(self, tree: SkillTree) -> Moves:
+        if not self.config.redirects:
+            return Moves()
+        skills = [skill.rel.as_posix() for skill in tree.skills]
+        categories = list(tree.categories)
+        if self.config.git_moves:
+            moves = find_moves(tree.root, skills, categories)
+        else:
+            pairs, problems = read_moves_file(tree.root)
+            moves = resolve_moves(pairs, skills, categories)
+            moves.problems.extend(problems)
+        for problem in moves.problems:
+            log.warning(f"skillshelf: {problem}")
+        return moves
+
+    @staticmethod
+    def _page_file(page: SitePage, config: MkDocsConfig, docs_dir: Path) -> File:
+        file = File.generated(config, page.src_uri, content=page.content)
+        file.dest_uri = page.dest_uri
+        if page.section_index:
+            # material's navigation.indexes makes a section clickable when its first
+            # page is an index page; MkDocs decides that from the file's name.
+            file.name = "index"
+        if page.source is not None:
+            # Backed by the real file: the edit button points at it, and MkDocs'
+            # messages name it, but the content is what the plan rendered.
+            file.abs_src_path = str(page.source)
+            file.edit_uri = Path(os.path.relpath(page.source, docs_dir)).as_posix()
+        return file
+
+    def _nav(self, files: Files, plan: SitePlan, added: set[str]) -> list[Any]:
+        """Hand-written pages (mkdocs.yml's nav, else docs_dir's pages), the catalog,
+        then the categories."""
+        if self.user_nav is not None:
+            head: list[Any] = list(self.user_nav)
+        else:
+            head = [
+                file.src_uri
+                for file in files.documentation_pages()
+                if file.generated_by is None and file.src_uri not in added
+            ]
+        mentioned = set(_nav_paths(head))
+        catalog: list[NavItem] = [
+            item
+            for item in plan.catalog_nav
+            if not set(_nav_paths([item])) & mentioned and set(_nav_paths([item])) <= added
+        ]
+        return [*head, *catalog, *(_filter_nav(plan.nav, added))]
+
+
+def _overlaps(a: Path, b: Path) -> bool:
+    return a == b or a in b.parents or b in a.parents
+
+
+def _nav_paths(items: list[Any]) -> list[str]:
+    found: list[str] = []
+    for item in items:
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict):
+            for value in item.values():
+                found.extend(_nav_paths(value if isinstance(value, list) else [value]))
+    return found
+
+
+def _filter_nav(items: list[NavItem], keep: set[str]) -> list[NavItem]:
+    """Drop nav entries whose page was not added (a docs page took its place)."""
+    result: list[NavItem] = []
+    for item in items:
+        if isinstance(item, str):
+            if item in keep:
+                result.append(item)
+            continue
+        for title, value in item.items():
+            if isinstance(value, list):
+                children = _filter_nav(value, keep)
+                if children:
+                    result.append({title: children})
+            elif value in keep:
+                result.append({title: value})
+    return result
+
+
+def format_diagnostic(diagnostic: Diagnostic, base: Path) -> str:
+    """``skills/x/SKILL.md:3:7: frontmatter-schema message``, the way ``skillshelf lint``
+    prints it."""
+    try:
+        path = diagnostic.path.absolute().relative_to(base).as_posix()
+    except ValueError:
+        path = diagnostic.path.as_posix()
+    return f"{path}:{diagnostic.line}:{diagnostic.column}: {diagnostic.rule} {diagnostic.message}"
+
+
+def derive_source_url(
+    repo_url: str | None, edit_uri: str | None, docs_dir: str, project_dir: Path
+) -> str | None:
+    """The URL prefix of repository paths for "source" links, from MkDocs' settings.
+
+    ``https://github.com/o/r`` + ``edit/main/docs/`` -> ``https://github.com/o/r/blob/main/``.
+    """
+    if not repo_url or not edit_uri or edit_uri.startswith(("?", "#")):
+        return None
+    base = urljoin(repo_url.rstrip("/") + "/", edit_uri).rstrip("/")
+    docs_rel = posixpath.normpath(Path(os.path.relpath(docs_dir, project_dir)).as_posix())
+    if docs_rel != "." and not docs_rel.startswith(".."):
+        if not base.endswith("/" + docs_rel):
+            return None
+        base = base[: -len(docs_rel) - 1]
+    for edit, view in (("/-/edit/", "/-/blob/"), ("/edit/", "/blob/"), ("/src/", "/src/")):
+        if edit in base:
+            return base.replace(edit, view, 1) + "/"
+    return None

@@ -1,0 +1,94 @@
+"""Escaping and URL helpers shared by every generated page and file.
+
+Everything that comes from frontmatter is untrusted text: it goes into HTML
+through :func:`esc` and into Markdown headings through :func:`md_text`, and
+never into anything that is executed.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterable
+
+_SPACE = re.compile(r"\s+")
+# Characters with a meaning in Markdown or one of the configured extensions
+# (arithmatex's $, tables' |, attr_list's {}); written as numeric entities they
+# are plain text to every Markdown engine.
+_MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()#+-.!|$~^=:<>&\"'")
+
+
+def one_line(text: str) -> str:
+    """Collapse runs of whitespace (folded YAML keeps line breaks)."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def esc(text: object) -> str:
+    """HTML-escape any value for element content or a quoted attribute."""
+    return html.escape(one_line(str(text)), quote=True)
+
+
+def md_text(text: object) -> str:
+    """Text that Markdown shows literally, e.g. in a ``#`` heading."""
+    return "".join(f"&#{ord(c)};" if c in _MARKDOWN_SPECIAL else c for c in one_line(str(text)))
+
+
+def yaml_value(value: object) -> str:
+    """A YAML scalar or flow sequence (JSON is valid YAML) for generated page metadata."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def script_json(value: object) -> str:
+    """JSON safe to place inside a ``<script>`` element."""
+    return (
+        json.dumps(value, ensure_ascii=False)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
+
+
+def relative_url(target: str, base: str) -> str:
+    """The URL of ``target`` relative to the page at ``base``.
+
+    Both are site-root-relative: ``mlops/training/trl-fine-tuning/`` (a folder
+    URL), ``catalog.html`` or ``mlops/x/scripts/run.py`` (files).
+    """
+    base_parts = base.split("/")[:-1]
+    target_parts = target.split("/")
+    common = 0
+    while (
+        common < len(base_parts)
+        and common < len(target_parts) - 1
+        and base_parts[common] == target_parts[common]
+    ):
+        common += 1
+    rel = "/".join([".."] * (len(base_parts) - common) + target_parts[common:])
+    return rel or "./"
+
+
+def absolute_url(site_url: str | None, url: str) -> str:
+    """``url`` below ``site_url`` when the site's address is known, else as given."""
+    if not site_url:
+        return url
+    return site_url.rstrip("/") + "/" + url
+
+
+def human_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    value = float(size)
+    for unit in ("KB", "MB", "GB"):
+        value /= 1024
+        if value < 1024 or unit == "GB":
+            break
+    return f"{value:.1f} {unit}"
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def join_html(items: Iterable[str], separator: str = ", ") -> str:
+    return separator.join(items)
