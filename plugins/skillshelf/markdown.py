@@ -121,6 +121,8 @@ def language_of(info: str) -> str:
 def iter_fenced_blocks(text: str) -> Iterator[FencedBlock]:
     """Every fenced code block of ``text``, in order. Never raises on any string."""
     lines = split_lines(text)
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()  # the text ends with a line break, not with an empty line
     index = 0
     total = len(lines)
     while index < total:
