@@ -299,26 +299,38 @@ _SETS = frozenset({"set", "Set", "frozenset", "FrozenSet", "AbstractSet"})
 
 
 def accepts(annotation: str, value: Any, extra: Sequence[str] = ()) -> bool:
-    """Could a literal ``value`` be what ``annotation`` asks for? Unknown names accept anything."""
-    if _extra_accepts(value, extra):
-        return True
+    """Could a literal ``value`` be what ``annotation`` asks for? Unknown names accept anything.
+
+    ``extra`` lists types the code explicitly handles (``isinstance(self.x, str)``)
+    beyond its annotation; a container named there only counts when the
+    annotation does not already say what that container must hold.
+    """
     node = _parse_annotation(annotation)
-    if node is None:
+    if node is None or _accepts(node, value, 0):
         return True
-    return _accepts(node, value, 0)
+    return _extra_accepts(value, extra, annotation)
 
 
-def _extra_accepts(value: Any, extra: Sequence[str]) -> bool:
-    types: dict[str, tuple[type, ...]] = {
+_GENERIC_CONTAINER = re.compile(r"\b(list|List|Sequence|Iterable|tuple|Tuple|dict|Dict|Mapping)\[")
+
+
+def _extra_accepts(value: Any, extra: Sequence[str], annotation: str) -> bool:
+    scalars: dict[str, tuple[type, ...]] = {
         "str": (str,),
         "int": (int,),
         "float": (int, float),
         "bool": (bool,),
+    }
+    containers: dict[str, tuple[type, ...]] = {
         "list": (list, tuple),
         "dict": (dict,),
         "tuple": (tuple, list),
     }
-    return any(isinstance(value, types.get(name, ())) for name in extra)
+    if any(isinstance(value, scalars.get(name, ())) for name in extra):
+        return True
+    if _GENERIC_CONTAINER.search(annotation):
+        return False
+    return any(isinstance(value, containers.get(name, ())) for name in extra)
 
 
 def _name(node: ast.expr) -> str | None:
@@ -541,9 +553,7 @@ class _Checker:
                 )
         flagged = set(range(before, len(self.issues)))
         bad = {kw for kw, node in passed.items() if _flagged(self.issues, flagged, snippet, node)}
-        self._conflicts(
-            snippet, cls, env, {k: v for k, v in passed.items() if k not in bad}, star, where
-        )
+        self._conflicts(snippet, cls, env, passed, bad, star, where)
 
     def _unknown(self, pos: tuple[int, int], cls: ConfigClass, keyword: str, where: str) -> None:
         history = self.sigs.argument_history(cls.package, cls.name, keyword, cls.version)
@@ -617,6 +627,7 @@ class _Checker:
         cls: ConfigClass,
         env: dict[str, Any],
         passed: dict[str, ast.keyword],
+        bad: set[str],
         star: bool,
         where: str,
     ) -> None:
@@ -634,7 +645,7 @@ class _Checker:
         for rule in cls.rules:
             refs = _rule_refs(rule.id, json.dumps(rule.condition))
             literal_refs = [r for r in refs if r in passed and env.get(r) is not UNKNOWN]
-            if not literal_refs or not holds(rule.condition, full):
+            if not literal_refs or refs & bad or not holds(rule.condition, full):
                 continue
             message = render(rule.message, full)
             if message in seen:

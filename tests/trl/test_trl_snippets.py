@@ -1,0 +1,325 @@
+"""The snippet checker's pure functions: finding config calls and judging their keywords."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from skillshelf.trl.signatures import UNKNOWN, load
+from skillshelf.trl.snippets import (
+    CONFLICT,
+    INVALID_VALUE,
+    SYNTAX,
+    TYPE_MISMATCH,
+    UNKNOWN_ARGUMENT,
+    SnippetIssue,
+    accepts,
+    analyse,
+    check_text,
+    find_calls,
+    resolve_version,
+)
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def md(code: str, info: str = "python") -> str:
+    return f"# Doc\n\n```{info}\n{code}\n```\n"
+
+
+def rules_of(text: str, target: str | None = None) -> list[str]:
+    return [i.rule for i in check_text(text, target)]
+
+
+# ---- the seed page
+
+
+def test_seed_fixture_flags_exactly_what_breaks_on_trl_1_16() -> None:
+    text = (FIXTURES / "seed-dpo-variants.md").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    got = [
+        (i.line, i.column, i.rule, lines[i.line - 1][i.column - 1 :].split("=")[0].split(",")[0])
+        for i in check_text(text)
+    ]
+    assert got == [
+        (49, 1, UNKNOWN_ARGUMENT, "max_prompt_length"),
+        (62, 1, UNKNOWN_ARGUMENT, "max_prompt_length"),
+        (63, 1, UNKNOWN_ARGUMENT, "max_completion_length"),
+        (96, 1, UNKNOWN_ARGUMENT, "max_prompt_length"),
+        (97, 1, UNKNOWN_ARGUMENT, "max_completion_length"),
+        (115, 11, INVALID_VALUE, '"aot_pair"'),
+    ]
+    messages = [i.message for i in check_text(text)]
+    assert messages[0] == (
+        "max_prompt_length: DPOConfig has no such argument in trl 1.16.0 (removed in 0.29.0); "
+        "did you mean 'max_length'?"
+    )
+    assert "renamed to 'aot_unpaired'" in messages[-1] and "0.29.0" in messages[-1]
+    assert messages[-1].endswith("did you mean 'aot_unpaired'?")
+
+
+def test_seed_fixture_is_clean_on_0_28() -> None:
+    text = (FIXTURES / "seed-dpo-variants.md").read_text(encoding="utf-8")
+    assert check_text(text, "0.28.0") == ()
+
+
+# ---- versions
+
+
+def test_resolve_version() -> None:
+    sigs = load()
+    assert resolve_version(sigs, None) == "1.16.0"
+    assert resolve_version(sigs, "0.29.0") == "0.29.0"
+    assert resolve_version(sigs, "==1.0.0") == "1.0.0"
+    assert resolve_version(sigs, "0.29") == "0.29.1"
+    assert resolve_version(sigs, "0.12.0") == "1.16.0"  # not extracted: the pinned one
+    assert resolve_version(sigs, "latest") == "1.16.0"
+
+
+def test_message_names_the_release_checked() -> None:
+    (issue,) = check_text(md("DPOConfig(max_prompt_length=5)"), "0.29.1")
+    assert "in trl 0.29.1 (removed in 0.29.0)" in issue.message
+    assert check_text(md("DPOConfig(max_prompt_length=5)"), "0.28.0") == ()
+
+
+# ---- one hit and one miss per rule
+
+
+def test_unknown_argument() -> None:
+    assert rules_of(md("DPOConfig(betta=0.1)")) == [UNKNOWN_ARGUMENT]
+    assert "did you mean 'beta'" in check_text(md("DPOConfig(betta=0.1)"))[0].message
+    assert rules_of(md("DPOConfig(beta=0.1, output_dir='out', learning_rate=5e-7)")) == []
+
+
+def test_type_mismatch() -> None:
+    (issue,) = check_text(md("DPOConfig(beta='0.1')"))
+    assert issue.rule == TYPE_MISMATCH
+    assert issue.message == "beta='0.1': DPOConfig.beta is `float` in trl 1.16.0, not str"
+    ok = "DPOConfig(beta=1, max_length=None, loss_type='ipo', eval_strategy='steps', eval_steps=5)"
+    assert rules_of(md(ok)) == []
+
+
+@pytest.mark.parametrize(
+    ("code", "ok"),
+    [
+        ("DPOConfig(max_length=None)", True),  # Optional
+        ("DPOConfig(beta=None)", False),  # not Optional
+        ("DPOConfig(learning_rate=1)", True),  # int for float
+        ("DPOConfig(num_train_epochs=True)", True),  # bool is an int
+        ("DPOConfig(max_steps=10.5)", False),  # float for int
+        ("DPOConfig(report_to=['wandb'])", True),
+        ("DPOConfig(report_to=('wandb', 'tensorboard'))", True),  # tuple for a list
+        ("DPOConfig(report_to=[1])", False),
+        ("DPOConfig(lr_scheduler_kwargs={'num_cycles': 1})", True),
+        ("DPOConfig(eval_strategy='steps')", True),  # Enum | str
+        ("DPOConfig(loss_type=['sigmoid', 'ipo'])", True),
+        ("DPOConfig(loss_type=('sigmoid',))", True),
+        ("DPOConfig(bf16=1)", False),
+        ("LoraConfig(target_modules='all-linear')", True),
+        ("LoraConfig(target_modules=['q_proj', 'v_proj'])", True),
+        ("LoraConfig(r=16.0)", False),
+    ],
+)
+def test_type_judgements(code: str, ok: bool) -> None:
+    assert (TYPE_MISMATCH not in rules_of(md(code))) is ok
+
+
+def test_accepts_annotation_forms() -> None:
+    assert accepts("Optional[Union[list[str], str]]", "x")
+    assert accepts("Optional[Union[list[str], str]]", None)
+    assert not accepts("Optional[Union[list[str], str]]", 3)
+    assert accepts("Literal['none', 'all']", "anything")  # which strings: a value question
+    assert not accepts("Literal[False] | None", True)
+    assert accepts("torch.dtype | None", "bfloat16")  # a class we do not model
+    assert accepts("'SomeForwardRef'", 3)
+    assert accepts("tuple[int, ...]", (1, 2))
+    assert not accepts("tuple[int, int]", (1,))
+    assert accepts("dict[str, int]", {"a": 1})
+    assert not accepts("dict[str, int]", {"a": "b"})
+    assert accepts("not a valid annotation (", 1)
+
+
+def test_invalid_loss_type_value() -> None:
+    (issue,) = check_text(md('DPOConfig(loss_type="sigmod")'))
+    assert issue.rule == INVALID_VALUE
+    assert issue.message == (
+        "loss_type 'sigmod': not a DPOConfig loss type in trl 1.16.0; did you mean 'sigmoid'?"
+    )
+    assert rules_of(md('DPOConfig(loss_type="sigmoid_norm")')) == []
+    assert rules_of(md('GRPOConfig(loss_type="dr_grpo")')) == []
+
+
+def test_invalid_loss_type_list_element_points_at_the_element() -> None:
+    text = md('DPOConfig(\n    loss_type=["sigmoid", "kto_pair"],\n)')
+    (issue,) = check_text(text)
+    assert issue.rule == INVALID_VALUE
+    assert (issue.line, issue.column) == (5, 27)
+    assert text.split("\n")[4][26:36] == '"kto_pair"'
+
+
+def test_removed_loss_type_mentions_what_trl_said() -> None:
+    (issue,) = check_text(md('DPOConfig(loss_type="kto_pair")'), "0.28.0")
+    assert "Support for kto_pair has been removed" in issue.message
+
+
+def test_invalid_choice_values() -> None:
+    (issue,) = check_text(md('DPOConfig(eval_strategy="epochs")'))
+    assert issue.rule == INVALID_VALUE and "did you mean 'epoch'" in issue.message
+    (issue,) = check_text(md('LoraConfig(bias="some")'))
+    assert issue.rule == INVALID_VALUE and "peft 0.21.2" in issue.message
+    assert rules_of(md('LoraConfig(bias="lora_only")')) == []
+
+
+def test_conflicts() -> None:
+    (issue,) = check_text(md('DPOConfig(loss_type=["sigmoid", "ipo"], loss_weights=[0.7])'))
+    assert issue.rule == CONFLICT
+    assert issue.message == (
+        "`loss_weights` must have the same length as `loss_type` when combining multiple losses. "
+        "Got 1 weights for 2 loss types. (raised by DPOConfig, trl 1.16.0)"
+    )
+    assert issue.column == 41  # at loss_weights
+    assert rules_of(md('DPOConfig(loss_type=["sigmoid", "ipo"], loss_weights=[0.7, 0.3])')) == []
+    (issue,) = check_text(md('DPOConfig(loss_type="exo_pair")'))
+    assert issue.rule == CONFLICT and "raised by DPOTrainer" in issue.message
+    assert rules_of(md('DPOConfig(loss_type="exo_pair", label_smoothing=1e-3)')) == []
+    assert rules_of(md("DPOConfig(fp16=True, bf16=True)")) == [CONFLICT]
+    assert rules_of(md("DPOConfig(fp16=True)")) == []  # bf16 defaults to `not fp16`
+    assert rules_of(md("GRPOConfig(num_generations=1)")) == [CONFLICT]
+    assert rules_of(md("LoraConfig(layers_pattern='layers')")) == [CONFLICT]
+
+
+def test_a_bad_value_does_not_also_report_conflicts() -> None:
+    code = 'DPOConfig(load_best_model_at_end=True, eval_strategy="epochs", save_strategy="epoch")'
+    assert rules_of(md(code)) == [INVALID_VALUE]
+
+
+def test_snippet_syntax() -> None:
+    (issue,) = check_text("# T\n\n```python\nDPOConfig(beta=0.1\n```\n")
+    assert issue.rule == SYNTAX
+    assert issue.line == 4
+    assert rules_of(md("x = 1")) == []
+    assert rules_of(md("not python at all {", info="bash")) == []
+
+
+# ---- imports, aliases, non-literals
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "from trl import DPOConfig\nDPOConfig(max_prompt_length=1)",
+        "from trl import DPOConfig as C\nC(max_prompt_length=1)",
+        "import trl\ntrl.DPOConfig(max_prompt_length=1)",
+        "import trl as t\nt.DPOConfig(max_prompt_length=1)",
+        "from trl.trainer.dpo_config import DPOConfig\nDPOConfig(max_prompt_length=1)",
+        "DPOConfig(max_prompt_length=1)",
+        "args = DPOConfig(\n    output_dir='x',\n    max_prompt_length=1,\n)",
+        "trainer = DPOTrainer(model, args=DPOConfig(max_prompt_length=1))",
+    ],
+)
+def test_import_forms(code: str) -> None:
+    assert rules_of(md(code)) == [UNKNOWN_ARGUMENT]
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "from mylib import DPOConfig\nDPOConfig(max_prompt_length=1)",
+        "class DPOConfig:\n    pass\nDPOConfig(max_prompt_length=1)",
+        "import trl as t\nother.DPOConfig(max_prompt_length=1)",
+        "MyConfig(max_prompt_length=1)",
+    ],
+)
+def test_not_a_trl_config(code: str) -> None:
+    assert rules_of(md(code)) == []
+
+
+def test_aliases_carry_across_blocks() -> None:
+    text = md("from trl import DPOConfig as Cfg") + md("Cfg(betta=1.0)")
+    assert rules_of(text) == [UNKNOWN_ARGUMENT]
+
+
+def test_peft_alias() -> None:
+    text = md("from peft import LoraConfig as LC\nLC(rank=8)")
+    (issue,) = check_text(text)
+    assert issue.rule == UNKNOWN_ARGUMENT and "in peft 0.21.2" in issue.message
+
+
+def test_non_literals_are_skipped() -> None:
+    code = (
+        "beta = 'x'\n"
+        "DPOConfig(beta=beta, loss_type=LOSS, loss_weights=make(), learning_rate=lr * 2,\n"
+        "          label_smoothing=f(), **extra)"
+    )
+    assert rules_of(md(code)) == []
+    # **kwargs may set anything: no conflict from defaults
+    assert rules_of(md('DPOConfig(loss_type="exo_pair", **kw)')) == []
+    # ... but explicit unknown keywords are still unknown
+    assert rules_of(md("DPOConfig(**kw, betta=1)")) == [UNKNOWN_ARGUMENT]
+
+
+def test_find_calls_reports_literal_keywords() -> None:
+    (call,) = find_calls(
+        md("from trl import DPOConfig\nDPOConfig(beta=0.1, output_dir=path, **kw)")
+    )
+    assert (call.package, call.name, call.line) == ("trl", "DPOConfig", 5)
+    assert call.keywords == (("beta", 0.1), ("output_dir", UNKNOWN))
+    assert call.has_star_kwargs and not call.has_positional
+
+
+# ---- positions
+
+
+def test_positions_inside_admonitions_and_lists() -> None:
+    text = (
+        "---\nname: x\n---\n\n"
+        "!!! example\n"
+        "    ```python\n"
+        "    cfg = DPOConfig(output_dir='o',\n"
+        "                    max_prompt_length=10)\n"
+        "    ```\n\n"
+        "1. Then:\n"
+        "   ```py\n"
+        '   DPOConfig(loss_type="aot_pair")\n'
+        "   ```\n"
+    )
+    lines = text.split("\n")
+    issues = check_text(text)
+    assert [(i.line, i.column) for i in issues] == [(8, 21), (13, 24)]
+    assert lines[7][20:].startswith("max_prompt_length")
+    assert lines[12][23:].startswith('"aot_pair"')
+
+
+def test_positions_with_non_ascii_before_the_keyword() -> None:
+    text = md('DPOConfig(output_dir="βββ", betta=1)')
+    (issue,) = check_text(text)
+    assert text.split("\n")[3][issue.column - 1 :].startswith("betta")
+
+
+def test_pycon_prompts_and_notebook_magics() -> None:
+    text = md(
+        ">>> from trl import DPOConfig\n>>> DPOConfig(betta=1)\nDPOConfig(output_dir='out')",
+        "pycon",
+    )
+    (issue,) = check_text(text)
+    assert (issue.line, issue.column) == (5, 15)
+    assert rules_of(md("!pip install trl\n%time x = 1\nDPOConfig(betta=1)")) == [UNKNOWN_ARGUMENT]
+
+
+def test_frontmatter_is_not_code() -> None:
+    text = "---\nname: x\ndescription: |\n  ```python\n  DPOConfig(betta=1)\n  ```\n---\n\nBody\n"
+    assert check_text(text) == ()
+
+
+def test_analyse_is_memoized() -> None:
+    text = md("DPOConfig(betta=1)")
+    first = analyse(text, None)
+    assert analyse(text, None) is first
+    assert all(isinstance(i, SnippetIssue) for i in first)
+
+
+def test_hostile_documents_do_not_crash() -> None:
+    nested = "(" * 5000 + ")" * 5000
+    for code in (nested, "DPOConfig(" + "beta=1," * 3000 + ")", "\x00", "DPOConfig(**{'a': 1})"):
+        check_text(md(code))
