@@ -72,13 +72,16 @@ def unknown_related_skill(ctx: LintContext) -> Iterator[Finding]:
     namespace = NAMESPACE[ctx.config.style]
     key = RELATED_KEY[ctx.config.style]
     names = sorted({skill.name for skill in ctx.tree.skills})
+    # Agents resolve a skill by its declared name or by its folder name; when the
+    # two differ, name-mismatch reports it once, not every skill that refers to it.
+    folders = {skill.folder_name for skill in ctx.tree.skills}
     for skill in ctx.tree.skills:
         frontmatter = skill.document.frontmatter
         if frontmatter is None:
             continue
         related = skill.related_skills
         for index, name in enumerate(related):
-            if ctx.tree.skills_named(name):
+            if ctx.tree.skills_named(name) or name in folders:
                 continue
             suffix = did_you_mean(name, names)
             yield Finding(

@@ -6,7 +6,15 @@ import os
 from collections.abc import Iterator
 
 from skillshelf.links import iter_links
+from skillshelf.model import Document
 from skillshelf.rules.base import Finding, LintContext, rule
+
+
+def _is_template(document: Document) -> bool:
+    """A file under a skill's ``templates/`` is the skeleton of a document the
+    agent writes elsewhere: its relative links point into that future output."""
+    skill = document.skill
+    return skill is not None and (skill.dir / "templates") in document.path.parents
 
 
 @rule(
@@ -16,7 +24,7 @@ from skillshelf.rules.base import Finding, LintContext, rule
 def broken_link(ctx: LintContext) -> Iterator[Finding]:
     root = str(ctx.tree.root)
     for document in ctx.tree.documents():
-        if document.text is None:
+        if document.text is None or _is_template(document):
             continue
         base = document.path.parent
         for link in iter_links(document.text):
