@@ -49,9 +49,8 @@ def empty_category(ctx: LintContext) -> Iterator[Finding]:
 @rule(
     "oversized-category",
     "A category may hold at most max-skills skills directly (default 12).",
-    styles=(
-        "skillshelf",
-    ),  # a skillshelf policy: Hermes-style libraries keep broad flat categories
+    # A skillshelf policy: Hermes-style libraries keep broad, flat categories.
+    styles=("skillshelf",),
 )
 def oversized_category(ctx: LintContext) -> Iterator[Finding]:
     maximum = ctx.config.max_skills
