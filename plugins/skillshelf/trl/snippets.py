@@ -65,6 +65,12 @@ class ConfigCall:
     keywords: tuple[tuple[str, Any], ...]  # (name, literal value or UNKNOWN)
     has_star_kwargs: bool
     has_positional: bool
+    end_line: int = 0
+    end_column: int = 0
+
+    def contains(self, line: int, column: int) -> bool:
+        """Is a 1-based text position inside this call's source?"""
+        return (self.line, self.column) <= (line, column) <= (self.end_line, self.end_column)
 
 
 # --------------------------------------------------------------------------- versions
@@ -260,6 +266,9 @@ def find_calls(text: str, signatures: Signatures | None = None) -> Iterator[Conf
             continue
         for call, package, name in _calls(tree, scope):
             line, col = snippet.position(call.lineno, call.col_offset)
+            end = snippet.position(
+                call.end_lineno or call.lineno, call.end_col_offset or call.col_offset
+            )
             yield ConfigCall(
                 package,
                 name,
@@ -268,6 +277,8 @@ def find_calls(text: str, signatures: Signatures | None = None) -> Iterator[Conf
                 tuple((kw.arg, _literal(kw.value)) for kw in call.keywords if kw.arg is not None),
                 any(kw.arg is None for kw in call.keywords),
                 bool(call.args),
+                end[0],
+                end[1],
             )
 
 
