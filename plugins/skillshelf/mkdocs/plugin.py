@@ -18,11 +18,9 @@ from __future__ import annotations
 
 import logging
 import os
-import posixpath
 import time
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urljoin
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -36,6 +34,7 @@ from skillshelf.mkdocs.config import SkillshelfConfig
 from skillshelf.model import SkillTree, scan
 from skillshelf.site.moves import Moves, find_moves, read_moves_file, resolve_moves
 from skillshelf.site.plan import ASSET_URIS, NavItem, SiteOptions, SitePage, SitePlan, plan_site
+from skillshelf.site.text import derive_source_url
 
 # "mkdocs.plugins.skillshelf" under MkDocs, "properdocs.plugins.skillshelf" under
 # ProperDocs (which aliases the mkdocs package): the engine counts warnings for
@@ -264,24 +263,3 @@ def format_diagnostic(diagnostic: Diagnostic, base: Path) -> str:
     except ValueError:
         path = diagnostic.path.as_posix()
     return f"{path}:{diagnostic.line}:{diagnostic.column}: {diagnostic.rule} {diagnostic.message}"
-
-
-def derive_source_url(
-    repo_url: str | None, edit_uri: str | None, docs_dir: str, project_dir: Path
-) -> str | None:
-    """The URL prefix of repository paths for "source" links, from MkDocs' settings.
-
-    ``https://github.com/o/r`` + ``edit/main/docs/`` -> ``https://github.com/o/r/blob/main/``.
-    """
-    if not repo_url or not edit_uri or edit_uri.startswith(("?", "#")):
-        return None
-    base = urljoin(repo_url.rstrip("/") + "/", edit_uri).rstrip("/")
-    docs_rel = posixpath.normpath(Path(os.path.relpath(docs_dir, project_dir)).as_posix())
-    if docs_rel != "." and not docs_rel.startswith(".."):
-        if not base.endswith("/" + docs_rel):
-            return None
-        base = base[: -len(docs_rel) - 1]
-    for edit, view in (("/-/edit/", "/-/blob/"), ("/edit/", "/blob/"), ("/src/", "/src/")):
-        if edit in base:
-            return base.replace(edit, view, 1) + "/"
-    return None

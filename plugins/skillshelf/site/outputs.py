@@ -59,8 +59,9 @@ def skills_json(planner: _Planner, skills: Iterable[Skill]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _md_link_text(text: str) -> str:
-    return one_line(text).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+def _md_text(text: str) -> str:
+    """Frontmatter text for llms.txt: no links, images or HTML tags can come out of it."""
+    return "".join("\\" + c if c in "\\[]<>" else c for c in one_line(text))
 
 
 def llms_txt(planner: _Planner) -> str:
@@ -73,7 +74,7 @@ def llms_txt(planner: _Planner) -> str:
         f"A library of {len(tree.skills)} agent skills: folders holding a SKILL.md "
         "with instructions, reference pages and bundled scripts."
     )
-    lines = [f"# {one_line(options.site_name)}", "", f"> {summary}", ""]
+    lines = [f"# {_md_text(options.site_name)}", "", f"> {_md_text(summary)}", ""]
     lines.append(
         "Each link below is a skill's page; its description says what the skill does and "
         "when to use it."
@@ -84,9 +85,9 @@ def llms_txt(planner: _Planner) -> str:
 
     def entry(skill: Skill) -> str:
         url = absolute_url(options.site_url, planner.skill_urls[skill.rel.as_posix()])
-        description = one_line(skill.description)
+        description = _md_text(skill.description)
         tail = f": {description}" if description else ""
-        return f"- [{_md_link_text(skill.name)}]({url}){tail}"
+        return f"- [{_md_text(skill.name)}]({url}){tail}"
 
     top = sorted_skills(tree.top)
     if top:
@@ -95,9 +96,9 @@ def llms_txt(planner: _Planner) -> str:
         skills = sorted_skills(category)
         if not skills:
             continue
-        lines += [f"## {category_trail(category)}", ""]
+        lines += [f"## {_md_text(category_trail(category))}", ""]
         if category.summary:
-            lines += [one_line(category.summary), ""]
+            lines += [_md_text(category.summary), ""]
         lines += [entry(skill) for skill in skills]
         lines.append("")
     if planner.catalog_url:

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import html
 import json
+import os
+import posixpath
 import re
 from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import urljoin
 
 _SPACE = re.compile(r"\s+")
 # Characters with a meaning in Markdown or one of the configured extensions
@@ -55,6 +59,8 @@ def relative_url(target: str, base: str) -> str:
     Both are site-root-relative: ``mlops/training/trl-fine-tuning/`` (a folder
     URL), ``catalog.html`` or ``mlops/x/scripts/run.py`` (files).
     """
+    base = "" if base in (".", "./") else base
+    target = "" if target in (".", "./") else target
     base_parts = base.split("/")[:-1]
     target_parts = target.split("/")
     common = 0
@@ -92,3 +98,24 @@ def plural(count: int, word: str) -> str:
 
 def join_html(items: Iterable[str], separator: str = ", ") -> str:
     return separator.join(items)
+
+
+def derive_source_url(
+    repo_url: str | None, edit_uri: str | None, docs_dir: str, project_dir: Path
+) -> str | None:
+    """The URL prefix of repository paths for "source" links, from MkDocs' settings.
+
+    ``https://github.com/o/r`` + ``edit/main/docs/`` -> ``https://github.com/o/r/blob/main/``.
+    """
+    if not repo_url or not edit_uri or edit_uri.startswith(("?", "#")):
+        return None
+    base = urljoin(repo_url.rstrip("/") + "/", edit_uri).rstrip("/")
+    docs_rel = posixpath.normpath(Path(os.path.relpath(docs_dir, project_dir)).as_posix())
+    if docs_rel != "." and not docs_rel.startswith(".."):
+        if not base.endswith("/" + docs_rel):
+            return None
+        base = base[: -len(docs_rel) - 1]
+    for edit, view in (("/-/edit/", "/-/blob/"), ("/edit/", "/blob/"), ("/src/", "/src/")):
+        if edit in base:
+            return base.replace(edit, view, 1) + "/"
+    return None

@@ -1,0 +1,328 @@
+"""``skillshelf export OUTDIR``: the site as plain files any MkDocs-style engine builds.
+
+Writes ``OUTDIR/docs`` (hand-written pages, every generated page, bundled
+files, ``skills.json``, ``llms.txt``, redirect pages, the catalog assets),
+``OUTDIR/mkdocs.yml`` (the project's configuration without the skillshelf
+plugin, with ``docs_dir: docs`` and the whole nav written out) and
+``OUTDIR/nav.yml`` (the nav alone).
+
+Without the plugin, MkDocs cannot publish ``SKILL.md`` at its folder URL, so
+``SKILL.md`` and ``DESCRIPTION.md`` pages are written as ``index.md`` and
+relative links to them are rewritten; every URL stays the same.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from skillshelf.config import LintConfig, load_config
+from skillshelf.links import iter_links
+from skillshelf.model import scan
+from skillshelf.site.moves import find_moves
+from skillshelf.site.plan import ASSET_URIS, NavItem, SiteOptions, SitePlan, plan_site
+from skillshelf.site.text import derive_source_url
+
+RENAMED = ("SKILL.md", "DESCRIPTION.md")
+PLUGIN = "skillshelf"
+
+
+class ExportError(Exception):
+    """The export cannot run; the message says why."""
+
+
+@dataclass
+class ExportResult:
+    out_dir: Path
+    pages: int
+    files: int
+    problems: list[str]
+
+
+def rewrite_links(text: str) -> str:
+    """Point relative links at ``SKILL.md``/``DESCRIPTION.md`` to ``index.md`` instead."""
+    edits: dict[int, list[tuple[int, str]]] = {}
+    for link in iter_links(text):
+        if posixpath.basename(link.path) not in RENAMED:
+            continue
+        edits.setdefault(link.position.line, []).append((link.position.column, link.target))
+    if not edits:
+        return text
+    lines = text.split("\n")
+    for number, found in edits.items():
+        line = lines[number - 1]
+        for column, target in sorted(found, reverse=True):
+            start = column - 1
+            if line[start : start + len(target)] != target:
+                continue
+            cut = len(target)
+            for mark in ("#", "?"):
+                index = target.find(mark)
+                if index != -1:
+                    cut = min(cut, index)
+            head, tail = target[:cut], target[cut:]
+            for name in RENAMED:
+                if head.endswith(name):
+                    head = head[: -len(name)] + "index.md"
+                    break
+            line = line[:start] + head + tail + line[start + len(target) :]
+        lines[number - 1] = line
+    return "\n".join(lines)
+
+
+def _yaml() -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096
+    return yaml
+
+
+def _plain(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _plugin_options(plugins: Any) -> dict[str, Any]:
+    if isinstance(plugins, dict):
+        options = plugins.get(PLUGIN)
+        return dict(options) if isinstance(options, dict) else {}
+    if isinstance(plugins, list):
+        for item in plugins:
+            if isinstance(item, dict) and PLUGIN in item:
+                options = item[PLUGIN]
+                return dict(options) if isinstance(options, dict) else {}
+    return {}
+
+
+def _without_plugin(plugins: Any) -> Any:
+    if isinstance(plugins, dict):
+        plugins.pop(PLUGIN, None)
+    elif isinstance(plugins, list):
+        for index in reversed(range(len(plugins))):
+            item = plugins[index]
+            if item == PLUGIN or (isinstance(item, dict) and PLUGIN in item):
+                del plugins[index]
+    return plugins
+
+
+def _export_nav(items: Iterable[NavItem], rename: dict[str, str]) -> list[Any]:
+    result: list[Any] = []
+    for item in items:
+        if isinstance(item, str):
+            result.append(rename.get(item, item))
+            continue
+        for title, value in item.items():
+            if isinstance(value, list):
+                result.append({title: _export_nav(value, rename)})
+            else:
+                result.append({title: rename.get(value, value)})
+    return result
+
+
+def _nav_paths(items: Iterable[Any]) -> set[str]:
+    found: set[str] = set()
+    for item in items:
+        if isinstance(item, str):
+            found.add(item)
+        elif isinstance(item, dict):
+            for value in item.values():
+                found |= _nav_paths(value if isinstance(value, list) else [value])
+    return found
+
+
+def _docs_pages(docs_dir: Path) -> list[str]:
+    """docs_dir's Markdown pages in MkDocs' default nav order (index first)."""
+    pages = [
+        path.relative_to(docs_dir).as_posix()
+        for path in docs_dir.rglob("*.md")
+        if not any(part.startswith(".") for part in path.relative_to(docs_dir).parts)
+    ]
+
+    def key(uri: str) -> tuple[tuple[bool, str], ...]:
+        parts = uri.split("/")
+        return tuple(
+            (posixpath.splitext(part)[0] not in ("index", "README"), part) for part in parts
+        )
+
+    return sorted(pages, key=key)
+
+
+def export_site(
+    out_dir: Path,
+    *,
+    mkdocs_file: Path,
+    git_moves: bool = True,
+) -> ExportResult:
+    """Write the plain docs folder and configuration for ``mkdocs_file``'s site."""
+    mkdocs_file = mkdocs_file.resolve()
+    if not mkdocs_file.is_file():
+        raise ExportError(f"{mkdocs_file} not found")
+    project_dir = mkdocs_file.parent
+    yaml = _yaml()
+    try:
+        document = yaml.load(mkdocs_file.read_text(encoding="utf-8"))
+    except Exception as error:
+        raise ExportError(f"{mkdocs_file}: cannot read: {error}") from None
+    if not isinstance(document, dict):
+        raise ExportError(f"{mkdocs_file}: not a mapping")
+    options = _plugin_options(document.get("plugins"))
+    config_file = _plain(options.get("config_file"))
+    root_option = _plain(options.get("root"))
+    lint_config: LintConfig = load_config(
+        project_dir,
+        config_file=project_dir / config_file if config_file else None,
+        root=(project_dir / root_option).resolve() if root_option else None,
+    )
+    docs_dir = (project_dir / (_plain(document.get("docs_dir")) or "docs")).resolve()
+    out_dir = out_dir.resolve()
+    for inside in (docs_dir, lint_config.root):
+        if out_dir == inside or inside in out_dir.parents:
+            raise ExportError(f"{out_dir} must not be inside {inside}")
+    if out_dir.exists() and any(out_dir.iterdir()):
+        raise ExportError(f"{out_dir} is not empty")
+
+    tree = scan(lint_config.root)
+    site_url = _plain(document.get("site_url"))
+    repo_url = _plain(document.get("repo_url"))
+    edit_uri = _plain(document.get("edit_uri"))
+    use_directory_urls = document.get("use_directory_urls", True) is not False
+    source_uri = _plain(options.get("source_uri"))
+    if source_uri is None:
+        source_uri = derive_source_url(repo_url, edit_uri, str(docs_dir), lint_config.project_dir)
+    moves = None
+    if options.get("redirects", True) is not False:
+        skills = [skill.rel.as_posix() for skill in tree.skills]
+        if options.get("git_moves", True) is not False and git_moves:
+            moves = find_moves(tree.root, skills, list(tree.categories))
+        else:
+            from skillshelf.site.moves import read_moves_file, resolve_moves
+
+            pairs, problems = read_moves_file(tree.root)
+            moves = resolve_moves(pairs, skills, list(tree.categories))
+            moves.problems.extend(problems)
+    catalog = options.get("catalog", "catalog.md")
+    site_options = SiteOptions(
+        site_name=_plain(document.get("site_name")) or "skillshelf",
+        site_url=site_url,
+        site_description=_plain(document.get("site_description")) or "",
+        use_directory_urls=use_directory_urls,
+        source_url=source_uri,
+        project_dir=lint_config.project_dir,
+        catalog=catalog if isinstance(catalog, str) and catalog else None,
+        skills_json=options.get("skills_json", True) is not False,
+        llms_txt=options.get("llms_txt", True) is not False,
+        redirects=options.get("redirects", True) is not False,
+    )
+    plan = plan_site(tree, site_options, moves)
+    problems = list(plan.problems) + (list(moves.problems) if moves else [])
+
+    out_docs = out_dir / "docs"
+    out_docs.mkdir(parents=True)
+    taken = _copy_docs(docs_dir, out_docs)
+    written = _write_plan(plan, out_docs, taken, problems)
+
+    rename = {page.src_uri: page.export_uri for page in plan.pages}
+    user_nav = document.get("nav")
+    head: list[Any] = list(user_nav) if isinstance(user_nav, list) else [*_docs_pages(docs_dir)]
+    head = [item for item in head if not (isinstance(item, str) and item not in taken | written)]
+    mentioned = _nav_paths(head)
+    catalog_nav = [item for item in plan.catalog_nav if not _nav_paths([item]) & mentioned]
+    nav = [
+        *head,
+        *_export_nav(catalog_nav, rename),
+        *_export_nav(_kept(plan.nav, written), rename),
+    ]
+
+    document["docs_dir"] = "docs"
+    document.pop("site_dir", None)
+    document.pop("watch", None)
+    # Edit links would point at the exported copy; the skill pages link their source.
+    document["edit_uri"] = ""
+    document["nav"] = nav
+    _without_plugin(document.get("plugins"))
+    for key, uri in (("extra_css", ASSET_URIS["css"]), ("extra_javascript", ASSET_URIS["js"])):
+        extra = document.get(key)
+        if not isinstance(extra, list):
+            extra = []
+            document[key] = extra
+        if uri not in extra:
+            extra.append(uri)
+    _dump(yaml, document, out_dir / "mkdocs.yml")
+    _dump(yaml, {"nav": nav}, out_dir / "nav.yml")
+    return ExportResult(out_dir, len(plan.pages), len(plan.files), problems)
+
+
+def _kept(items: list[NavItem], written: set[str]) -> list[NavItem]:
+    result: list[NavItem] = []
+    for item in items:
+        if isinstance(item, str):
+            if item in written:
+                result.append(item)
+            continue
+        for title, value in item.items():
+            if isinstance(value, list):
+                children = _kept(value, written)
+                if children:
+                    result.append({title: children})
+            elif value in written:
+                result.append({title: value})
+    return result
+
+
+def _copy_docs(docs_dir: Path, out_docs: Path) -> set[str]:
+    """Copy docs_dir (Markdown with links rewritten); return the paths written."""
+    taken: set[str] = set()
+    if not docs_dir.is_dir():
+        return taken
+    for path in sorted(docs_dir.rglob("*")):
+        rel = path.relative_to(docs_dir)
+        if not path.is_file() or any(part.startswith(".") for part in rel.parts):
+            continue
+        target = out_docs / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if path.suffix == ".md":
+            text = path.read_text(encoding="utf-8")
+            target.write_text(rewrite_links(text), encoding="utf-8", newline="")
+        else:
+            shutil.copyfile(path, target)
+        taken.add(rel.as_posix())
+    return taken
+
+
+def _write_plan(plan: SitePlan, out_docs: Path, taken: set[str], problems: list[str]) -> set[str]:
+    """Write pages and files; return the source paths (plan terms) that were written."""
+    written: set[str] = set()
+    for page in plan.pages:
+        if page.export_uri in taken or page.src_uri in taken:
+            problems.append(f"docs has its own {page.export_uri}; the generated page is skipped")
+            continue
+        target = out_docs / page.export_uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(rewrite_links(page.content), encoding="utf-8", newline="")
+        taken.add(page.export_uri)
+        written.add(page.src_uri)
+    for item in plan.files:
+        if item.src_uri in taken:
+            problems.append(f"docs has its own {item.src_uri}; not replaced")
+            continue
+        target = out_docs / item.src_uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if item.source is not None:
+            shutil.copyfile(item.source, target)
+        else:
+            target.write_text(item.content or "", encoding="utf-8", newline="")
+        taken.add(item.src_uri)
+        written.add(item.src_uri)
+    return written
+
+
+def _dump(yaml: Any, data: Any, path: Path) -> None:
+    buffer = io.StringIO()
+    yaml.dump(data, buffer)
+    path.write_text(buffer.getvalue(), encoding="utf-8")

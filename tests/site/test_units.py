@@ -1,0 +1,96 @@
+"""The plain functions behind the plugin: URLs, escaping, moves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from skillshelf.site.moves import read_moves_file, resolve_moves
+from skillshelf.site.plan import Urls, export_uri
+from skillshelf.site.text import derive_source_url, esc, md_text, relative_url
+
+
+@pytest.mark.parametrize(
+    ("target", "base", "expected"),
+    [
+        ("mlops/training/b/", "mlops/training/a/", "../b/"),
+        ("mlops/training/a/", "mlops/training/a/", "./"),
+        ("x/scripts/run.py", "x/", "scripts/run.py"),
+        ("catalog/", "mlops/a/", "../../catalog/"),
+        ("mlops/", "./", "mlops/"),
+        ("a.html", "b/c.html", "../a.html"),
+    ],
+)
+def test_relative_url(target: str, base: str, expected: str) -> None:
+    assert relative_url(target, base) == expected
+
+
+def test_urls_with_and_without_directory_urls() -> None:
+    assert Urls(True).page("a/b/SKILL.md", index=True) == ("a/b/index.html", "a/b/")
+    assert Urls(True).page("a/b/references/x.md") == (
+        "a/b/references/x/index.html",
+        "a/b/references/x/",
+    )
+    assert Urls(False).page("a/b/SKILL.md", index=True) == ("a/b/index.html", "a/b/index.html")
+    assert Urls(False).page("a/b/references/x.md") == (
+        "a/b/references/x.html",
+        "a/b/references/x.html",
+    )
+    assert export_uri("a/DESCRIPTION.md") == "a/index.md"
+
+
+def test_escaping() -> None:
+    assert esc('<script>"x"</script>\n  &') == "&lt;script&gt;&quot;x&quot;&lt;/script&gt; &amp;"
+    assert "<" not in md_text("<b>*x*</b> $y$") and "*" not in md_text("*x*")
+
+
+def test_derive_source_url() -> None:
+    repo, project = "https://github.com/o/r", Path("/p")
+    assert derive_source_url(repo, "edit/main/docs/", "/p/docs", project) == (
+        "https://github.com/o/r/blob/main/"
+    )
+    assert derive_source_url(repo, None, "/p/docs", project) is None
+    assert derive_source_url(repo, "edit/main/site-src/", "/p/docs", project) is None
+
+
+def test_resolve_moves_follows_chains_and_keeps_current_paths() -> None:
+    moves = resolve_moves(
+        [
+            ("mlops/dspy", "mlops/research/dspy"),
+            ("mlops/research/dspy", "mlops/inference/dspy"),
+            ("gifs/gif-search", "media/gif-search"),
+            ("mlops/gone", "mlops/training/gone"),  # the skill no longer exists
+            ("media/youtube", "old/youtube"),  # moved back: today's path wins
+            ("a/loop", "b/loop"),
+            ("b/loop", "a/loop"),
+        ],
+        skills=["mlops/inference/dspy", "media/gif-search", "media/youtube"],
+        categories=["mlops", "mlops/inference", "media"],
+    )
+    assert moves.skills == {
+        "gifs/gif-search": "media/gif-search",
+        "mlops/dspy": "mlops/inference/dspy",
+        "mlops/research/dspy": "mlops/inference/dspy",
+    }
+    assert moves.categories == {"gifs": "media", "mlops/research": "mlops/inference"}
+
+
+def test_moves_file_problems(tmp_path: Path) -> None:
+    (tmp_path / ".moves.yml").write_text("moves:\n  a/b: c/b\n  ../x: y\n  k: [1]\n")
+    pairs, problems = read_moves_file(tmp_path)
+    assert pairs == [("a/b", "c/b")]
+    assert len(problems) == 2
+
+
+def test_repository_moves_file_records_the_seed_reorganization() -> None:
+    root = Path(__file__).resolve().parents[2] / "skills"
+    pairs = dict(read_moves_file(root)[0])
+    assert pairs["mlops/axolotl"] == "mlops/training/axolotl"
+    assert pairs["gifs/gif-search"] == "media/gif-search"
+    assert pairs["mlops/code-review"] == "software-development/code-review"
+    assert pairs["mlops/research/dspy"] == "mlops/inference/dspy"
+    assert pairs["ocr-and-documents/ocr-and-documents"] == "productivity/ocr-and-documents"
+    assert sum(1 for old in pairs if old.count("/") == 1 and old.startswith("mlops/")) == 40
+    moves = resolve_moves(pairs.items(), ["mlops/inference/dspy"], ["mlops/inference"])
+    assert moves.skills["mlops/dspy"] == "mlops/inference/dspy"
