@@ -205,7 +205,7 @@ def test_both_skill_schemas_carry_ids_and_described_properties() -> None:
     [
         ({"tags": ["A"]}, "unknown key 'tags'"),  # reported by misplaced-tags instead
         ({"authors": ["x"]}, "unknown key 'authors'; did you mean 'author'?"),
-        ({"triggers": ["when asked"]}, "unknown key 'triggers'"),
+        ({"trigger": ["when asked"]}, "unknown key 'trigger'; did you mean 'triggers'?"),
         ({"platforms": ["android"]}, "platforms[0]: 'android' is not one of"),
         ({"version": 1.0}, "(quote it, e.g. '1.0.0')"),
         ({"prerequisites": {"pip": ["x"]}}, "unknown key 'prerequisites.pip'"),
@@ -213,7 +213,7 @@ def test_both_skill_schemas_carry_ids_and_described_properties() -> None:
             {"metadata": {"hermes": {"prerequisites": {"commands": ["x"]}}}},
             "unknown key 'metadata.hermes.prerequisites'",
         ),
-        ({"metadata": {"hermes": {"related_skills": ["image_gen"]}}}, "related_skills[0]"),
+        ({"metadata": {"hermes": {"related_skills": [""]}}}, "related_skills[0]"),
         ({"name": "dotted.name"}, "'dotted.name' is not a valid skill name"),
     ],
 )
