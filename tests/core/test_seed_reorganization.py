@@ -71,7 +71,12 @@ def test_categories_are_the_folder_path_above_the_skill(make_tree: MakeTree) -> 
 
 
 def test_the_flat_layout_before_the_split_still_scans(make_tree: MakeTree) -> None:
-    flat = {f"mlops/{name}/SKILL.md": skill_md(name) for c in AFTER if c.startswith("mlops/") for name in AFTER[c].split()}
+    flat = {
+        f"mlops/{name}/SKILL.md": skill_md(name)
+        for c in AFTER
+        if c.startswith("mlops/")
+        for name in AFTER[c].split()
+    }
     root = make_tree(flat | {"mlops/DESCRIPTION.md": description_md("MLOps")})
     tree = scan(root)
     assert {skill.category.path for skill in tree.skills} == {"mlops"}
