@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from skillshelf.trl.signatures import UNKNOWN, load
 from skillshelf.trl.snippets import (
@@ -323,3 +325,55 @@ def test_hostile_documents_do_not_crash() -> None:
     nested = "(" * 5000 + ")" * 5000
     for code in (nested, "DPOConfig(" + "beta=1," * 3000 + ")", "\x00", "DPOConfig(**{'a': 1})"):
         check_text(md(code))
+
+
+_TOKENS = [
+    "DPOConfig(",
+    "GRPOConfig(",
+    "LoraConfig(",
+    "trl.",
+    "import trl\n",
+    "from trl import DPOConfig as C\n",
+    "C(",
+    ")",
+    ",",
+    "loss_type=",
+    "loss_weights=",
+    "beta=",
+    "betta=",
+    "fp16=True",
+    "bf16=",
+    "**kw",
+    '"sigmoid"',
+    '["ipo", "exo_pair"]',
+    "[0.5]",
+    "None",
+    "1",
+    "-1.5",
+    "'x'",
+    "x",
+    "\n",
+    "    ",
+    "(",
+    "[",
+    "]",
+    "{",
+    "}",
+    ":",
+    "β",
+    "\t",
+    "```",
+    ">>> ",
+    "!pip",
+    "=",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_TOKENS), max_size=40), st.sampled_from(["python", "pycon", "py"]))
+def test_random_snippets_never_crash(tokens: list[str], info: str) -> None:
+    text = f"!!! note\n    ```{info}\n" + "".join(tokens) + "\n    ```\n"
+    lines = text.split("\n")
+    for issue in check_text(text):
+        assert 1 <= issue.line <= len(lines)
+        assert issue.column >= 1

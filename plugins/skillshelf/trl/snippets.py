@@ -485,22 +485,27 @@ def _release_label(package: str, version: str) -> str:
     return f"{package} {version}"
 
 
-@functools.lru_cache(maxsize=4096)
-def _rule_refs(rule_id: str, condition_json: str) -> frozenset[str]:
-    import json
+_REFS: dict[str, frozenset[str]] = {}
 
+
+def _rule_refs(rule_id: str, condition: Any) -> frozenset[str]:
+    """The arguments a rule's condition reads (cached by rule id: ids are content hashes)."""
+    cached = _REFS.get(rule_id)
+    if cached is not None:
+        return cached
     out: set[str] = set()
-
-    def walk(tree: Any) -> None:
+    stack = [condition]
+    while stack:
+        tree = stack.pop()
         if isinstance(tree, list) and tree:
-            if tree[0] == "arg" and len(tree) == 2:
+            if tree[0] == "arg" and len(tree) == 2 and isinstance(tree[1], str):
                 out.add(tree[1])
             else:
-                for sub in tree[1:]:
-                    walk(sub)
-
-    walk(json.loads(condition_json))
-    return frozenset(out)
+                stack.extend(tree[1:])
+        elif isinstance(tree, dict):
+            stack.extend(tree.values())
+    _REFS[rule_id] = frozenset(out)
+    return _REFS[rule_id]
 
 
 class _Checker:
@@ -642,8 +647,6 @@ class _Checker:
         star: bool,
         where: str,
     ) -> None:
-        import json
-
         full: dict[str, Any] = {}
         for arg_name, argument in cls.arguments.items():
             if arg_name in env:
@@ -654,7 +657,7 @@ class _Checker:
                 full[arg_name] = argument.default
         seen: set[str] = set()
         for rule in cls.rules:
-            refs = _rule_refs(rule.id, json.dumps(rule.condition))
+            refs = _rule_refs(rule.id, rule.condition)
             literal_refs = [r for r in refs if r in passed and env.get(r) is not UNKNOWN]
             if not literal_refs or refs & bad or not holds(rule.condition, full):
                 continue
