@@ -1347,6 +1347,9 @@ def loss_aliases(func: ast.FunctionDef, found: LossTypes) -> None:
         found.aliases[compared[0]] = info
 
 
+_VALUES_SENTENCE = re.compile(
+    r"(?is)(?:possible|supported|valid)\s+(?:values|loss types)(?:\s+are)?\s*:?(.*?)(?:\.\s|\.$|$)"
+)
 _QUOTED = re.compile(r"""['"]([a-z][a-z0-9_]*)['"]""")
 
 
@@ -1590,7 +1593,8 @@ class PackageExtractor:
         help_text = ""
         for stmt in loss_help(self.resolver, mro):
             help_text += stmt
-        documented = set(_QUOTED.findall(help_text)) if help_text else set()
+        listed = _VALUES_SENTENCE.search(help_text)
+        documented = set(_QUOTED.findall(listed.group(1) if listed else help_text))
         if literal:
             documented |= literal
         if documented:
