@@ -39,10 +39,13 @@ def test_data_file_is_in_canonical_form() -> None:
 
 
 def test_loading_is_fast_and_cached() -> None:
-    load.cache_clear()
-    started = time.perf_counter()
-    first = load()
-    assert time.perf_counter() - started < 1.0
+    timings = []
+    for _ in range(3):  # best of three: a busy machine must not make this flaky
+        load.cache_clear()
+        started = time.perf_counter()
+        first = load()
+        timings.append(time.perf_counter() - started)
+    assert min(timings) < 0.5, timings
     assert load() is first
 
 

@@ -323,8 +323,18 @@ def test_analyse_is_memoized() -> None:
 
 def test_hostile_documents_do_not_crash() -> None:
     nested = "(" * 5000 + ")" * 5000
-    for code in (nested, "DPOConfig(" + "beta=1," * 3000 + ")", "\x00", "DPOConfig(**{'a': 1})"):
-        check_text(md(code))
+    huge = "0x" + "f" * 5000  # an int too long for str()
+    for code in (
+        nested,
+        "DPOConfig(" + "beta=1," * 3000 + ")",
+        "\x00",
+        "DPOConfig(**{'a': 1})",
+        f"DPOConfig(loss_type={huge}, beta={huge}, eval_strategy={huge})",
+        f"DPOConfig(loss_type=['sigmoid', 'ipo'], loss_weights=[{huge}])",
+        "DPOConfig(beta=" + "9" * 5000 + ")",
+    ):
+        for issue in check_text(md(code)):
+            assert issue.message
 
 
 _TOKENS = [

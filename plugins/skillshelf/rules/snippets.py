@@ -10,16 +10,25 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from skillshelf.diagnostics import Position, Severity
+from skillshelf.model import Skill
 from skillshelf.rules.base import Finding, LintContext, rule
 from skillshelf.trl import snippets
+
+
+def _trl_target(skill: Skill | None) -> str | None:
+    if skill is None:
+        return None
+    try:
+        return skill.targets.get("trl")
+    except ValueError:  # a frontmatter number too long to turn into text
+        return None
 
 
 def _findings(ctx: LintContext, rule_id: str) -> Iterator[Finding]:
     for document in ctx.tree.documents():
         if document.text is None:
             continue
-        skill = document.skill
-        target = skill.targets.get("trl") if skill is not None else None
+        target = _trl_target(document.skill)
         for issue in snippets.analyse(document.text, target):
             if issue.rule == rule_id:
                 yield Finding(document.path, issue.message, Position(issue.line, issue.column))

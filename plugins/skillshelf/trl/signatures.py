@@ -505,8 +505,11 @@ def render(message: Sequence[Any], env: Mapping[str, Any]) -> str:
             out.append(part)
             continue
         value = evaluate(part.get("expr"), env)
-        if value is UNKNOWN:
-            out.append("{" + str(part.get("src", "?")) + "}")
-        else:
-            out.append(repr(value) if part.get("conv") == "r" else str(value))
+        text = None
+        if value is not UNKNOWN:
+            try:
+                text = repr(value) if part.get("conv") == "r" else str(value)
+            except ValueError:  # an int too long to print
+                text = None
+        out.append("{" + str(part.get("src", "?")) + "}" if text is None else text)
     return " ".join("".join(out).split())

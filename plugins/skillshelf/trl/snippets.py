@@ -477,7 +477,10 @@ def literal_choices(annotation: str) -> list[str] | None:
 
 
 def _describe(value: Any) -> str:
-    text = repr(value)
+    try:
+        text = repr(value)
+    except ValueError:  # an int too long to print (sys.get_int_max_str_digits)
+        return f"<{type(value).__name__} literal>"
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -563,7 +566,8 @@ class _Checker:
                     SnippetIssue(
                         *pos,
                         INVALID_VALUE,
-                        f"{kw.arg}={value!r}: not a valid value for {name}.{kw.arg} in {where} "
+                        f"{kw.arg}={_describe(value)}: not a valid value for {name}.{kw.arg} "
+                        f"in {where} "
                         f"(one of: {', '.join(map(repr, choices))}){hint}",
                     )
                 )
