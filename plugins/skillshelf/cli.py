@@ -57,6 +57,11 @@ def _build_parser() -> argparse.ArgumentParser:
         "--select", metavar="RULES", help="comma-separated rule ids to run (default: all enabled)"
     )
     lint.add_argument("--no-color", action="store_true", help="never colour the text output")
+    lint.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="read every file afresh; neither read nor write the scan cache (~/.cache/skillshelf)",
+    )
     lint.set_defaults(handler=_lint)
 
     rules = sub.add_parser(
@@ -112,13 +117,14 @@ def _lint(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_ERROR
-    result = lint(config, args.paths, select=select)
+    use_cache = not args.no_cache
+    result = lint(config, args.paths, select=select, use_cache=use_cache)
     if args.fix:
         changed = apply_fixes([d.fix for d in result.diagnostics if d.fix is not None])
         if changed:
             for path in changed:
                 print(f"fixed {report.display_path(path)}", file=sys.stderr)
-            result = lint(config, args.paths, select=select)
+            result = lint(config, args.paths, select=select, use_cache=use_cache)
     colour = args.format == "text" and not args.no_color and report.use_colour(sys.stdout.isatty())
     sys.stdout.write(report.render(result.diagnostics, args.format, colour=colour))
     failing = [d for d in result.diagnostics if d.severity.rank >= 2]

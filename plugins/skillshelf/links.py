@@ -3,6 +3,13 @@
 Links inside fenced code and inline code are not links. The scan is
 regex-based on purpose: a full Markdown parse of every document would cost
 more than the whole rest of the lint, and the targets are all we need.
+
+Most lines of a document hold no link at all, so one search over the whole
+text finds the few lines that can (they contain ``](``, ``]:`` or ``=``) and
+only those are examined, each exactly as a line-by-line scan would.
+Fenced blocks are looked for only when such a line exists and the text has a
+fence at all. Results are memoised per text (a pure function of it), and the
+scan cache stores them so that unchanged documents are never scanned twice.
 """
 
 from __future__ import annotations
@@ -23,6 +30,12 @@ _REFERENCE = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*(?:<([^>\n]*)>|(\S+))")
 _HTML = re.compile(r"""\b(?:src|href)\s*=\s*["']([^"'\n]+)["']""")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# What a line must contain to hold a link (the cheap filter of a line-by-line scan).
+_TRIGGER = re.compile(r"\]\(|\]:|=")
+
+#: text -> its links. Cleared with :func:`forget`; filled by :func:`iter_links`
+#: and, for documents that did not change, from the scan cache.
+_MEMO: dict[str, tuple[Link, ...]] = {}
 
 
 @dataclass(frozen=True)
@@ -41,21 +54,71 @@ def is_relative(target: str) -> bool:
 
 def iter_links(text: str) -> Iterator[Link]:
     """Every relative link target in ``text``, with its 1-based position."""
-    fenced: set[int] = set()
-    for block in iter_fenced_blocks(text):
-        fenced.update(range(block.start_line - 1, block.end_line + 1))
-    for number, line in enumerate(text.split("\n"), start=1):
-        if number in fenced or ("](" not in line and "]:" not in line and "=" not in line):
+    links = _MEMO.get(text)
+    if links is None:
+        links = _MEMO[text] = tuple(_scan(text))
+    yield from links
+
+
+def links_of(text: str) -> tuple[Link, ...]:
+    """The links of ``text`` as a tuple (memoised)."""
+    links = _MEMO.get(text)
+    if links is None:
+        links = _MEMO[text] = tuple(_scan(text))
+    return links
+
+
+def remember(text: str, links: tuple[Link, ...]) -> None:
+    """Record links computed in an earlier run for this exact text."""
+    _MEMO[text] = links
+
+
+def known(text: str) -> tuple[Link, ...] | None:
+    return _MEMO.get(text)
+
+
+def forget() -> None:
+    _MEMO.clear()
+
+
+def _scan(text: str) -> Iterator[Link]:
+    fenced: set[int] | None = None
+    number, start, end = 1, 0, -1
+    for trigger in _TRIGGER.finditer(text):
+        at = trigger.start()
+        if at < end:
+            continue  # a line already examined
+        line_start = text.rfind("\n", 0, at) + 1
+        number += text.count("\n", start, line_start)
+        start = line_start
+        end = text.find("\n", at)
+        if end == -1:
+            end = len(text)
+        if fenced is None:
+            fenced = set()
+            if "```" in text or "~~~" in text:
+                for block in iter_fenced_blocks(text):
+                    fenced.update(range(block.start_line - 1, block.end_line + 1))
+        if number in fenced:
             continue
-        masked = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
-        for pattern in (_INLINE, _REFERENCE, _HTML):
-            for match in pattern.finditer(masked):
-                group = next(
-                    g for g in range(1, (pattern.groups or 0) + 1) if match.group(g) is not None
-                )
-                target = match.group(group).strip()
-                if not is_relative(target):
-                    continue
-                path = unquote(re.split(r"[#?]", target, maxsplit=1)[0])
-                if path:
-                    yield Link(target, path, Position(number, match.start(group) + 1))
+        yield from _line_links(text[start:end], number)
+
+
+def _line_links(line: str, number: int) -> Iterator[Link]:
+    masked = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line) if "`" in line else line
+    for pattern in (_INLINE, _REFERENCE, _HTML):
+        for match in pattern.finditer(masked):
+            group = next(
+                g for g in range(1, (pattern.groups or 0) + 1) if match.group(g) is not None
+            )
+            target = match.group(group).strip()
+            if not is_relative(target):
+                continue
+            cut = len(target)
+            for mark in "#?":
+                at = target.find(mark, 0, cut)
+                if at != -1:
+                    cut = at
+            path = unquote(target[:cut])
+            if path:
+                yield Link(target, path, Position(number, match.start(group) + 1))

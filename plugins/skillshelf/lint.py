@@ -58,15 +58,27 @@ def lint(
     *,
     tree: SkillTree | None = None,
     select: Iterable[str] | None = None,
+    use_cache: bool = False,
 ) -> LintResult:
     """Lint the whole tree, reporting only what concerns ``paths`` when given.
 
     Tree-level rules always see the whole tree: a file handed over by
     pre-commit is judged in context (a new skill that makes its category a
     singleton is reported against that category).
+
+    ``use_cache`` reads and updates the scan cache (:mod:`skillshelf.cache`)
+    (outside the project), so that only files that changed are read again.
     """
-    tree = tree or scan(config.root)
+    cache = None
+    if tree is None:
+        if use_cache:
+            from skillshelf.cache import ScanCache
+
+            cache = ScanCache.open(config.root)
+        tree = scan(config.root, cache=cache)
     diagnostics = run_rules(tree, config, select)
+    if cache is not None:
+        cache.save()
     if paths:
         diagnostics = [d for d in diagnostics if concerns(d.path, paths)]
     return LintResult(tree, diagnostics)

@@ -25,9 +25,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from skillshelf.frontmatter import Frontmatter, Issue, decode, parse_document
+
+if TYPE_CHECKING:
+    from skillshelf.cache import ScanCache
 
 SKILL_FILE = "SKILL.md"
 DESCRIPTION_FILE = "DESCRIPTION.md"
@@ -43,6 +46,10 @@ class Kind(enum.Enum):
     DESCRIPTION = "description"
     REFERENCE = "reference"
     MARKDOWN = "markdown"
+
+    @property
+    def expects_frontmatter(self) -> bool:
+        return self in (Kind.SKILL, Kind.DESCRIPTION)
 
 
 @dataclass
@@ -275,7 +282,7 @@ class SkillTree:
 
 def read_document(path: Path, rel: PurePosixPath, kind: Kind, size: int) -> Document:
     """Read and split one Markdown file; every problem becomes an Issue."""
-    expect = kind in (Kind.SKILL, Kind.DESCRIPTION)
+    expect = kind.expects_frontmatter
     if size > READ_LIMIT:
         issue = Issue(
             "encoding",
@@ -307,12 +314,17 @@ def read_document(path: Path, rel: PurePosixPath, kind: Kind, size: int) -> Docu
 
 
 class _Walker:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, cache: ScanCache | None = None) -> None:
         self.root = root
+        self.cache = cache
         self.root_real = os.path.realpath(root)
+        self._prefix = str(root).rstrip(os.sep) + os.sep
         self.issues: list[TreeIssue] = []
 
     def rel(self, path: str) -> PurePosixPath:
+        # Every path the walk produces is below the root: slice instead of relpath().
+        if path.startswith(self._prefix):
+            return PurePosixPath(path[len(self._prefix) :].replace(os.sep, "/"))
         return PurePosixPath(os.path.relpath(path, self.root).replace(os.sep, "/"))
 
     def entries(self, directory: str) -> tuple[list[os.DirEntry[str]], list[os.DirEntry[str]]]:
@@ -369,6 +381,8 @@ class _Walker:
         return True
 
     def document(self, entry: os.DirEntry[str], kind: Kind) -> Document:
+        if self.cache is not None:
+            return self.cache.document(Path(entry.path), self.rel(entry.path), kind, entry.stat())
         return read_document(Path(entry.path), self.rel(entry.path), kind, entry.stat().st_size)
 
     def category(self, directory: str, path: str, parent: Category | None) -> Category:
@@ -448,10 +462,18 @@ class _Walker:
             )
 
 
-def scan(root: Path) -> SkillTree:
-    """Walk ``root`` once and return the model of everything below it."""
+def scan(root: Path, *, cache: ScanCache | None = None) -> SkillTree:
+    """Walk ``root`` once and return the model of everything below it.
+
+    With a :class:`skillshelf.cache.ScanCache`, documents that did not change
+    since the cache was written are taken from it instead of being read.
+    """
+    from skillshelf import links, schemas
+
+    links.forget()  # memoised per text; a new scan starts from what is on disk
+    schemas.forget_valid()
     root = Path(os.path.abspath(root))
-    walker = _Walker(root)
+    walker = _Walker(root, cache)
     if not root.is_dir():
         top = Category(root, "")
         walker.issues.append(TreeIssue(root, Issue("symlink", "skills root is not a folder")))

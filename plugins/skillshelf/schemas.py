@@ -1,4 +1,11 @@
-"""The JSON Schemas for frontmatter, and turning their errors into findings."""
+"""The JSON Schemas for frontmatter, and turning their errors into findings.
+
+Validation is the costliest check per document, so :func:`check` asks the
+cheap question first (is the data valid at all?) against a copy of the schema
+with its local ``$ref``s inlined, and only walks the errors, against the
+schema as written, when the answer is no. jsonschema is imported on first
+use: a lint answered from the scan cache never imports it.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +15,13 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from skillshelf.suggest import closest
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 SKILL_SCHEMAS = {"skillshelf": "skill.schema.json", "hermes": "skill.hermes.schema.json"}
 CATEGORY_SCHEMA = "category.schema.json"
@@ -37,7 +45,62 @@ def load_schema(name: str) -> dict[str, Any]:
 
 @cache
 def validator(name: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(load_schema(name))
+
+
+@cache
+def _fast_validator(name: str) -> Draft202012Validator:
+    """The same schema with every local ``{"$ref": "#/$defs/x"}`` replaced by
+    the definition itself: the same verdicts, without resolving references for
+    every value (a third of the validation time)."""
+    from jsonschema import Draft202012Validator
+
+    schema = load_schema(name)
+    definitions = schema.get("$defs", {})
+    return Draft202012Validator(_inline(schema, definitions, 0))
+
+
+def _inline(node: Any, definitions: dict[str, Any], depth: int) -> Any:
+    if isinstance(node, list):
+        return [_inline(item, definitions, depth) for item in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/") and len(node) == 1 and depth < 16:
+        target = definitions.get(ref.removeprefix("#/$defs/"))
+        if isinstance(target, dict):
+            return _inline(target, definitions, depth + 1)
+    return {
+        key: value if key == "$defs" else _inline(value, definitions, depth)
+        for key, value in node.items()
+    }
+
+
+#: Data known to be valid: id(data) -> (data, schema names). Filled by
+#: :func:`check` and, from the scan cache, by :func:`remember_valid`; the data
+#: itself is kept so that its id cannot be reused while the entry lives.
+_KNOWN_VALID: dict[int, tuple[Any, set[str]]] = {}
+
+
+def remember_valid(name: str, data: Any) -> None:
+    """Record that ``data`` is valid under schema ``name`` (from an earlier run)."""
+    entry = _KNOWN_VALID.get(id(data))
+    if entry is None or entry[0] is not data:
+        _KNOWN_VALID[id(data)] = (data, {name})
+    else:
+        entry[1].add(name)
+
+
+def known_valid(data: Any) -> set[str]:
+    """Schema names ``data`` is known to be valid under."""
+    entry = _KNOWN_VALID.get(id(data))
+    return set(entry[1]) if entry is not None and entry[0] is data else set()
+
+
+def forget_valid() -> None:
+    _KNOWN_VALID.clear()
 
 
 @dataclass(frozen=True)
@@ -52,6 +115,12 @@ class SchemaProblem:
 
 def check(name: str, data: Any) -> Iterator[SchemaProblem]:
     """Validate ``data`` against schema ``name``, one problem per leaf error."""
+    entry = _KNOWN_VALID.get(id(data))
+    if entry is not None and entry[0] is data and name in entry[1]:
+        return
+    if _fast_validator(name).is_valid(data):
+        remember_valid(name, data)
+        return
     errors = sorted(
         validator(name).iter_errors(data),
         key=lambda e: (list(map(str, e.absolute_path)), e.message),

@@ -1,0 +1,332 @@
+"""The scan cache: what reading each Markdown file produced, kept between runs.
+
+Reading a document (decoding it, splitting off and loading its frontmatter)
+and the two checks that only depend on its text (its links, and whether its
+frontmatter is valid under a schema) are pure functions of the file's
+content. The cache keeps their results per file, so a lint of an unchanged
+tree re-reads nothing: ``skillshelf lint`` on 10,000 skills, or the pre-commit
+hook on a one-file change, only reads and parses the files that changed.
+
+Never stale:
+
+* an entry is used only when the file's path, size, ``mtime_ns``, ``ctime_ns``
+  and inode all match (``ctime`` cannot be set by tools that copy or extract
+  files with their old times, and any rename, copy or rewrite changes one of
+  them); a moved or deleted file has no entry under its new path;
+* a file modified within :data:`RACY_SECONDS` of the moment the cache was
+  written could change again without its mtime moving on a coarse clock, so
+  its entry also holds a digest of its bytes, and is used only when the bytes
+  still match (git's "racily clean" rule);
+* the cache file records the cache format, the code that produced it and the
+  schemas it validated against; if any differs, the whole file is ignored;
+* a missing, truncated or corrupt cache file is ignored and rewritten; a
+  folder that cannot be written just means no cache.
+
+It lives outside the project, so that linting never writes into the
+repository (only ``--fix`` does): ``$SKILLSHELF_CACHE_DIR``, else
+``$XDG_CACHE_HOME/skillshelf``, else ``~/.cache/skillshelf``; one file per
+skills root (named by a hash of its absolute path), next to a ``.gitignore``
+holding ``*`` in case the folder is ever pointed inside a repository. Files
+of roots not linted for :data:`PRUNE_DAYS` days are removed.
+``skillshelf lint --no-cache`` neither reads nor writes it. Loading uses a
+restricted unpickler that can only build the types the cache stores, so a
+planted cache file cannot run code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from skillshelf.model import Document, Kind
+
+#: Bump whenever what an entry holds, or how it is computed, changes.
+CACHE_VERSION = 1
+PRUNE_DAYS = 30
+#: Files modified this close to the cache write are also checked by content.
+RACY_SECONDS = 3.0
+
+#: Modules whose code decides what a cache entry holds.
+_CODE = ("frontmatter.py", "links.py", "markdown.py", "model.py", "cache.py", "schemas.py")
+
+_ALLOWED_GLOBALS = {
+    ("datetime", "date"),
+    ("datetime", "datetime"),
+    ("datetime", "time"),
+    ("datetime", "timedelta"),
+    ("datetime", "timezone"),
+    ("skillshelf.diagnostics", "Position"),
+    ("skillshelf.frontmatter", "Issue"),
+    ("skillshelf.links", "Link"),
+}
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in _ALLOWED_GLOBALS:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the scan cache")
+
+
+@dataclass
+class Entry:
+    """One document as read: everything :class:`skillshelf.model.Document` holds
+    apart from where it sits in the tree."""
+
+    stamp: tuple[int, int, int, int]
+    expect_frontmatter: bool
+    text: str | None
+    #: None when the body is the text after line ``body_line - 1`` (the usual case).
+    body: str | None
+    body_line: int
+    frontmatter: tuple[str, int, Any] | None
+    issues: tuple[Any, ...]
+    links: tuple[Any, ...] | None = None
+    valid_under: tuple[str, ...] = ()
+    #: Digest of the raw bytes, kept only for files modified just before the write.
+    digest: bytes | None = None
+
+
+def stamp_of(stat: os.stat_result) -> tuple[int, int, int, int]:
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+def _body_from(text: str, body_line: int) -> str:
+    return text.split("\n", body_line - 1)[-1] if body_line > 1 else text
+
+
+def _environment() -> str:
+    """What, besides a file's bytes, decides an entry: the code and the schemas."""
+    from skillshelf.schemas import schemas_dir
+
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{CACHE_VERSION}\0{sys.version_info[:2]}\0".encode())
+    here = Path(__file__).parent
+    for name in _CODE:
+        try:
+            digest.update(name.encode() + b"\0" + (here / name).read_bytes())
+        except OSError:
+            digest.update(name.encode() + b"\0missing")
+    try:
+        schemas = sorted(schemas_dir().glob("*.schema.json"))
+    except OSError:
+        schemas = []
+    for path in schemas:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for distribution in ("ruamel.yaml", "jsonschema"):
+        digest.update(f"{distribution}={_version(distribution)}\0".encode())
+    return digest.hexdigest()
+
+
+def _version(distribution: str) -> str:
+    """The installed version, from the dist-info folder name (no metadata parsing)."""
+    prefix = distribution.replace("-", "_").replace(".", "_").lower() + "-"
+    for entry in sys.path:
+        try:
+            names = [child.name for child in Path(entry or ".").iterdir()]
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".dist-info") and name.replace(".", "_").lower().startswith(prefix):
+                return name[len(prefix) : -len(".dist-info")]
+    return "unknown"
+
+
+class ScanCache:
+    """The cache of one skills root, loaded once per run and saved at its end."""
+
+    def __init__(self, file: Path, root: Path, environment: str) -> None:
+        self.file = file
+        self.root = root
+        self.environment = environment
+        self.previous: dict[str, Entry] = {}
+        self.current: dict[str, Entry] = {}
+        self._documents: dict[str, Document] = {}
+        self.hits = 0
+        self.misses = 0
+
+    @classmethod
+    def open(cls, root: Path, directory: Path | None = None) -> ScanCache:
+        root_key = hashlib.blake2b(str(root).encode(), digest_size=8).hexdigest()
+        file = (directory or cache_home()) / f"scan-{root_key}.pickle"
+        cache = cls(file, root, _environment())
+        cache.previous = cache._load()
+        return cache
+
+    def _load(self) -> dict[str, Entry]:
+        try:
+            with self.file.open("rb") as handle:
+                header = _Unpickler(handle).load()
+                if header != (CACHE_VERSION, self.environment, str(self.root)):
+                    return {}
+                entries = _Unpickler(handle).load()
+        except Exception:  # missing, truncated, corrupt or from elsewhere: start afresh
+            return {}
+        if not isinstance(entries, dict):
+            return {}
+        return {rel: Entry(*fields) for rel, fields in entries.items()}
+
+    # ---- during the scan -------------------------------------------------
+    def document(
+        self, path: Path, rel: PurePosixPath, kind: Kind, stat: os.stat_result
+    ) -> Document:
+        """The document at ``path``: from the cache when it did not change, else read."""
+        from skillshelf.model import read_document
+
+        key = rel.as_posix()
+        stamp = stamp_of(stat)
+        expect = kind.expects_frontmatter
+        entry = self.previous.get(key)
+        if (
+            entry is not None
+            and entry.stamp == stamp
+            and entry.expect_frontmatter == expect
+            and (entry.digest is None or entry.digest == _digest_of(path))
+        ):
+            self.hits += 1
+            self.current[key] = entry
+            document = _document_from(entry, path, rel, kind)
+            self._documents[key] = document
+            return document
+        self.misses += 1
+        document = read_document(path, rel, kind, stat.st_size)
+        frontmatter = document.frontmatter
+        self.current[key] = Entry(
+            stamp,
+            expect,
+            document.text,
+            None
+            if document.text is None
+            or document.body == _body_from(document.text, document.body_line)
+            else document.body,
+            document.body_line,
+            (frontmatter.source, frontmatter.first_line, frontmatter.data) if frontmatter else None,
+            tuple(document.issues),
+        )
+        self._documents[key] = document
+        return document
+
+    # ---- after the rules -------------------------------------------------
+    def save(self) -> bool:
+        """Write what this run read (and learnt) for the next one; False when
+        nothing changed or the cache folder cannot be written."""
+        from skillshelf import links, schemas
+
+        changed = self.misses > 0 or set(self.current) != set(self.previous)
+        for entry in self.current.values():
+            if entry.text is not None:
+                found = links.known(entry.text)
+                if found is not None and found != entry.links:
+                    entry.links = found
+                    changed = True
+            if entry.frontmatter is not None:
+                valid = tuple(sorted(schemas.known_valid(entry.frontmatter[2])))
+                if valid != entry.valid_under:
+                    entry.valid_under = valid
+                    changed = True
+        if not changed:
+            return False
+        now = time.time_ns()
+        racy = int(RACY_SECONDS * 1e9)
+        for key, entry in self.current.items():
+            if entry.digest is None and now - entry.stamp[1] < racy:
+                document = self._documents.get(key)
+                entry.digest = _digest_of(document.path) if document is not None else b""
+        return self._write()
+
+    def _write(self) -> bool:
+        directory = self.file.parent
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            own_ignore = directory / ".gitignore"
+            if not own_ignore.exists():
+                own_ignore.write_text("# created by skillshelf\n*\n", encoding="utf-8")
+            buffer = io.BytesIO()
+            pickle.dump((CACHE_VERSION, self.environment, str(self.root)), buffer, protocol=5)
+            entries = {
+                key: (
+                    e.stamp,
+                    e.expect_frontmatter,
+                    e.text,
+                    e.body,
+                    e.body_line,
+                    e.frontmatter,
+                    e.issues,
+                    e.links,
+                    e.valid_under,
+                    e.digest,
+                )
+                for key, e in self.current.items()
+            }
+            pickle.dump(entries, buffer, protocol=5)
+            handle, temporary = tempfile.mkstemp(prefix=".scan-", dir=directory)
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    out.write(buffer.getbuffer())
+                Path(temporary).replace(self.file)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+        except (OSError, pickle.PicklingError, RecursionError, TypeError):
+            return False
+        _prune(directory, keep=self.file)
+        return True
+
+
+def cache_home() -> Path:
+    explicit = os.environ.get("SKILLSHELF_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
+    return base / "skillshelf"
+
+
+def _prune(directory: Path, keep: Path) -> None:
+    """Remove cache files of roots nobody linted for PRUNE_DAYS days."""
+    horizon = time.time() - PRUNE_DAYS * 86400
+    try:
+        for path in directory.glob("scan-*.pickle"):
+            if path != keep and path.stat().st_mtime < horizon:
+                path.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _digest_of(path: Path) -> bytes:
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+    except OSError:
+        return b"unreadable"
+
+
+def _document_from(entry: Entry, path: Path, rel: PurePosixPath, kind: Kind) -> Document:
+    from skillshelf import links, schemas
+    from skillshelf.frontmatter import Frontmatter
+    from skillshelf.model import Document
+
+    frontmatter = None
+    if entry.frontmatter is not None:
+        source, first_line, data = entry.frontmatter
+        frontmatter = Frontmatter(source, first_line, data)
+        for name in entry.valid_under:
+            schemas.remember_valid(name, data)
+    text = entry.text
+    body = entry.body
+    if body is None:
+        body = _body_from(text, entry.body_line) if text is not None else ""
+    if text is not None and entry.links is not None:
+        links.remember(text, entry.links)
+    size = entry.stamp[0]
+    return Document(
+        path, rel, kind, size, text, frontmatter, body, entry.body_line, list(entry.issues)
+    )

@@ -1,0 +1,204 @@
+"""The scan cache: used when nothing changed, never stale, never in the way."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+from tests.conftest import healthy_tree, skill_md
+
+from skillshelf import cache as cache_module
+from skillshelf.cache import ScanCache
+from skillshelf.cli import main
+from skillshelf.config import load_config
+from skillshelf.lint import lint
+from skillshelf.model import scan
+
+MakeTree = Callable[[Mapping[str, str | bytes]], Path]
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    directory = tmp_path / "cache-home"
+    monkeypatch.setenv("SKILLSHELF_CACHE_DIR", str(directory))
+    return directory
+
+
+@pytest.fixture
+def project(make_tree: MakeTree, monkeypatch: pytest.MonkeyPatch, cache_dir: Path) -> Path:
+    files = healthy_tree() | {"alpha/two/SKILL.md": skill_md("deux")}  # name-mismatch
+    root = make_tree(files)
+    (root.parent / "skillshelf.toml").write_text('root = "skills"\n', encoding="utf-8")
+    monkeypatch.chdir(root.parent)
+    return root.parent
+
+
+def findings(capsys: pytest.CaptureFixture[str], *args: str) -> list[tuple[str, str, int]]:
+    main(["lint", "--format", "json", *args])
+    out = json.loads(capsys.readouterr().out)
+    return [(d["path"], d["rule"], d["line"]) for d in out["diagnostics"]]
+
+
+def cached_scan(root: Path, directory: Path) -> ScanCache:
+    cache = ScanCache.open(root.resolve(), directory)
+    scan(root, cache=cache)
+    return cache
+
+
+def test_a_second_run_reads_nothing_and_reports_the_same(
+    project: Path, cache_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = findings(capsys)
+    assert first == [("skills/alpha/two/SKILL.md", "name-mismatch", 2)]
+    assert list(cache_dir.glob("scan-*.pickle"))
+    assert (cache_dir / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+    warm = cached_scan(project / "skills", cache_dir)
+    assert warm.misses == 0 and warm.hits == 8
+    assert findings(capsys) == first
+    assert not (project / ".cache").exists()  # nothing is written into the project
+
+
+def test_an_edit_is_seen_at_once(
+    project: Path, cache_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    findings(capsys)
+    skill = project / "skills/alpha/two/SKILL.md"
+    stat = skill.stat()
+    skill.write_text(skill_md("two"), encoding="utf-8")  # fixes the finding
+    os.utime(skill, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same mtime, even
+    assert findings(capsys) == []
+    skill.write_text(skill_md("zwei"), encoding="utf-8")
+    assert findings(capsys) == [("skills/alpha/two/SKILL.md", "name-mismatch", 2)]
+    warm = cached_scan(project / "skills", cache_dir)
+    assert warm.misses == 0
+
+
+def test_a_same_size_rewrite_within_the_same_mtime_is_seen(
+    project: Path, cache_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Recently written files are also checked by content (git's racy-clean rule)."""
+    findings(capsys)
+    skill = project / "skills/alpha/two/SKILL.md"
+    stat = skill.stat()
+    skill.write_text(skill_md("tw0"), encoding="utf-8")  # same size
+    os.utime(skill, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert findings(capsys) == [("skills/alpha/two/SKILL.md", "name-mismatch", 2)]
+
+
+def test_moves_and_deletions_are_never_stale(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    findings(capsys)
+    skills = project / "skills"
+    (skills / "alpha/two").rename(skills / "alpha/deux")  # the name matches, a link breaks
+    assert findings(capsys) == [("skills/alpha/one/SKILL.md", "broken-link", 9)]
+    (skills / "alpha/deux/SKILL.md").unlink()
+    (skills / "alpha/deux").rmdir()
+    after_delete = findings(capsys)
+    assert ("skills/alpha", "singleton-category", 1) in after_delete
+    (skills / "beta/deep/four/references/guide.md").unlink()
+    (skills / "beta/deep/four/SKILL.md").write_text(
+        skill_md("four", body="[guide](references/guide.md)\n"), encoding="utf-8"
+    )
+    assert ("skills/beta/deep/four/SKILL.md", "broken-link", 7) in findings(capsys)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"",
+        b"not a pickle at all",
+        pickle.dumps(("something", "else")),
+        pickle.dumps((cache_module.CACHE_VERSION, "another environment", "/elsewhere")),
+    ],
+)
+def test_a_corrupt_cache_is_ignored_and_rewritten(
+    project: Path, cache_dir: Path, capsys: pytest.CaptureFixture[str], damage: bytes
+) -> None:
+    expected = findings(capsys)
+    (cache_file,) = cache_dir.glob("scan-*.pickle")
+    cache_file.write_bytes(damage)
+    assert findings(capsys) == expected
+    assert cached_scan(project / "skills", cache_dir).misses == 0  # rewritten
+
+
+def test_a_truncated_cache_is_ignored(
+    project: Path, cache_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    expected = findings(capsys)
+    (cache_file,) = cache_dir.glob("scan-*.pickle")
+    cache_file.write_bytes(cache_file.read_bytes()[:-50])
+    assert findings(capsys) == expected
+
+
+def test_a_planted_cache_cannot_run_code(
+    project: Path, cache_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    class Exploit:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (os.system, ("touch pwned",))
+
+    expected = findings(capsys)
+    (cache_file,) = cache_dir.glob("scan-*.pickle")
+    cache_file.write_bytes(pickle.dumps(Exploit()))
+    assert findings(capsys) == expected
+    assert not (project / "pwned").exists()
+
+
+def test_no_cache_neither_reads_nor_writes(
+    project: Path, cache_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert findings(capsys, "--no-cache") == [("skills/alpha/two/SKILL.md", "name-mismatch", 2)]
+    assert not cache_dir.exists()
+    findings(capsys)
+    (cache_file,) = cache_dir.glob("scan-*.pickle")
+    cache_file.write_bytes(b"garbage")
+    findings(capsys, "--no-cache")
+    assert cache_file.read_bytes() == b"garbage"
+
+
+def test_an_unwritable_cache_folder_is_not_an_error(
+    project: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv("SKILLSHELF_CACHE_DIR", str(blocker / "cache"))
+    assert findings(capsys) == [("skills/alpha/two/SKILL.md", "name-mismatch", 2)]
+
+
+def test_the_library_api_uses_no_cache_unless_asked(project: Path, cache_dir: Path) -> None:
+    config = load_config(project)
+    lint(config)
+    assert not cache_dir.exists()
+    lint(config, use_cache=True)
+    assert list(cache_dir.glob("scan-*.pickle"))
+
+
+def test_cached_documents_equal_read_documents(project: Path, cache_dir: Path) -> None:
+    (project / "skills/alpha/one/SKILL.md").write_bytes(
+        b"\xef\xbb\xbf---\r\nname: one\r\ndescription: x\r\n---\r\nbody\r\n"
+    )
+    (project / "skills/alpha/two/notes.md").write_text("no frontmatter\n", encoding="utf-8")
+    cold = scan(project / "skills")
+    cached_scan(project / "skills", cache_dir).save()
+    warm_cache = ScanCache.open((project / "skills").resolve(), cache_dir)
+    warm = scan(project / "skills", cache=warm_cache)
+    assert warm_cache.misses == 0
+    for a, b in zip(cold.documents(), warm.documents(), strict=True):
+        assert (a.rel, a.kind, a.size, a.text, a.body, a.body_line, a.issues) == (
+            b.rel,
+            b.kind,
+            b.size,
+            b.text,
+            b.body,
+            b.body_line,
+            b.issues,
+        )
+        assert (a.frontmatter and a.frontmatter.data) == (b.frontmatter and b.frontmatter.data)
