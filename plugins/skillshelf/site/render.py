@@ -19,6 +19,7 @@ from urllib.parse import quote
 from skillshelf.model import Category, Document, Skill, SkillTree
 from skillshelf.site.text import (
     esc,
+    esc_inline,
     human_size,
     md_text,
     one_line,
@@ -147,7 +148,9 @@ def skill_header(ctx: Context, skill: Skill, url: str) -> str:
         rows.append(_row("Related skills", ", ".join(links)))
     rows.append(_row("Source", _source_link(ctx, skill.document.path)))
     description = skill.description
-    lead = f'<p class="skillshelf-description">{esc(description)}</p>\n' if description else ""
+    lead = ""
+    if description:
+        lead = f'<p class="skillshelf-description">{esc_inline(description)}</p>\n'
     return (
         '<div class="skillshelf-skill">\n'
         f"{lead}"
@@ -227,7 +230,7 @@ def category_trail(category: Category) -> str:
 
 
 def _card(title_html: str, href: str, count: str, description: str) -> str:
-    text = f"<p>{esc(description)}</p>" if description else ""
+    text = f"<p>{esc_inline(description)}</p>" if description else ""
     return (
         f'<li><p><a href="{esc(href)}"><strong>{title_html}</strong></a> '
         f'<span class="skillshelf-count">{esc(count)}</span></p>{text}</li>'
@@ -244,7 +247,7 @@ def category_page(ctx: Context, category: Category, url: str) -> str:
         meta["description"] = esc(category.summary)
     parts = [front(meta) + heading + "\n"]
     if category.summary:
-        parts.append(f'<p class="skillshelf-description">{esc(category.summary)}</p>\n')
+        parts.append(f'<p class="skillshelf-description">{esc_inline(category.summary)}</p>\n')
     if rest.strip():
         parts.append(rest.strip("\n") + "\n")
     children = sorted(
@@ -304,7 +307,7 @@ def catalog_page(ctx: Context, skills: Sequence[Skill], url: str) -> str:
             f'<td><a href="{esc(relative_url(ctx.skill_urls[skill.rel.as_posix()], url))}">'
             f"<code>{esc(skill.name)}</code></a></td>"
             f"<td>{category_html}</td>"
-            f"<td>{esc(skill.description)}</td>"
+            f"<td>{esc_inline(skill.description)}</td>"
             f"<td>{tags}</td></tr>"
         )
     summary = f"{plural(len(skills), 'skill')} in {plural(len(categories), 'category')}"

@@ -33,6 +33,14 @@ def esc(text: object) -> str:
     return html.escape(one_line(str(text)), quote=True)
 
 
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+def esc_inline(text: object) -> str:
+    """:func:`esc`, then backtick code spans shown as code (safe: applied to escaped text)."""
+    return _CODE_SPAN.sub(r"<code>\1</code>", esc(text))
+
+
 def md_text(text: object) -> str:
     """Text that Markdown shows literally, e.g. in a ``#`` heading."""
     return "".join(f"&#{ord(c)};" if c in _MARKDOWN_SPECIAL else c for c in one_line(str(text)))
