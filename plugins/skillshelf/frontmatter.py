@@ -288,6 +288,14 @@ def load_frontmatter(source: str, *, first_line: int) -> tuple[Frontmatter | Non
         return None, [
             Issue("frontmatter-syntax", f"invalid YAML value: {error}", Position(first_line, 1))
         ]
+    except Exception as error:  # ruamel's constructors trip on odd scalars: "!!int" alone
+        return None, [
+            Issue(
+                "frontmatter-syntax",
+                f"invalid YAML value ({type(error).__name__}: {error})",
+                Position(first_line, 1),
+            )
+        ]
     frontmatter = Frontmatter(source, first_line, data)
     problem = _shape_problem(data)
     if problem:
