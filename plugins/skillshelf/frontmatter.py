@@ -312,8 +312,15 @@ def _describe_yaml_error(error: MarkedYAMLError) -> str:
     return f"invalid YAML: {text or 'cannot parse'}"
 
 
+#: Integers longer than this are refused: CPython will not turn one over 4300
+#: digits into text, so every message or page that shows it would fail.
+_INT_DIGITS_LIMIT = 1000
+_HUGE_INT = 10**_INT_DIGITS_LIMIT
+
+
 def _shape_problem(data: Any) -> str | None:
-    """Refuse aliases (the shape of a "billion laughs" bomb) and absurd nesting.
+    """Refuse aliases (the shape of a "billion laughs" bomb), absurd nesting and
+    integers too long to print.
 
     The safe loader shares one object for every alias of an anchor, so a walk
     that meets the same container twice has found an alias.
@@ -322,13 +329,16 @@ def _shape_problem(data: Any) -> str | None:
     stack: list[tuple[Any, int]] = [(data, 0)]
     while stack:
         node, depth = stack.pop()
-        if not isinstance(node, dict | list):
+        if isinstance(node, int) and abs(node) >= _HUGE_INT:
+            return f"an integer in the frontmatter has more than {_INT_DIGITS_LIMIT} digits"
+        # Tuples are keys made from sequences, sets come from !!set; () is a shared singleton.
+        if not isinstance(node, dict | list | tuple | set) or node == ():
             continue
         if id(node) in seen:
             return "YAML anchors and aliases are not supported in frontmatter"
         seen.add(id(node))
         if depth >= NESTING_LIMIT:
             return f"frontmatter is nested more than {NESTING_LIMIT} levels deep"
-        children = node.values() if isinstance(node, dict) else node
+        children = [*node.keys(), *node.values()] if isinstance(node, dict) else node
         stack.extend((child, depth + 1) for child in children)
     return None
