@@ -1,0 +1,342 @@
+"""skillshelf benchmarks: ``make bench`` (``.venv/bin/python benchmarks/run.py``).
+
+Generates seeded synthetic trees (benchmarks/generate.py) of 100, 1,000 and
+10,000 skills under benchmarks/.work/ (gitignored), then measures, every
+figure being the wall time of whole processes (start-up included):
+
+* ``skillshelf lint`` of the whole tree with every rule: cold (``--no-cache``)
+  and warm (scan cache filled by a previous run), and warm after editing one
+  SKILL.md;
+* the Agent Skills reference validators ``skills-ref`` 0.1.1 (Python) and
+  ``skills-ref-rs`` 0.3.3 (Rust), run through their ``validate(skill_dir)``
+  API over every skill in one process, and ``check-jsonschema`` 0.39.0 on the
+  SKILL.md frontmatter against schemas/skill.schema.json (check-jsonschema
+  reads YAML files, so the frontmatter is first extracted into one .yaml file
+  per skill; that preparation is timed separately). They are installed into
+  their own venv, benchmarks/.work/tools, created here on first use;
+* the pre-commit hook on a one-file change in the 1,000-skill tree:
+  ``skillshelf lint <file>`` as pre-commit runs it, and a real
+  ``pre-commit run --files <file>`` in a throwaway consumer repository using
+  the hook from this working tree.
+
+Figures are printed and written to benchmarks/RESULTS.md with the machine and
+the command line. Nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+WORK = HERE / ".work"
+TOOLS = WORK / "tools"
+CACHE = WORK / "cache"
+BIN = Path(sys.executable).parent
+TOOL_PINS = ("skills-ref==0.1.1", "skills-ref-rs==0.3.3", "check-jsonschema==0.39.0")
+
+sys.path.insert(0, str(HERE))
+from generate import generate  # noqa: E402
+
+_REFERENCE_RUNNER = r"""
+import sys, time
+from pathlib import Path
+module = __import__(sys.argv[1])
+root = Path(sys.argv[2])
+dirs = sorted(p.parent for p in root.rglob("SKILL.md"))
+start = time.perf_counter()
+problems = sum(len(module.validate(d)) for d in dirs)
+print(len(dirs), problems, time.perf_counter() - start)
+"""
+
+
+def machine() -> dict[str, str]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = "unknown"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                ram = f"{int(line.split()[1]) / 2**20:.1f} GiB"
+    except OSError:
+        pass
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return {
+        "nproc": str(os.cpu_count()),
+        "CPU": cpu,
+        "RAM": ram,
+        "Python": platform.python_version(),
+        "OS": platform.platform(),
+        "load average at start": load,
+    }
+
+
+def timed(command: Sequence[str | Path], *, cwd: Path, env: dict[str, str] | None = None) -> float:
+    start = time.perf_counter()
+    result = subprocess.run(
+        [str(c) for c in command],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    elapsed = time.perf_counter() - start
+    if result.returncode not in (0, 1):
+        raise RuntimeError(f"{command} failed ({result.returncode}):\n{result.stderr[-2000:]}")
+    return elapsed
+
+
+def best(repeat: int, run: Callable[[], float]) -> float:
+    return min(run() for _ in range(repeat))
+
+
+def lint_env() -> dict[str, str]:
+    return os.environ | {"SKILLSHELF_CACHE_DIR": str(CACHE), "NO_COLOR": "1"}
+
+
+def ensure_tools() -> Path:
+    python = TOOLS / "bin" / "python"
+    stamp = TOOLS / ".pins"
+    if not (python.exists() and stamp.is_file() and stamp.read_text() == "\n".join(TOOL_PINS)):
+        shutil.rmtree(TOOLS, ignore_errors=True)
+        subprocess.run([sys.executable, "-m", "venv", str(TOOLS)], check=True)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *TOOL_PINS],
+            check=True,
+        )
+        stamp.write_text("\n".join(TOOL_PINS))
+    return python
+
+
+def edit_one(project: Path) -> Path:
+    """Append a line to one SKILL.md (it stays clean) and return it."""
+    skills = sorted((project / "skills").rglob("SKILL.md"))
+    skill = skills[len(skills) // 2]
+    with skill.open("a", encoding="utf-8") as handle:
+        handle.write(f"\nEdited at {time.time_ns()}.\n")
+    return skill
+
+
+def bench_lint(project: Path, count: int, repeat: int, rows: list[list[str]]) -> None:
+    skillshelf = BIN / "skillshelf"
+    env = lint_env()
+    cold = best(repeat, lambda: timed([skillshelf, "lint", "--no-cache"], cwd=project, env=env))
+    timed([skillshelf, "lint"], cwd=project, env=env)  # fill the cache
+    warm = best(repeat, lambda: timed([skillshelf, "lint"], cwd=project, env=env))
+
+    def after_edit() -> float:
+        edit_one(project)
+        return timed([skillshelf, "lint"], cwd=project, env=env)
+
+    edited = best(repeat, after_edit)
+    for label, seconds in (
+        ("skillshelf lint, cold (--no-cache)", cold),
+        ("skillshelf lint, warm cache", warm),
+        ("skillshelf lint, warm, 1 SKILL.md edited", edited),
+    ):
+        rows.append(row(label, count, seconds))
+
+
+def bench_reference(project: Path, count: int, python: Path, rows: list[list[str]]) -> None:
+    runner = WORK / "reference_runner.py"
+    runner.write_text(_REFERENCE_RUNNER, encoding="utf-8")
+    for module, label in (
+        ("skills_ref", "skills-ref 0.1.1"),
+        ("skills_ref_rs", "skills-ref-rs 0.3.3"),
+    ):
+        start = time.perf_counter()
+        out = subprocess.run(
+            [str(python), str(runner), module, str(project / "skills")],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        total = time.perf_counter() - start
+        rows.append(row(f"{label} validate() per skill, one process", count, total))
+        rows.append(row(f"{label} validate() loop only (no start-up)", count, float(out[2])))
+
+
+def bench_check_jsonschema(project: Path, count: int, python: Path, rows: list[list[str]]) -> None:
+    out = WORK / f"frontmatter-{count}"
+    start = time.perf_counter()
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    files: list[str] = []
+    for index, skill in enumerate(sorted((project / "skills").rglob("SKILL.md"))):
+        lines = skill.read_text(encoding="utf-8").split("\n")
+        closing = next(i for i in range(1, len(lines)) if lines[i].rstrip() == "---")
+        target = out / f"{index:05d}.yaml"
+        target.write_text("\n".join(lines[1:closing]) + "\n", encoding="utf-8")
+        files.append(str(target))
+    prep = time.perf_counter() - start
+    command = [
+        str(TOOLS / "bin" / "check-jsonschema"),
+        "--schemafile",
+        str(REPO / "schemas" / "skill.schema.json"),
+        *files,
+    ]
+    seconds = timed(command, cwd=out)
+    rows.append(row("check-jsonschema 0.39.0 (SKILL.md frontmatter only)", count, seconds))
+    rows.append(row("  + extracting frontmatter to .yaml (preparation)", count, prep))
+
+
+def row(label: str, count: int, seconds: float) -> list[str]:
+    return [label, f"{count:,}", f"{seconds:.2f} s", f"{seconds / count * 1000:.2f} ms"]
+
+
+def make_consumer(project: Path) -> Path:
+    """A git repository holding the tree and using the hook from this working tree."""
+
+    def git(cwd: Path, *args: str) -> str:
+        env = os.environ | {
+            "GIT_AUTHOR_NAME": "b",
+            "GIT_AUTHOR_EMAIL": "b@example.invalid",
+            "GIT_COMMITTER_NAME": "b",
+            "GIT_COMMITTER_EMAIL": "b@example.invalid",
+        }
+        return subprocess.run(
+            ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True
+        ).stdout.strip()
+
+    hook_repo = WORK / "hook-repo"
+    shutil.rmtree(hook_repo, ignore_errors=True)
+    hook_repo.mkdir(parents=True)
+    for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
+        shutil.copy2(REPO / name, hook_repo / name)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(REPO / "plugins", hook_repo / "plugins", ignore=ignore)
+    shutil.copytree(REPO / "schemas", hook_repo / "schemas", ignore=ignore)
+    git(hook_repo, "init", "-q", "-b", "main")
+    git(hook_repo, "add", "-A")
+    git(hook_repo, "commit", "-q", "-m", "snapshot")
+    sha = git(hook_repo, "rev-parse", "HEAD")
+    consumer = WORK / "consumer"
+    shutil.rmtree(consumer, ignore_errors=True)
+    shutil.copytree(project, consumer)
+    (consumer / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {hook_repo.as_uri()}\n    rev: {sha}\n"
+        "    hooks:\n      - id: skillshelf-lint\n",
+        encoding="utf-8",
+    )
+    git(consumer, "init", "-q", "-b", "main")
+    git(consumer, "add", "-A")
+    git(consumer, "commit", "-q", "-m", "tree")
+    return consumer
+
+
+def bench_precommit(project: Path, count: int, repeat: int, rows: list[list[str]]) -> None:
+    skillshelf = BIN / "skillshelf"
+    env = lint_env()
+    one = edit_one(project)
+    rel = one.relative_to(project)
+    cold = best(
+        repeat, lambda: timed([skillshelf, "lint", "--no-cache", rel], cwd=project, env=env)
+    )
+    timed([skillshelf, "lint", rel], cwd=project, env=env)
+    warm = best(repeat, lambda: timed([skillshelf, "lint", rel], cwd=project, env=env))
+    rows.append(row("`skillshelf lint <1 file>`, no cache", count, cold))
+    rows.append(row("`skillshelf lint <1 file>`, warm cache", count, warm))
+
+    consumer = make_consumer(project)
+    home = WORK / "pre-commit-home"
+    pc_env = os.environ | {"PRE_COMMIT_HOME": str(home), "SKILLSHELF_CACHE_DIR": str(CACHE)}
+    pre_commit = [sys.executable, "-m", "pre_commit"]
+    timed([*pre_commit, "install-hooks"], cwd=consumer, env=pc_env)
+    target = consumer / rel
+
+    def run_hook() -> float:
+        with target.open("a", encoding="utf-8") as handle:
+            handle.write("\nOne more line.\n")
+        return timed([*pre_commit, "run", "--files", rel], cwd=consumer, env=pc_env)
+
+    run_hook()  # warms the cache for this tree
+    rows.append(
+        row("`pre-commit run --files <1 file>` (hook installed)", count, best(repeat, run_hook))
+    )
+
+
+def write_results(command: str, info: dict[str, str], sections: dict[str, list[list[str]]]) -> str:
+    lines = [
+        "# skillshelf benchmark results",
+        "",
+        "Written by `benchmarks/run.py`; re-run with the command below to reproduce.",
+        "",
+        f"Command: `{command}`",
+        "",
+        "| Machine | |",
+        "|---|---|",
+        *[f"| {k} | {v} |" for k, v in info.items()],
+        "",
+        "Times are wall-clock seconds of whole processes (start-up included) unless the "
+        "row says otherwise; best of the repeats. Per-skill = total / skills.",
+        "",
+    ]
+    for title, rows in sections.items():
+        lines += [
+            f"## {title}",
+            "",
+            "| What | Skills | Total | Per skill |",
+            "|---|---:|---:|---:|",
+        ]
+        lines += [f"| {' | '.join(r)} |" for r in rows]
+        lines.append("")
+    text = "\n".join(lines)
+    (HERE / "RESULTS.md").write_text(text, encoding="utf-8")
+    return text
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="skillshelf benchmarks")
+    parser.add_argument("--sizes", default="100,1000,10000", help="tree sizes (skills)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (best is kept)")
+    parser.add_argument("--skip-tools", action="store_true", help="skip the reference tools")
+    parser.add_argument("--skip-precommit", action="store_true")
+    args = parser.parse_args()
+    command = "make bench" if len(sys.argv) == 1 else "benchmarks/run.py " + " ".join(sys.argv[1:])
+    info = machine()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    shutil.rmtree(CACHE, ignore_errors=True)
+    projects = {
+        n: generate(n, WORK / "trees" / f"n{n}-s{args.seed}", seed=args.seed) for n in sizes
+    }
+    sections: dict[str, list[list[str]]] = {}
+    lint_rows: list[list[str]] = []
+    for n, project in projects.items():
+        print(f"lint {n} skills ...", flush=True)
+        bench_lint(project, n, args.repeat if n < 10000 else max(1, args.repeat - 1), lint_rows)
+    sections["Linting the whole tree (all rules)"] = lint_rows
+    if not args.skip_tools:
+        python = ensure_tools()
+        tool_rows: list[list[str]] = []
+        for n, project in projects.items():
+            print(f"reference tools {n} skills ...", flush=True)
+            bench_reference(project, n, python, tool_rows)
+            bench_check_jsonschema(project, n, python, tool_rows)
+        sections["Reference validators on the same trees (they check less)"] = tool_rows
+    if not args.skip_precommit and 1000 in projects:
+        print("pre-commit on the 1,000-skill tree ...", flush=True)
+        pc_rows: list[list[str]] = []
+        bench_precommit(projects[1000], 1000, args.repeat, pc_rows)
+        sections["pre-commit: one changed file in a 1,000-skill tree"] = pc_rows
+    info["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(write_results(command, info, sections))
+
+
+if __name__ == "__main__":
+    main()
