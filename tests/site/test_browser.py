@@ -127,11 +127,17 @@ def test_browse_filter_and_search(served: str, tmp_path: Path) -> None:
             search = page.locator("input.md-search__input")
             search.click()  # on a wide screen the search box sits in the header
             results = page.locator(".md-search-result__item")
-            search.fill("trl fine tuning")  # a "-" would mean NOT in lunr's syntax
+            # wait for the search worker to load the index: a query typed earlier is lost
+            expect(page.locator(".md-search-result__meta")).to_contain_text(
+                re.compile("type to start searching", re.I)
+            )
+            # typed key by key (material listens to keyboard events); "-" would mean NOT
+            search.press_sequentially("trl fine tuning", delay=20)
             expect(results.filter(has_text=re.compile("TRL fine-tuning", re.I))).not_to_have_count(
                 0, timeout=15000
             )
-            search.fill("Hugging Face TRL supervised")
+            search.fill("")
+            search.press_sequentially("Hugging Face TRL supervised", delay=20)
             expect(results.filter(has_text=re.compile("TRL", re.I))).not_to_have_count(
                 0, timeout=15000
             )
