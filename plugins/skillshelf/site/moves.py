@@ -47,12 +47,14 @@ def read_moves_file(root: Path) -> tuple[list[tuple[str, str]], list[str]]:
     path = root / MOVES_FILE
     if not path.is_file():
         return [], []
+    real_root = os.path.realpath(root)
+    if os.path.commonpath([real_root, os.path.realpath(path)]) != real_root:
+        return [], [f"{path}: symlink points outside the skills tree; not read"]
     from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
 
     try:
         data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, YAMLError) as error:
+    except Exception as error:  # OSError, YAMLError, and ruamel's IndexError, TypeError...
         return [], [f"{path}: cannot read the moves file: {error}"]
     table = data.get("moves") if isinstance(data, dict) else None
     if table is None:
@@ -63,7 +65,7 @@ def read_moves_file(root: Path) -> tuple[list[tuple[str, str]], list[str]]:
     problems: list[str] = []
     for old, new in table.items():
         if not isinstance(old, str) or not isinstance(new, str):
-            problems.append(f"{path}: {old!r}: {new!r} is not a pair of paths")
+            problems.append(f"{path}: {_shown(old)}: {_shown(new)} is not a pair of paths")
             continue
         old_path, new_path = _clean(old), _clean(new)
         if not old_path or not new_path:
@@ -71,6 +73,12 @@ def read_moves_file(root: Path) -> tuple[list[tuple[str, str]], list[str]]:
             continue
         pairs.append((old_path, new_path))
     return pairs, problems
+
+
+def _shown(value: object) -> str:
+    """A value for a message: a string quoted, anything else by its type (the repr
+    of an alias bomb never ends; an int over 4300 digits has none)."""
+    return repr(value) if isinstance(value, str) else f"<{type(value).__name__}>"
 
 
 def _clean(path: str) -> str | None:
