@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,13 +15,32 @@ FORMATS = ("text", "json", "github")
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` that any UTF-8 output accepts.
+
+    Python reads a file name that is not valid UTF-8 (``caf\\xe9``) with each
+    bad byte as a lone surrogate, which a UTF-8 stream refuses to write (the
+    lint stopped with an internal error) or writes as invalid UTF-8 (broken
+    JSON). Each such byte is shown as ``\\xe9`` instead.
+    """
+    return _SURROGATE.sub(_escape_surrogate, text)
+
+
+def _escape_surrogate(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+
+
 def display_path(path: Path, base: Path | None = None) -> str:
     """``path`` relative to ``base`` (default: cwd) when it lies below it."""
     base = base or Path.cwd()
     try:
-        return Path(os.path.abspath(path)).relative_to(base).as_posix()
+        return printable(Path(os.path.abspath(path)).relative_to(base).as_posix())
     except ValueError:
-        return path.as_posix()
+        return printable(path.as_posix())
 
 
 def summary(diagnostics: Sequence[Diagnostic]) -> str:
@@ -44,7 +64,7 @@ def format_text(diagnostics: Sequence[Diagnostic], *, colour: bool = False) -> s
         if colour:
             location = f"\033[1m{location}\033[0m"
             rule = f"\033[{_COLOURS.get(d.severity, '0')}m{rule}\033[0m"
-        lines.append(f"{location} {rule} {d.message}")
+        lines.append(f"{location} {rule} {printable(d.message)}")
     lines.append(summary(diagnostics))
     return "\n".join(lines) + "\n"
 
@@ -59,7 +79,7 @@ def to_json(diagnostics: Sequence[Diagnostic]) -> dict[str, object]:
                 "column": d.column,
                 "rule": d.rule,
                 "severity": d.severity.value,
-                "message": d.message,
+                "message": printable(d.message),
                 "fixable": d.fix is not None,
             }
             for d in diagnostics
@@ -85,7 +105,8 @@ def format_github(diagnostics: Sequence[Diagnostic]) -> str:
     level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
     lines = [
         f"::{level.get(d.severity, 'notice')} file={_escape_property(display_path(d.path))},"
-        f"line={d.line},col={d.column},title={_escape_property(d.rule)}::{_escape_data(d.message)}"
+        f"line={d.line},col={d.column},title={_escape_property(d.rule)}::"
+        f"{_escape_data(printable(d.message))}"
         for d in diagnostics
     ]
     return "".join(line + "\n" for line in lines)
