@@ -125,6 +125,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
             redirects=self.config.redirects,
         )
         plan = plan_site(tree, options, moves)
+        _refuse_non_utf8_names(plan, tree.root, lint_config.project_dir)
         self.plan = plan
         for problem in plan.problems:
             log.info(problem)
@@ -220,6 +221,20 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
             if not set(_nav_paths([item])) & mentioned and set(_nav_paths([item])) <= added
         ]
         return [*head, *catalog, *(_filter_nav(plan.nav, added))]
+
+
+def _refuse_non_utf8_names(plan: SitePlan, root: Path, project_dir: Path) -> None:
+    """A file name that is not valid UTF-8 has no URL (MkDocs fails with a traceback
+    deep in its URL quoting): stop the build with a message naming the file."""
+    from skillshelf.report import printable
+
+    for uri in [*(page.src_uri for page in plan.pages), *(item.src_uri for item in plan.files)]:
+        if printable(uri) != uri:
+            shown = printable(os.path.relpath(root / uri, project_dir))
+            raise PluginError(
+                f"skillshelf: {shown}: the file name is not valid UTF-8, so it cannot have "
+                "a URL; rename it"
+            )
 
 
 def _overlaps(a: Path, b: Path) -> bool:
