@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from html import unescape
 from pathlib import Path
 from typing import Any, Literal
 
@@ -27,6 +28,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 from skillshelf.config import ConfigError, LintConfig, load_config
 from skillshelf.diagnostics import Diagnostic, Severity
@@ -34,7 +36,7 @@ from skillshelf.mkdocs.config import SkillshelfConfig
 from skillshelf.model import SkillTree, scan
 from skillshelf.site.moves import Moves, find_moves, read_moves_file, resolve_moves
 from skillshelf.site.plan import ASSET_URIS, NavItem, SiteOptions, SitePage, SitePlan, plan_site
-from skillshelf.site.text import derive_source_url
+from skillshelf.site.text import derive_source_url, esc
 
 # "mkdocs.plugins.skillshelf" under MkDocs, "properdocs.plugins.skillshelf" under
 # ProperDocs (which aliases the mkdocs package): the engine counts warnings for
@@ -49,6 +51,8 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         self.user_nav: list[Any] | None = None
         self.plan: SitePlan | None = None
         self.tree: SkillTree | None = None
+        #: Source paths of the pages this build added from the tree.
+        self.page_uris: set[str] = set()
         self.seconds: float = 0.0
 
     # -- one-time events ----------------------------------------------------------
@@ -70,6 +74,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.plan = None
         self.tree = None
+        self.page_uris = set()
         self.seconds = 0.0
         if not self.config.enabled:
             return None
@@ -150,6 +155,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
                 file = File.generated(config, item.src_uri, content=item.content or "")
             files.append(file)
         config.nav = self._nav(files, plan, added)
+        self.page_uris = added
         self.seconds += time.perf_counter() - started
         log.info(
             f"skillshelf: {len(tree.skills)} skills, {len(tree.categories)} categories, "
@@ -157,6 +163,23 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
             f"(plugin time {self.seconds * 1000:.0f} ms)"
         )
         return files
+
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Give every page from the tree a title that is safe to print as HTML.
+
+        Themes print ``page.title`` as HTML, unescaped. A title taken from the
+        page's heading is escaped text, but one from a document's own ``title:``
+        frontmatter, or one made from its file name, is raw; and material's
+        ``<title>`` runs ``striptags``, which turns the heading's ``&lt;`` back
+        into ``<`` (a skill named ``</title><script>...`` ran its script). The
+        title, as escaped text, goes into ``meta["title"]``, which MkDocs and
+        material print as is.
+        """
+        if page.file.src_uri in self.page_uris and page.title is not None:
+            page.meta["title"] = esc(unescape(str(page.title)))
+        return None
 
     # -- helpers ---------------------------------------------------------------------
 
