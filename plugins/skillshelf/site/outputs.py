@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from skillshelf.model import Skill
 from skillshelf.site.text import absolute_url, esc, one_line, relative_url, script_json
@@ -56,7 +57,9 @@ def skills_json(planner: _Planner, skills: Iterable[Skill]) -> str:
         "count": len(entries),
         "skills": entries,
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    # The same JSON, but a name like "<script>" is no markup wherever the text is shown.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
 
 
 def _md_text(text: str) -> str:
@@ -84,7 +87,10 @@ def llms_txt(planner: _Planner) -> str:
     lines.append("")
 
     def entry(skill: Skill) -> str:
-        url = absolute_url(options.site_url, planner.skill_urls[skill.rel.as_posix()])
+        # Percent-encoded as MkDocs encodes page URLs: a folder name with spaces,
+        # parentheses or '<' must not end the Markdown link or open a tag.
+        path = quote(planner.skill_urls[skill.rel.as_posix()], errors="surrogateescape")
+        url = absolute_url(options.site_url, path)
         description = _md_text(skill.description)
         tail = f": {description}" if description else ""
         return f"- [{_md_text(skill.name)}]({url}){tail}"
