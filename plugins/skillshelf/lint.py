@@ -3,7 +3,6 @@ the MkDocs plugin share."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 from skillshelf.config import LintConfig
 from skillshelf.diagnostics import Diagnostic, Severity
 from skillshelf.model import SkillTree, scan
-from skillshelf.rules.base import LintContext, Rule, all_rules
+from skillshelf.rules.base import LintContext, Rule, all_rules, concerns
 
 
 @dataclass(frozen=True)
@@ -41,9 +40,12 @@ def active_rules(
 
 
 def run_rules(
-    tree: SkillTree, config: LintConfig, select: Iterable[str] | None = None
+    tree: SkillTree,
+    config: LintConfig,
+    select: Iterable[str] | None = None,
+    paths: Sequence[Path] = (),
 ) -> list[Diagnostic]:
-    context = LintContext(tree, config)
+    context = LintContext(tree, config, tuple(paths))
     diagnostics = {
         Diagnostic(rule.id, severity, finding.path, finding.message, finding.position, finding.fix)
         for rule, severity in active_rules(config, select)
@@ -76,7 +78,7 @@ def lint(
 
             cache = ScanCache.open(config.root)
         tree = scan(config.root, cache=cache)
-    diagnostics = run_rules(tree, config, select)
+    diagnostics = run_rules(tree, config, select, paths)
     if cache is not None:
         cache.save()
     if paths:
@@ -84,15 +86,4 @@ def lint(
     return LintResult(tree, diagnostics)
 
 
-def concerns(reported: Path, paths: Sequence[Path]) -> bool:
-    """Whether a finding at ``reported`` is about one of the given ``paths``.
-
-    A finding on a folder concerns every file inside it, and a folder given
-    on the command line takes in every finding below it.
-    """
-    scope = os.path.abspath(reported)
-    for path in paths:
-        given = os.path.abspath(path)
-        if given == scope or given.startswith(scope + os.sep) or scope.startswith(given + os.sep):
-            return True
-    return False
+__all__ = ["LintResult", "active_rules", "concerns", "lint", "run_rules"]

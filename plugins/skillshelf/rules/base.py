@@ -8,9 +8,11 @@ severities or with output formats.
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +20,7 @@ from skillshelf.diagnostics import START, Fix, Position, Severity
 
 if TYPE_CHECKING:
     from skillshelf.config import LintConfig
-    from skillshelf.model import SkillTree
+    from skillshelf.model import Document, SkillTree
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,41 @@ class LintContext:
 
     tree: SkillTree
     config: LintConfig
+    #: When given (pre-commit passes the changed files), only findings that
+    #: concern these paths are reported.
+    paths: tuple[Path, ...] = ()
+
+    def documents(self) -> Iterator[Document]:
+        """The documents whose own findings will be reported.
+
+        Rules that judge each document on its own iterate these; rules about
+        the tree's shape iterate the whole tree, since a finding elsewhere can
+        concern a given file (its category became a singleton).
+        """
+        if not self.paths:
+            return self.tree.documents()
+        return iter(self._focused_documents)
+
+    @cached_property
+    def _focused_documents(self) -> tuple[Document, ...]:
+        given = [os.path.abspath(path) for path in self.paths]
+        return tuple(d for d in self.tree.documents() if _concerns(os.path.abspath(d.path), given))
+
+
+def _concerns(scope: str, given: list[str]) -> bool:
+    return any(
+        path == scope or path.startswith(scope + os.sep) or scope.startswith(path + os.sep)
+        for path in given
+    )
+
+
+def concerns(reported: Path, paths: Sequence[Path]) -> bool:
+    """Whether a finding at ``reported`` is about one of the given ``paths``.
+
+    A finding on a folder concerns every file inside it, and a folder given
+    on the command line takes in every finding below it.
+    """
+    return _concerns(os.path.abspath(reported), [os.path.abspath(path) for path in paths])
 
 
 Check = Callable[[LintContext], Iterable[Finding]]

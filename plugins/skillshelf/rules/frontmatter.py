@@ -19,7 +19,7 @@ RELATED_KEY = {"skillshelf": "related-skills", "hermes": "related_skills"}
 @rule("frontmatter-schema", "Frontmatter must match the JSON Schema for its file (schemas/).")
 def frontmatter_schema(ctx: LintContext) -> Iterator[Finding]:
     skill_schema = schemas.SKILL_SCHEMAS[ctx.config.style]
-    for document in ctx.tree.documents():
+    for document in ctx.documents():
         if document.frontmatter is None:
             continue
         if document.path.name == "SKILL.md" and document.skill is not None:

@@ -14,7 +14,7 @@ def _is_template(document: Document) -> bool:
     """A file under a skill's ``templates/`` is the skeleton of a document the
     agent writes elsewhere: its relative links point into that future output."""
     skill = document.skill
-    return skill is not None and (skill.dir / "templates") in document.path.parents
+    return skill is not None and str(document.rel).startswith(f"{skill.rel}/templates/")
 
 
 @rule(
@@ -23,16 +23,18 @@ def _is_template(document: Document) -> bool:
 )
 def broken_link(ctx: LintContext) -> Iterator[Finding]:
     root = str(ctx.tree.root)
-    for document in ctx.tree.documents():
+    inside = root.rstrip(os.sep) + os.sep
+    for document in ctx.documents():
         if document.text is None or _is_template(document):
             continue
         base = document.path.parent
         for link in iter_links(document.text):
             resolved = os.path.normpath(os.path.join(base, link.path))
-            if os.path.commonpath([root, resolved]) != root:
+            if resolved != root and not resolved.startswith(inside):
                 yield Finding(
                     document.path,
-                    f"link {link.target!r} leaves the skills tree; it cannot work on the published site",
+                    f"link {link.target!r} leaves the skills tree; "
+                    "it cannot work on the published site",
                     link.position,
                 )
             elif not os.path.exists(resolved):

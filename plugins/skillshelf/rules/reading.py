@@ -14,7 +14,7 @@ from skillshelf.rules.base import Finding, LintContext, rule
 
 
 def _document_issues(ctx: LintContext, rule_id: str) -> Iterator[Finding]:
-    for document in ctx.tree.documents():
+    for document in ctx.documents():
         for issue in document.issues:
             if issue.rule == rule_id:
                 fix = text_fix(issue.fix, document.path) if issue.fix else None

@@ -25,7 +25,7 @@ def _trl_target(skill: Skill | None) -> str | None:
 
 
 def _findings(ctx: LintContext, rule_id: str) -> Iterator[Finding]:
-    for document in ctx.tree.documents():
+    for document in ctx.documents():
         if document.text is None:
             continue
         target = _trl_target(document.skill)

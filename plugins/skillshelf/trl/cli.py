@@ -9,7 +9,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from skillshelf.trl import extract
 from skillshelf.trl.signatures import SOURCE_PATH
 
 _MAX_DIFF_LINES = 400
@@ -55,6 +54,8 @@ def _default_output() -> Path:
 
 def generate(wheels: Path | None) -> str:
     """The data file's text, from wheels in ``wheels`` (downloaded when missing)."""
+    from skillshelf.trl import extract  # heavy; only this command needs it
+
     if wheels is not None:
         extract.download(wheels, extract.required_wheels())
         return extract.dumps(extract.build(wheels))
@@ -66,9 +67,11 @@ def generate(wheels: Path | None) -> str:
 def run(args: argparse.Namespace) -> int:
     output: Path = args.output or _default_output()
     started = time.monotonic()
+    from skillshelf.trl.extract import ExtractError
+
     try:
         text = generate(args.wheels)
-    except extract.ExtractError as exc:
+    except ExtractError as exc:
         print(f"skillshelf signatures: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:

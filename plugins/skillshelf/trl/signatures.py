@@ -105,6 +105,7 @@ class History:
     added_in: str | None
 
 
+@functools.cache
 def _vkey(version: str) -> Version:
     try:
         return Version(version)

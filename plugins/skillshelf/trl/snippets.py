@@ -9,7 +9,6 @@ Snippets are parsed with :mod:`ast` and never executed. Only literal values
 from __future__ import annotations
 
 import ast
-import functools
 import re
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
@@ -702,7 +701,21 @@ def check_text(
     return tuple(sorted(set(checker.issues)))
 
 
-@functools.lru_cache(maxsize=1024)
+#: (text, target) -> its issues. Unbounded on purpose: the five rules walk every
+#: document in turn, so a bounded cache smaller than the tree would evict each
+#: analysis before the next rule asks for it and redo the work five times.
+_ANALYSES: dict[tuple[str, str | None], tuple[SnippetIssue, ...]] = {}
+
+
 def analyse(text: str, trl_target: str | None = None) -> tuple[SnippetIssue, ...]:
     """Memoized :func:`check_text` with the committed data file; shared by the five rules."""
-    return check_text(text, trl_target)
+    key = (text, trl_target)
+    issues = _ANALYSES.get(key)
+    if issues is None:
+        issues = _ANALYSES[key] = check_text(text, trl_target)
+    return issues
+
+
+def forget() -> None:
+    """Drop memoized analyses (a long-running process calls this between scans)."""
+    _ANALYSES.clear()
