@@ -50,13 +50,22 @@ if TYPE_CHECKING:
     from skillshelf.model import Document, Kind
 
 #: Bump whenever what an entry holds, or how it is computed, changes.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 PRUNE_DAYS = 30
 #: Files modified this close to the cache write are also checked by content.
 RACY_SECONDS = 3.0
 
 #: Modules whose code decides what a cache entry holds.
-_CODE = ("frontmatter.py", "links.py", "markdown.py", "model.py", "cache.py", "schemas.py")
+_CODE = (
+    "frontmatter.py",
+    "links.py",
+    "markdown.py",
+    "model.py",
+    "cache.py",
+    "schemas.py",
+    "trl/snippets.py",
+    "trl/signatures.py",
+)
 
 _ALLOWED_GLOBALS = {
     ("datetime", "date"),
@@ -67,6 +76,7 @@ _ALLOWED_GLOBALS = {
     ("skillshelf.diagnostics", "Position"),
     ("skillshelf.frontmatter", "Issue"),
     ("skillshelf.links", "Link"),
+    ("skillshelf.trl.snippets", "SnippetIssue"),
 }
 
 
@@ -92,6 +102,8 @@ class Entry:
     issues: tuple[Any, ...]
     links: tuple[Any, ...] | None = None
     valid_under: tuple[str, ...] = ()
+    #: TRL snippet analyses of the text, by the target release they assumed.
+    snippets: dict[str | None, tuple[Any, ...]] | None = None
     #: Digest of the raw bytes, kept only for files modified just before the write.
     digest: bytes | None = None
 
@@ -117,7 +129,7 @@ def _environment() -> str:
         except OSError:
             digest.update(name.encode() + b"\0missing")
     try:
-        schemas = sorted(schemas_dir().glob("*.schema.json"))
+        schemas = sorted(schemas_dir().glob("*.json"))  # the TRL signatures too
     except OSError:
         schemas = []
     for path in schemas:
@@ -220,6 +232,7 @@ class ScanCache:
         """Write what this run read (and learnt) for the next one; False when
         nothing changed or the cache folder cannot be written."""
         from skillshelf import links, schemas
+        from skillshelf.trl import snippets
 
         changed = self.misses > 0 or set(self.current) != set(self.previous)
         for entry in self.current.values():
@@ -227,6 +240,10 @@ class ScanCache:
                 found = links.known(entry.text)
                 if found is not None and found != entry.links:
                     entry.links = found
+                    changed = True
+                analyses = snippets.known(entry.text)
+                if analyses and analyses != entry.snippets:
+                    entry.snippets = dict(analyses)
                     changed = True
             if entry.frontmatter is not None:
                 valid = tuple(sorted(schemas.known_valid(entry.frontmatter[2])))
@@ -263,6 +280,7 @@ class ScanCache:
                     e.issues,
                     e.links,
                     e.valid_under,
+                    e.snippets,
                     e.digest,
                 )
                 for key, e in self.current.items()
@@ -326,6 +344,10 @@ def _document_from(entry: Entry, path: Path, rel: PurePosixPath, kind: Kind) -> 
         body = _body_from(text, entry.body_line) if text is not None else ""
     if text is not None and entry.links is not None:
         links.remember(text, entry.links)
+    if text is not None and entry.snippets:
+        from skillshelf.trl import snippets
+
+        snippets.remember(text, entry.snippets)
     size = entry.stamp[0]
     return Document(
         path, rel, kind, size, text, frontmatter, body, entry.body_line, list(entry.issues)

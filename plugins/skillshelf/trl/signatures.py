@@ -117,6 +117,9 @@ class Signatures:
     def __init__(self, raw: dict[str, Any]) -> None:
         self.raw = raw
         self._cache: dict[tuple[str, str, str], ConfigClass | None] = {}
+        # Asked for on every document: computed once per loaded data file.
+        self._releases: dict[str, list[str]] = {}
+        self._all_class_names: dict[str, str] | None = None
 
     # ---- releases
     @property
@@ -125,8 +128,11 @@ class Signatures:
         return pinned
 
     def releases(self, package: str = "trl") -> list[str]:
-        table = self.raw["releases"] if package == "trl" else self.raw.get(package, {})
-        return sorted(table, key=_vkey)
+        ordered = self._releases.get(package)
+        if ordered is None:
+            table = self.raw["releases"] if package == "trl" else self.raw.get(package, {})
+            ordered = self._releases[package] = sorted(table, key=_vkey)
+        return list(ordered)
 
     def has_release(self, package: str, version: str) -> bool:
         return version in self.releases(package)
@@ -140,9 +146,11 @@ class Signatures:
 
     def all_class_names(self) -> dict[str, str]:
         """Every known config class name -> package ("trl" or "peft")."""
-        out = dict.fromkeys(self.class_names("peft"), "peft")
-        out.update(dict.fromkeys(self.class_names("trl"), "trl"))
-        return out
+        if self._all_class_names is None:
+            out = dict.fromkeys(self.class_names("peft"), "peft")
+            out.update(dict.fromkeys(self.class_names("trl"), "trl"))
+            self._all_class_names = out
+        return dict(self._all_class_names)
 
     def _table(self, package: str, version: str) -> Mapping[str, str]:
         if package == "trl":

@@ -688,6 +688,8 @@ def check_text(
     text: str, trl_target: str | None = None, signatures: Signatures | None = None
 ) -> tuple[SnippetIssue, ...]:
     """Every issue of the document, sorted by position."""
+    if "```" not in text and "~~~" not in text:
+        return ()  # no fenced block, so no snippet: most references and descriptions
     sigs = signatures or load()
     checker = _Checker(sigs, resolve_version(sigs, trl_target))
     scope = _Scope(sigs.all_class_names())
@@ -704,16 +706,27 @@ def check_text(
 #: (text, target) -> its issues. Unbounded on purpose: the five rules walk every
 #: document in turn, so a bounded cache smaller than the tree would evict each
 #: analysis before the next rule asks for it and redo the work five times.
-_ANALYSES: dict[tuple[str, str | None], tuple[SnippetIssue, ...]] = {}
+#: Keyed by text, then target; the scan cache stores the inner mapping per file.
+_ANALYSES: dict[str, dict[str | None, tuple[SnippetIssue, ...]]] = {}
 
 
 def analyse(text: str, trl_target: str | None = None) -> tuple[SnippetIssue, ...]:
     """Memoized :func:`check_text` with the committed data file; shared by the five rules."""
-    key = (text, trl_target)
-    issues = _ANALYSES.get(key)
+    by_target = _ANALYSES.setdefault(text, {})
+    issues = by_target.get(trl_target)
     if issues is None:
-        issues = _ANALYSES[key] = check_text(text, trl_target)
+        issues = by_target[trl_target] = check_text(text, trl_target)
     return issues
+
+
+def known(text: str) -> dict[str | None, tuple[SnippetIssue, ...]] | None:
+    """The analyses already made of ``text``, by target (for the scan cache)."""
+    return _ANALYSES.get(text)
+
+
+def remember(text: str, analyses: dict[str | None, tuple[SnippetIssue, ...]]) -> None:
+    """Record analyses made in an earlier run of this exact text."""
+    _ANALYSES.setdefault(text, {}).update(analyses)
 
 
 def forget() -> None:
