@@ -262,23 +262,6 @@ class SkillTree:
             index.setdefault(skill.name, []).append(skill)
         return index
 
-    def owner_of(self, path: Path) -> Skill | Category | None:
-        """The skill, else the category, whose folder holds ``path``."""
-        try:
-            rel = PurePosixPath(Path(os.path.abspath(path)).relative_to(self.root).as_posix())
-        except ValueError:
-            return None
-        best: Skill | Category | None = None
-        for skill in self.skills:
-            if rel == skill.rel or skill.rel in rel.parents:
-                return skill
-        for category in self.top.walk():
-            crel = PurePosixPath(category.path) if category.path else None
-            if crel is None or rel == crel or crel in rel.parents:
-                if best is None or (isinstance(best, Category) and category.depth > best.depth):
-                    best = category
-        return best
-
 
 def read_document(path: Path, rel: PurePosixPath, kind: Kind, size: int) -> Document:
     """Read and split one Markdown file; every problem becomes an Issue."""
@@ -380,40 +363,40 @@ class _Walker:
             return False
         return True
 
-    def document(self, entry: os.DirEntry[str], kind: Kind) -> Document:
+    def document(
+        self, entry: os.DirEntry[str], kind: Kind, parent: Path, parent_rel: PurePosixPath
+    ) -> Document:
+        # Joining one name onto the parent's path objects is several times
+        # cheaper than parsing the whole path again, and a big tree has many.
+        path, rel = parent / entry.name, parent_rel / entry.name
         if self.cache is not None:
-            return self.cache.document(Path(entry.path), self.rel(entry.path), kind, entry.stat())
-        return read_document(Path(entry.path), self.rel(entry.path), kind, entry.stat().st_size)
+            return self.cache.document(path, rel, kind, entry.stat())
+        return read_document(path, rel, kind, entry.stat().st_size)
 
-    def category(self, directory: str, path: str, parent: Category | None) -> Category:
-        category = Category(Path(directory), path, parent)
-        folders, files = self.entries(directory)
+    def category(
+        self, directory: Path, path: str, parent: Category | None, rel: PurePosixPath
+    ) -> Category:
+        category = Category(directory, path, parent)
+        folders, files = self.entries(str(directory))
         for entry in files:
             if entry.name == DESCRIPTION_FILE:
-                category.description = self.document(entry, Kind.DESCRIPTION)
+                category.description = self.document(entry, Kind.DESCRIPTION, directory, rel)
                 category.description.category = category
             elif entry.name.endswith(".md") and entry.name != SKILL_FILE:
-                document = self.document(entry, Kind.MARKDOWN)
+                document = self.document(entry, Kind.MARKDOWN, directory, rel)
                 document.category = category
                 category.extra_documents.append(document)
         for folder in folders:
             child_path = f"{path}/{folder.name}" if path else folder.name
-            _, child_files = self._peek(folder.path)
-            if SKILL_FILE in child_files:
-                category.skills.append(self.skill(folder.path, category))
+            child_dir, child_rel = directory / folder.name, rel / folder.name
+            if os.path.lexists(os.path.join(folder.path, SKILL_FILE)):
+                category.skills.append(self.skill(child_dir, child_rel, category))
             else:
-                category.children.append(self.category(folder.path, child_path, category))
+                category.children.append(self.category(child_dir, child_path, category, child_rel))
         return category
 
-    def _peek(self, directory: str) -> tuple[None, set[str]]:
-        try:
-            with os.scandir(directory) as iterator:
-                return None, {e.name for e in iterator if e.name == SKILL_FILE}
-        except OSError:
-            return None, set()
-
-    def skill(self, directory: str, category: Category) -> Skill:
-        folders, files = self.entries(directory)
+    def skill(self, directory: Path, rel: PurePosixPath, category: Category) -> Skill:
+        folders, files = self.entries(str(directory))
         skill_entry = (
             next(e for e in files if e.name == SKILL_FILE)
             if any(e.name == SKILL_FILE for e in files)
@@ -421,8 +404,8 @@ class _Walker:
         )
         if skill_entry is None:  # SKILL.md is a link we refused to follow
             document = Document(
-                Path(directory, SKILL_FILE),
-                self.rel(os.path.join(directory, SKILL_FILE)),
+                directory / SKILL_FILE,
+                rel / SKILL_FILE,
                 Kind.SKILL,
                 0,
                 None,
@@ -432,33 +415,50 @@ class _Walker:
                 [],
             )
         else:
-            document = self.document(skill_entry, Kind.SKILL)
-        skill = Skill(Path(directory), self.rel(directory), category, document)
+            document = self.document(skill_entry, Kind.SKILL, directory, rel)
+        skill = Skill(directory, rel, category, document)
         document.skill = skill
         for entry in files:
             if entry.name == SKILL_FILE:
                 continue
-            self._add_file(skill, entry, in_references=False)
+            self._add_file(skill, entry, directory, rel, in_references=False)
         for folder in folders:
-            self._collect(skill, folder.path, in_references=folder.name == REFERENCES_DIR)
+            self._collect(
+                skill,
+                directory / folder.name,
+                rel / folder.name,
+                in_references=folder.name == REFERENCES_DIR,
+            )
         return skill
 
-    def _collect(self, skill: Skill, directory: str, *, in_references: bool) -> None:
-        folders, files = self.entries(directory)
+    def _collect(
+        self, skill: Skill, directory: Path, rel: PurePosixPath, *, in_references: bool
+    ) -> None:
+        folders, files = self.entries(str(directory))
         for entry in files:
-            self._add_file(skill, entry, in_references=in_references)
+            self._add_file(skill, entry, directory, rel, in_references=in_references)
         for folder in folders:
-            self._collect(skill, folder.path, in_references=in_references)
+            self._collect(
+                skill, directory / folder.name, rel / folder.name, in_references=in_references
+            )
 
-    def _add_file(self, skill: Skill, entry: os.DirEntry[str], *, in_references: bool) -> None:
+    def _add_file(
+        self,
+        skill: Skill,
+        entry: os.DirEntry[str],
+        directory: Path,
+        rel: PurePosixPath,
+        *,
+        in_references: bool,
+    ) -> None:
         if entry.name.endswith(".md"):
             kind = Kind.REFERENCE if in_references else Kind.MARKDOWN
-            document = self.document(entry, kind)
+            document = self.document(entry, kind, directory, rel)
             document.skill = skill
             (skill.references if in_references else skill.extra_documents).append(document)
         else:
             skill.bundled.append(
-                BundledFile(Path(entry.path), self.rel(entry.path), entry.stat().st_size)
+                BundledFile(directory / entry.name, rel / entry.name, entry.stat().st_size)
             )
 
 
@@ -469,8 +469,12 @@ def scan(root: Path, *, cache: ScanCache | None = None) -> SkillTree:
     since the cache was written are taken from it instead of being read.
     """
     from skillshelf import links, schemas
+    from skillshelf.trl import snippets
 
-    links.forget()  # memoised per text; a new scan starts from what is on disk
+    # Memoised per text; a new scan starts from what is on disk (and a
+    # long-running `mkdocs serve` does not accumulate old versions).
+    links.forget()
+    snippets.forget()
     schemas.forget_valid()
     root = Path(os.path.abspath(root))
     walker = _Walker(root, cache)
@@ -478,5 +482,5 @@ def scan(root: Path, *, cache: ScanCache | None = None) -> SkillTree:
         top = Category(root, "")
         walker.issues.append(TreeIssue(root, Issue("symlink", "skills root is not a folder")))
         return SkillTree(root, top, walker.issues)
-    top = walker.category(str(root), "", None)
+    top = walker.category(root, "", None, PurePosixPath("."))
     return SkillTree(root, top, walker.issues)
