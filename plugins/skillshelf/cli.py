@@ -28,7 +28,8 @@ def _build_parser() -> argparse.ArgumentParser:
     lint = sub.add_parser(
         "lint",
         help="check the skills tree",
-        description="Check SKILL.md and DESCRIPTION.md files, the category tree, links and code snippets.",
+        description="Check SKILL.md and DESCRIPTION.md files, the category tree, links "
+        "and code snippets.",
         epilog=f"--fix applies only safe, mechanical fixes, for: {fixable}. "
         "YAML is round-tripped with comments and key order preserved; nothing else is rewritten.",
     )

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
-from skillshelf.diagnostics import Position
+from skillshelf.diagnostics import START, Position
 
 if TYPE_CHECKING:
     from ruamel.yaml.error import MarkedYAMLError
@@ -43,7 +43,7 @@ class Issue:
 
     rule: str
     message: str
-    position: Position = Position(1, 1)
+    position: Position = START
     fix: str | None = None
 
 

@@ -170,7 +170,10 @@ def _explain(error: ValidationError) -> Iterator[SchemaProblem]:
     ):
         message += " (quote it, e.g. '1.0.0')"
     if error.validator == "pattern" and path and path[-1] == "name":
-        message = f"{error.instance!r} is not a valid skill name: use lowercase letters, digits and single hyphens"
+        message = (
+            f"{error.instance!r} is not a valid skill name: "
+            "use lowercase letters, digits and single hyphens"
+        )
     yield SchemaProblem(path, f"{where}: {message}" if where else message)
 
 

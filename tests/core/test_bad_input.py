@@ -8,12 +8,12 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
+from tests.conftest import healthy_tree, skill_md
 
 from skillshelf.cli import main
 from skillshelf.config import config_from_table
 from skillshelf.diagnostics import Diagnostic
 from skillshelf.lint import lint
-from tests.conftest import healthy_tree, skill_md
 
 MakeTree = Callable[[Mapping[str, str | bytes]], Path]
 

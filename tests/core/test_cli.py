@@ -37,7 +37,8 @@ def test_text_output_and_exit_code(project: Path, capsys: pytest.CaptureFixture[
     out = capsys.readouterr().out.splitlines()
     assert (
         out[0]
-        == "skills/alpha/two/SKILL.md:2:7: name-mismatch name 'deux' differs from its folder 'two': rename one to match the other"
+        == "skills/alpha/two/SKILL.md:2:7: name-mismatch name 'deux' differs from its folder "
+        "'two': rename one to match the other"
     )
     assert out[1].startswith("skills/gamma:1:1: singleton-category ")
     assert out[-1] == "2 errors"
@@ -150,7 +151,8 @@ def test_fix_moves_tags_and_keeps_comments_order_and_body(
     fixed = path.read_text(encoding="utf-8")
     assert fixed == (
         "---\nname: one  # keep me\ndescription: Does one thing. Use when needed.\nlicense: MIT\n"
-        "metadata:\n  skillshelf:\n    tags: [a, b]\n---\n\n# Body\n\n---\n\nA rule above, untouched.\n"
+        "metadata:\n  skillshelf:\n    tags: [a, b]\n"
+        "---\n\n# Body\n\n---\n\nA rule above, untouched.\n"
     )
     assert "misplaced-tags" not in capsys.readouterr().out
     main(["lint", "--fix"])

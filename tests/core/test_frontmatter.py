@@ -24,7 +24,10 @@ def test_splits_frontmatter_and_body_with_line_numbers() -> None:
 
 
 def test_dashes_inside_a_value_do_not_close_the_block() -> None:
-    text = '---\nname: a\ndescription: "before --- after"\nnotes: |\n  line\n  ---\n  more\n---\nbody\n'
+    text = (
+        '---\nname: a\ndescription: "before --- after"\n'
+        "notes: |\n  line\n  ---\n  more\n---\nbody\n"
+    )
     doc = parse(text)
     assert doc.frontmatter is not None
     assert doc.frontmatter.data["description"] == "before --- after"
@@ -33,7 +36,10 @@ def test_dashes_inside_a_value_do_not_close_the_block() -> None:
 
 
 def test_positions_point_at_keys_values_and_list_items() -> None:
-    text = "---\nname: a\nmetadata:\n  skillshelf:\n    tags: [x, y]\n    related-skills:\n      - p\n      - q\n---\n"
+    text = (
+        "---\nname: a\nmetadata:\n  skillshelf:\n    tags: [x, y]\n"
+        "    related-skills:\n      - p\n      - q\n---\n"
+    )
     frontmatter = parse(text).frontmatter
     assert frontmatter is not None
     assert frontmatter.position(("name",)) == Position(2, 7)

@@ -54,7 +54,8 @@ def consumer(
     root = tmp_path / "consumer"
     write_tree(root / "skills", healthy_tree())
     (root / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {repo_path.as_uri()}\n    rev: {sha}\n    hooks:\n      - id: skillshelf-lint\n",
+        f"repos:\n  - repo: {repo_path.as_uri()}\n    rev: {sha}\n"
+        "    hooks:\n      - id: skillshelf-lint\n",
         encoding="utf-8",
     )
     git(root, "init", "-q", "-b", "main")

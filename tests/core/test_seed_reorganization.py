@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from tests.conftest import description_md, skill_md
+
 from skillshelf.config import config_from_table
 from skillshelf.lint import lint
 from skillshelf.model import scan
-from tests.conftest import description_md, skill_md
 
 MakeTree = Callable[[Mapping[str, str | bytes]], Path]
 
@@ -24,7 +25,8 @@ AFTER = {
     "mlops/inference": "gguf guidance instructor llama-cpp obliteratus outlines tensorrt-llm vllm",
     "mlops/models": "audiocraft clip llava segment-anything stable-diffusion whisper",
     "mlops/vector-databases": "chroma faiss pinecone qdrant",
-    "mlops/evaluation": "huggingface-tokenizers lm-evaluation-harness nemo-curator saelens weights-and-biases",
+    "mlops/evaluation": "huggingface-tokenizers lm-evaluation-harness nemo-curator saelens "
+    "weights-and-biases",
     "mlops/cloud": "lambda-labs modal",
     "mlops/research": "dspy",
     "media": "gif-search youtube-content heartmula songsee",
@@ -65,7 +67,8 @@ def test_categories_are_the_folder_path_above_the_skill(make_tree: MakeTree) -> 
     by_name = {skill.name: skill.category.path for skill in tree.skills}
     assert by_name["axolotl"] == "mlops/training"
     assert by_name["gif-search"] == "media"
-    # 38 stay under mlops; with code-review and ml-paper-writing moved out, the old flat list held 40.
+    # 38 stay under mlops; with code-review and ml-paper-writing, which moved out,
+    # the old flat list held 40.
     assert tree.categories["mlops"].total_skills == BEFORE_MLOPS == 38
     assert len(tree.categories["mlops/training"].skills) == 12
 

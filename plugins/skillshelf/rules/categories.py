@@ -69,7 +69,8 @@ def missing_description(ctx: LintContext) -> Iterator[Finding]:
         if category.description is None and category.total_skills > 0:
             yield Finding(
                 category.dir,
-                f"category {category.path!r} has no {DESCRIPTION_FILE}: add one with a title and description",
+                f"category {category.path!r} has no {DESCRIPTION_FILE}: "
+                "add one with a title and description",
             )
 
 
@@ -80,7 +81,8 @@ def too_deep(ctx: LintContext) -> Iterator[Finding]:
         if category.depth == maximum + 1:  # once, at the first level too deep
             yield Finding(
                 _where(category),
-                f"category {category.path!r} is nested {category.depth} levels deep (maximum {maximum})",
+                f"category {category.path!r} is nested {category.depth} levels deep "
+                f"(maximum {maximum})",
             )
 
 

@@ -42,7 +42,8 @@ def name_mismatch(ctx: LintContext) -> Iterator[Finding]:
         if isinstance(declared, str) and declared and declared != skill.folder_name:
             yield Finding(
                 skill.document.path,
-                f"name {declared!r} differs from its folder {skill.folder_name!r}: rename one to match the other",
+                f"name {declared!r} differs from its folder {skill.folder_name!r}: "
+                "rename one to match the other",
                 _name_position(skill),
             )
 
@@ -93,7 +94,8 @@ def unknown_related_skill(ctx: LintContext) -> Iterator[Finding]:
 
 @rule(
     "misplaced-tags",
-    "Tags belong in the style's namespace (metadata.skillshelf or metadata.hermes), not at the top level.",
+    "Tags belong in the style's namespace (metadata.skillshelf or metadata.hermes), "
+    "not at the top level.",
     fixable=True,
 )
 def misplaced_tags(ctx: LintContext) -> Iterator[Finding]:
@@ -105,7 +107,8 @@ def misplaced_tags(ctx: LintContext) -> Iterator[Finding]:
         target = ".".join((*namespace, "tags"))
         yield Finding(
             skill.document.path,
-            f"'tags' at the top level is not part of the Agent Skills specification; move it to {target}",
+            "'tags' at the top level is not part of the Agent Skills specification; "
+            f"move it to {target}",
             frontmatter.position(("tags",), key=True),
             move_tags_fix(skill.document.path, namespace),
         )
