@@ -1,0 +1,642 @@
+"""A corpus of hostile skills trees, each linted and published with a real ``mkdocs build``.
+
+For every tree: the linter names the problem (rule ids at the right files),
+and the site build either refuses with a clear message (non-zero exit, the
+file named, no traceback) or renders it safely: no markup from frontmatter or
+folder names in any page, ``skills.json`` or ``llms.txt``. A secret file
+outside the tree is never opened (an audit hook watches every ``open``) and
+never appears in any output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from tests.conftest import description_md, skill_md, write_tree
+
+from skillshelf.cli import main
+
+SECRET = "SECRET-d41d8cd98f00-never-publish"
+#: A build of any tree here takes seconds; a hang is a failure, not a stuck suite.
+BUILD_TIMEOUT = 120
+#: Every executable payload calls this; finding it in script or handler is a failure.
+PWNED = "pwned"
+
+MKDOCS_YML = """\
+site_name: hostile
+site_url: https://example.org/hostile/
+theme:
+  name: material
+  features:
+    - navigation.indexes
+plugins:
+  - search
+  - tags
+  - skillshelf
+validation:
+  links:
+    not_found: info
+    anchors: info
+markdown_extensions:
+  - admonition
+  - attr_list
+  - md_in_html
+  - tables
+  - toc:
+      permalink: true
+"""
+
+#: ``python -c AUDITED <log> <module> <args>`` runs ``python -m <module> <args>``
+#: with an audit hook that writes every path it opened to <log>, so a test can
+#: prove that nothing outside the tree was read.
+AUDITED = """\
+import os, runpy, sys
+opened = []
+def hook(event, args):
+    if event == "open" and isinstance(args[0], (str, bytes)):
+        opened.append(os.fsdecode(os.path.realpath(args[0])))
+log, module, *rest = sys.argv[1:]
+sys.argv = [module, *rest]
+sys.addaudithook(hook)
+try:
+    runpy.run_module(module, run_name="__main__", alter_sys=True)
+finally:
+    found = "\\n".join(opened)
+    with open(log, "w", encoding="utf-8", errors="surrogateescape") as handle:
+        handle.write(found)
+"""
+
+
+@dataclass
+class Project:
+    """A temporary MkDocs project: mkdocs.yml, docs/, skills/ and a folder outside it all."""
+
+    dir: Path
+    outside: Path
+
+    @property
+    def root(self) -> Path:
+        return self.dir / "skills"
+
+    @property
+    def site(self) -> Path:
+        return self.dir / "site"
+
+
+@dataclass
+class Run:
+    """A finished audited run: its exit status, stdout + stderr, and every file it opened."""
+
+    returncode: int
+    output: str
+    opened: list[str] = field(default_factory=list)
+
+    def opened_below(self, folder: Path) -> list[str]:
+        real = os.path.realpath(folder)
+        return [path for path in self.opened if path.startswith(real + os.sep)]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    directory = tmp_path / "project"
+    outside = tmp_path / "outside"
+    (directory / "docs").mkdir(parents=True)
+    (directory / "skills").mkdir()
+    (directory / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    (directory / "skillshelf.toml").write_text('root = "skills"\n', encoding="utf-8")
+    (directory / "docs/index.md").write_text("# Hostile\n\nA test site.\n", encoding="utf-8")
+    (directory / "docs/tags.md").write_text("# Tags\n\n<!-- material/tags -->\n", encoding="utf-8")
+    outside.mkdir()
+    (outside / "secret.md").write_text(
+        f"---\nname: secret\ndescription: {SECRET}\n---\n\n# {SECRET}\n", encoding="utf-8"
+    )
+    (outside / "secret.yml").write_text(f"moves:\n  {SECRET}: [\n", encoding="utf-8")
+    (outside / "folder").mkdir()
+    (outside / "folder/SKILL.md").write_text(skill_md("folder", SECRET), encoding="utf-8")
+    return Project(directory, outside)
+
+
+def lint(project: Project) -> tuple[int, list[dict[str, object]], str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(
+            [
+                "lint",
+                "--format",
+                "json",
+                "--config",
+                str(project.dir / "skillshelf.toml"),
+                "--root",
+                str(project.root),
+            ]
+        )
+    text = out.getvalue() + err.getvalue()
+    text.encode("utf-8")  # printable on any UTF-8 terminal: no lone surrogates from file names
+    assert SECRET not in text
+    assert "Traceback" not in text and "internal error" not in text, text
+    return code, json.loads(out.getvalue())["diagnostics"], err.getvalue()
+
+
+def run_audited(project: Project, module: str, *args: str) -> Run:
+    opened_log = project.dir.parent / "opened.txt"
+    command = [sys.executable, "-c", AUDITED, str(opened_log), module, *args]
+    try:
+        completed = subprocess.run(
+            command,
+            cwd=project.dir,
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=BUILD_TIMEOUT,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"},
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{module} did not finish in {BUILD_TIMEOUT} s: a bomb?", pytrace=False)
+    opened = opened_log.read_text(encoding="utf-8", errors="surrogateescape").split("\n")
+    return Run(completed.returncode, completed.stdout + completed.stderr, opened)
+
+
+def build(project: Project, *, strict: bool = False) -> Run:
+    return run_audited(project, "mkdocs", "build", "-d", "site", *(["--strict"] if strict else []))
+
+
+def rel_findings(project: Project, diagnostics: list[dict[str, object]]) -> set[tuple[str, str]]:
+    """``(path relative to the tree, rule)`` for every diagnostic."""
+    root = project.root.resolve()
+    found = set()
+    for diagnostic in diagnostics:
+        reported = Path.cwd() / str(diagnostic["path"])
+        # Resolve the folders, not the file: a finding may sit on a symlink out of the tree.
+        path = reported.parent.resolve() / reported.name
+        assert path == root or path.is_relative_to(root), diagnostic
+        found.add((path.relative_to(root).as_posix(), str(diagnostic["rule"])))
+    return found
+
+
+class _MarkupScanner(HTMLParser):
+    """Collects what a browser would run: script bodies, event handlers, javascript: URLs."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.executable: list[str] = []
+        self.tags: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self._in_script = tag == "script"
+        for name, value in attrs:
+            value = value or ""
+            if name.startswith("on") or value.strip().lower().startswith("javascript:"):
+                self.executable.append(f"<{tag} {name}={value!r}>")
+            if tag == "script" and name == "src":
+                self.executable.append(f"<script src={value!r}>")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.executable.append(data)
+
+
+def assert_site_is_safe(project: Project) -> None:
+    """No payload became markup, and no secret reached any file of the site."""
+    site = project.site
+    assert (site / "index.html").is_file()
+    for path in site.rglob("*"):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        assert SECRET.encode() not in data, path
+        if path.suffix == ".gz":
+            continue
+        text = data.decode("utf-8", "replace")
+        if path.suffix == ".html":
+            scanner = _MarkupScanner()
+            scanner.feed(text)
+            bad = [snippet for snippet in scanner.executable if PWNED in snippet]
+            assert bad == [], (path, bad)
+            assert "pwned-tag" not in scanner.tags, path
+    llms = (site / "llms.txt").read_text(encoding="utf-8")
+    # llms.txt is Markdown: a payload is harmless only with its '<' backslash-escaped.
+    assert re.search(r"(?<!\\)<(script|img|svg|/title|pwned-tag)", llms) is None, llms
+    skills_json = (site / "skills.json").read_text(encoding="utf-8")
+    json.loads(skills_json)
+    assert "<script" not in skills_json and "<img" not in skills_json, skills_json
+
+
+def assert_clean_build(result: Run, project: Project) -> None:
+    assert result.returncode == 0, result.output
+    assert "Traceback" not in result.output, result.output
+    assert SECRET not in result.output
+    assert result.opened_below(project.outside) == []
+    assert result.opened_below(project.root), "the audit hook saw nothing"
+    assert_site_is_safe(project)
+
+
+# --------------------------------------------------------------------------- the corpus
+
+Expect = set[tuple[str, str]]
+Populate = Callable[[Project], Expect]
+CASES: dict[str, Populate] = {}
+#: Cases the site build refuses, with what its message must say.
+REFUSED: dict[str, list[str]] = {}
+#: What a build that goes through must still say about a case.
+BUILD_SAYS: dict[str, list[str]] = {}
+#: Files of a case that must draw no finding at all.
+CLEAN: dict[str, list[str]] = {}
+
+
+def case(function: Populate) -> Populate:
+    CASES[function.__name__] = function
+    return function
+
+
+def healthy(project: Project) -> None:
+    """A category with two good skills, so that every hostile tree also has normal pages."""
+    write_tree(
+        project.root,
+        {
+            "good/DESCRIPTION.md": description_md("Good"),
+            "good/one/SKILL.md": skill_md("one"),
+            "good/two/SKILL.md": skill_md("two"),
+        },
+    )
+
+
+def billion_laughs(indent: str = "") -> str:
+    lines = [f"{indent}lol0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for level in range(1, 10):
+        refs = ", ".join([f"*l{level - 1}"] * 10)
+        lines.append(f"{indent}lol{level}: &l{level} [{refs}]")
+    return "\n".join(lines) + "\n"
+
+
+@case
+def alias_bombs(project: Project) -> Expect:
+    healthy(project)
+    bomb = billion_laughs()
+    write_tree(
+        project.root,
+        {
+            "good/bomb/SKILL.md": f"---\nname: bomb\ndescription: x\n{bomb}---\n\n# Bomb\n",
+            "bombs/DESCRIPTION.md": f"---\ntitle: Bombs\n{bomb}description: *l9\n---\n",
+            "bombs/a/SKILL.md": skill_md(
+                "a", extra=f"metadata:\n  skillshelf:\n{billion_laughs('    ')}"
+            ),
+            "bombs/b/SKILL.md": skill_md("b", "*l9"),
+            # The site reads the moves file: a bomb (or an int too long to print)
+            # there must not hang or crash the build.
+            ".moves.yml": f"{bomb}moves:\n  old/a: *l9\n  old/b: 0x{'f' * 4000}\n",
+        },
+    )
+    return {
+        ("good/bomb/SKILL.md", "frontmatter-syntax"),
+        ("bombs/DESCRIPTION.md", "frontmatter-syntax"),
+        ("bombs/a/SKILL.md", "frontmatter-syntax"),
+    }
+
+
+BUILD_SAYS["alias_bombs"] = ["'old/a': <list> is not a pair", "'old/b': <int> is not a pair"]
+
+
+@case
+def deep_nesting(project: Project) -> Expect:
+    healthy(project)
+    deep = "/".join(f"level{i:03d}" for i in range(100))
+    write_tree(
+        project.root,
+        {
+            f"{deep}/x/SKILL.md": skill_md("x"),
+            f"{deep}/y/SKILL.md": skill_md("y"),
+        },
+    )
+    too_deep = "/".join(f"level{i:03d}" for i in range(4))
+    return {
+        (too_deep, "too-deep"),
+        (deep, "missing-description"),
+        ("level000", "missing-description"),
+    }
+
+
+@case
+def huge_files(project: Project) -> Expect:
+    healthy(project)
+    fifty_mb = 50 * 1024 * 1024
+    skill = project.root / "good/huge/SKILL.md"
+    skill.parent.mkdir(parents=True)
+    with skill.open("wb") as handle:
+        handle.write(skill_md("huge").encode())
+        handle.truncate(fifty_mb)  # sparse: instant, and a body of NUL bytes
+    bundled = project.root / "good/one/scripts/weights.bin"
+    bundled.parent.mkdir(parents=True)
+    with bundled.open("wb") as handle:
+        handle.truncate(fifty_mb)
+    reference = project.root / "good/two/references/long.md"
+    reference.parent.mkdir(parents=True)
+    reference.write_text("# Long\n\n" + ("All work and no play. " * 50 + "\n") * 2000)
+    return {
+        ("good/huge/SKILL.md", "oversized-file"),
+        ("good/huge/SKILL.md", "encoding"),  # over the read limit: never read
+        ("good/one/scripts/weights.bin", "oversized-file"),
+        ("good/two/references/long.md", "oversized-file"),
+    }
+
+
+@case
+def non_utf8_names_and_contents(project: Project) -> Expect:
+    healthy(project)
+    # On Linux, os.fsdecode() of a bytes name is a str that makes that very name.
+    cafe, naive, ref = (os.fsdecode(name) for name in (b"caf\xe9", b"na\xefve", b"r\xe9f.md"))
+    latin1_description = "---\ntitle: Caf\xe9\ndescription: x\n---\n".encode("latin-1")
+    write_tree(
+        project.root,
+        {
+            f"{cafe}/DESCRIPTION.md": latin1_description,
+            f"{cafe}/{naive}/SKILL.md": skill_md("naive"),
+            f"{cafe}/{naive}/references/{ref}": b"# R\xe9f\n",
+            f"{cafe}/ok/SKILL.md": skill_md("ok", "caf\xe9 au lait").encode("latin-1"),
+        },
+    )
+    skill = project.root / cafe / naive
+    assert os.fsencode(skill).endswith(b"/caf\xe9/na\xefve")
+    # Reported paths are valid UTF-8: each undecodable byte shows as \xNN.
+    return {
+        (r"caf\xe9/DESCRIPTION.md", "encoding"),
+        (r"caf\xe9/ok/SKILL.md", "encoding"),
+        (r"caf\xe9/na\xefve/SKILL.md", "name-mismatch"),
+        (r"caf\xe9/na\xefve/references/r\xe9f.md", "encoding"),
+    }
+
+
+# A URL cannot be made from such a name: the build stops and names the file.
+REFUSED["non_utf8_names_and_contents"] = [r"skills/caf\xe9", "not valid UTF-8"]
+
+
+@case
+def symlinks(project: Project) -> Expect:
+    healthy(project)
+    root, outside = project.root, project.outside
+    body = "# A\n\n[out](../../../outside/secret.md)\n"
+    write_tree(
+        root,
+        {
+            "links/DESCRIPTION.md": description_md("Links"),
+            "links/a/SKILL.md": skill_md("a", body=body),
+        },
+    )
+    for folder in ("links/a/references", "links/a/scripts", "links/b"):
+        (root / folder).mkdir()
+    links: dict[str, str | Path] = {
+        "links/a/references/escape.md": outside / "secret.md",
+        "links/a/scripts/leak.txt": outside / "secret.md",
+        "links/a/loop": root / "links",  # a folder link back up
+        "links/a/self-a": "self-b",
+        "links/a/self-b": "self-a",  # a two-link loop
+        "links/a/dangling.md": "missing.md",
+        "links/b/SKILL.md": outside / "secret.md",  # a skill that is a leak
+        "links/c": outside / "folder",  # a whole skill outside the tree
+        "links/DESCRIPTION2.md": outside / "secret.md",
+        ".moves.yml": outside / "secret.yml",
+    }
+    for link, target in links.items():
+        (root / link).symlink_to(target)
+    return {
+        ("links/a/references/escape.md", "symlink"),
+        ("links/a/scripts/leak.txt", "symlink"),
+        ("links/a/loop", "symlink"),
+        ("links/a/self-a", "symlink"),
+        ("links/a/self-b", "symlink"),
+        ("links/a/dangling.md", "symlink"),
+        ("links/DESCRIPTION2.md", "symlink"),
+        ("links/b/SKILL.md", "symlink"),
+        ("links/c", "symlink"),
+        ("links/a/SKILL.md", "broken-link"),
+    }
+
+
+BUILD_SAYS["symlinks"] = [".moves.yml: symlink points outside the skills tree; not read"]
+
+
+@case
+def spaces_and_unicode_names(project: Project) -> Expect:
+    healthy(project)
+    write_tree(
+        project.root,
+        {
+            "my category/DESCRIPTION.md": description_md("My category"),
+            "my category/my skill/SKILL.md": skill_md("my-skill"),
+            "my category/my skill/references/a ref #1?.md": "# Ref\n\n[back](../SKILL.md)\n",
+            "my category/naïve/SKILL.md": skill_md("naïve"),
+            "my category/日本語/SKILL.md": skill_md(
+                "日本語", body="# 日本語 😀\n\n[me](../日本語/SKILL.md)\n"
+            ),
+            "my category/\u202eevil 😀/SKILL.md": skill_md("evil"),
+        },
+    )
+    return {
+        ("my category/my skill/SKILL.md", "name-mismatch"),
+        ("my category/naïve/SKILL.md", "frontmatter-schema"),
+        ("my category/日本語/SKILL.md", "frontmatter-schema"),
+        ("my category/\u202eevil 😀/SKILL.md", "name-mismatch"),
+    }
+
+
+@case
+def dashes_inside_values(project: Project) -> Expect:
+    healthy(project)
+    write_tree(
+        project.root,
+        {
+            "good/block/SKILL.md": (
+                "---\nname: block\ndescription: |\n  Starts here.\n  ---\n  Still the description."
+                "\nlicense: '---'\n---\n\n# Block\n\n---\n\nA rule above.\n"
+            ),
+            "good/quoted/SKILL.md": (
+                '---\nname: quoted\ndescription: "opens a quote\n---\nand the block ends first"'
+                "\n---\n\n# Quoted\n"
+            ),
+            "good/open/SKILL.md": "---\nname: open\ndescription: never closed\n\n# Open\n",
+        },
+    )
+    return {
+        ("good/quoted/SKILL.md", "frontmatter-syntax"),
+        ("good/open/SKILL.md", "frontmatter-syntax"),
+    }
+
+
+# An indented '---' in a block scalar, a quoted '---' and a '---' rule in the body are fine.
+CLEAN["dashes_inside_values"] = ["good/block/SKILL.md"]
+
+
+#: Markup that would run if it reached a page unescaped; every variant calls pwned().
+PAYLOADS = [
+    f"<script>{PWNED}()</script>",
+    f"</title></code></td></a><script>{PWNED}()</script>",
+    f'"><img src=x onerror="{PWNED}()">',
+    f"<svg onload={PWNED}()>",
+    "<pwned-tag>",
+    f"<a href='javascript:{PWNED}()'>x</a>",
+    f'[x](javascript:{PWNED}()) {{: onclick="{PWNED}()" }}',
+    f"&lt;script&gt;{PWNED}()&lt;/script&gt;",
+    f"--- {{{{ {PWNED} }}}} {{% {PWNED} %}}",
+]
+#: Folder names cannot hold '/', so no closing tags there.
+FOLDER_PAYLOADS = [f"<script>{PWNED}()", f"<img src=x onerror={PWNED}()>", "<pwned-tag x=1>"]
+
+
+def yaml_string(text: str) -> str:
+    return json.dumps(text)  # JSON strings are YAML strings
+
+
+@case
+def html_in_every_field(project: Project) -> Expect:
+    healthy(project)
+    files: dict[str, str] = {}
+    expected: Expect = set()
+    for index, payload in enumerate(PAYLOADS):
+        folder = f"p{index}"
+        value = yaml_string(payload)
+        files[f"good/{folder}/SKILL.md"] = textwrap.dedent(
+            f"""\
+            ---
+            name: {value}
+            description: {yaml_string(payload + " Use when testing.")}
+            license: {value}
+            compatibility: {value}
+            metadata:
+              skillshelf:
+                version: {value}
+                author: {value}
+                tags: [{value}, plain]
+                related-skills: [{value}, one]
+                dependencies: [{value}]
+                platforms: [{value}]
+                targets: {{trl: {value}}}
+            ---
+
+            Body without a heading.
+            """
+        )
+        # A reference's own frontmatter title is what MkDocs calls the page.
+        files[f"good/{folder}/references/titled.md"] = f"---\ntitle: {value}\n---\n\nText.\n"
+        expected.add((f"good/{folder}/SKILL.md", "name-mismatch"))
+        expected.add((f"good/{folder}/SKILL.md", "frontmatter-schema"))  # name pattern
+    for index, payload in enumerate(FOLDER_PAYLOADS):
+        category = f"{payload} cat"
+        files[f"{category}/DESCRIPTION.md"] = (
+            f"---\ntitle: {yaml_string(PAYLOADS[index])}\n"
+            f"description: {yaml_string(PAYLOADS[-index - 1])}\n---\n\nText.\n"
+        )
+        files[f"{category}/{payload}/SKILL.md"] = skill_md("s" + str(index))
+        files[f"{category}/{payload}/references/{payload}.md"] = "# Reference\n"
+        # No heading: MkDocs makes the page title from the file name.
+        files[f"{category}/{payload}/references/{payload} plain.md"] = "No heading.\n"
+        files[f"{category}/{payload}/scripts/{payload}.py"] = "print('hi')\n"
+        files[f"{category}/second{index}/SKILL.md"] = skill_md(f"second{index}")
+        expected.add((f"{category}/{payload}/SKILL.md", "name-mismatch"))
+    write_tree(project.root, files)
+    return expected
+
+
+# --------------------------------------------------------------------------- the tests
+
+
+@dataclass
+class Hostile:
+    name: str
+    project: Project
+    expected: Expect
+
+
+@pytest.fixture(params=sorted(CASES))
+def hostile(request: pytest.FixtureRequest, project: Project) -> Hostile:
+    return Hostile(request.param, project, CASES[request.param](project))
+
+
+def snapshot(root: Path) -> dict[Path, tuple[str, int] | None]:
+    """Every entry below ``root``: folders as None, symlinks by target, files by a
+    digest of their bytes and their mtime."""
+    found: dict[Path, tuple[str, int] | None] = {}
+    for directory, folders, files in os.walk(root):
+        for name in folders:
+            found[Path(directory, name)] = None
+        for name in files:
+            path = Path(directory, name)
+            if path.is_symlink():
+                found[path] = (str(path.readlink()), 0)
+            else:
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                found[path] = (digest, path.stat().st_mtime_ns)
+    return found
+
+
+def test_linter_names_each_problem(hostile: Hostile) -> None:
+    project = hostile.project
+    before = snapshot(project.root)
+    code, diagnostics, _ = lint(project)
+    assert code == 1
+    found = rel_findings(project, diagnostics)
+    assert hostile.expected <= found, sorted(hostile.expected - found)
+    for clean in CLEAN.get(hostile.name, []):
+        assert [rule for path, rule in found if path == clean] == [], clean
+    for diagnostic in diagnostics:
+        assert int(str(diagnostic["line"])) >= 1 and int(str(diagnostic["column"])) >= 1
+    assert snapshot(project.root) == before
+
+
+def test_lint_opens_nothing_outside_the_tree(hostile: Hostile) -> None:
+    project = hostile.project
+    config = str(project.dir / "skillshelf.toml")
+    result = run_audited(project, "skillshelf", "lint", "--config", config, "--root", "skills")
+    assert result.returncode == 1, result.output
+    assert "Traceback" not in result.output and SECRET not in result.output, result.output
+    assert result.opened_below(project.outside) == []
+    assert result.opened_below(project.root), "the audit hook saw nothing"
+
+
+@pytest.mark.slow
+def test_site_renders_safely_or_refuses_clearly(hostile: Hostile) -> None:
+    project = hostile.project
+    before = snapshot(project.root)
+    result = build(project)
+    assert snapshot(project.root) == before
+    refused = REFUSED.get(hostile.name)
+    if refused is None:
+        assert_clean_build(result, project)
+        for words in BUILD_SAYS.get(hostile.name, []):
+            assert words in result.output, (words, result.output)
+        return
+    assert result.returncode != 0, result.output
+    assert "Traceback" not in result.output, result.output
+    assert SECRET not in result.output
+    assert result.opened_below(project.outside) == []
+    for words in refused:
+        assert words in result.output, (words, result.output)
+
+
+@pytest.mark.slow
+def test_strict_build_refuses_with_the_file_named(project: Project) -> None:
+    html_in_every_field(project)
+    result = build(project, strict=True)
+    assert result.returncode != 0
+    assert "Traceback" not in result.output, result.output
+    assert "skills/good/p0/SKILL.md" in result.output
+    assert "name-mismatch" in result.output
+    assert re.search(r"Aborted with \d+ warnings in strict mode", result.output), result.output
