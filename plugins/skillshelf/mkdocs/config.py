@@ -35,3 +35,6 @@ class SkillshelfConfig(Config):  # type: ignore[no-untyped-call]
     #: URL prefix for "view source" links to repository paths; default: derived from
     #: ``repo_url`` and ``edit_uri`` (GitHub/GitLab ``edit/<branch>/`` -> ``blob/<branch>/``).
     source_uri = c.Optional(c.Type(str))
+    #: Under ``mkdocs serve``, reuse the scan, Markdown conversions and finished pages of
+    #: what did not change between rebuilds (see skillshelf.mkdocs.serve_cache).
+    serve_cache = c.Type(bool, default=True)

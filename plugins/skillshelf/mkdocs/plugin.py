@@ -12,6 +12,10 @@ nothing about MkDocs:
 
 MkDocs reuses the plugin instance across ``mkdocs serve`` rebuilds but hands
 it a fresh config each time; nothing about the tree is kept between builds.
+Under ``mkdocs serve`` (option ``serve_cache``), the scan reads only the files
+that changed (the scan cache) and the pages the plugin adds reuse their
+Markdown conversion and finished HTML while nothing they depend on changed
+(:mod:`skillshelf.mkdocs.serve_cache`, which says what the keys hold).
 """
 
 from __future__ import annotations
@@ -23,16 +27,19 @@ from html import unescape
 from pathlib import Path
 from typing import Any, Literal
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from skillshelf.config import ConfigError, LintConfig, load_config
 from skillshelf.diagnostics import Diagnostic, Severity
 from skillshelf.mkdocs.config import SkillshelfConfig
+from skillshelf.mkdocs.serve_cache import PageCache, RenderCache
 from skillshelf.model import SkillTree, scan
 from skillshelf.site.moves import Moves, find_moves, read_moves_file, resolve_moves
 from skillshelf.site.plan import ASSET_URIS, NavItem, SiteOptions, SitePage, SitePlan, plan_site
@@ -54,6 +61,13 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         #: Source paths of the pages this build added from the tree.
         self.page_uris: set[str] = set()
         self.seconds: float = 0.0
+        self.nav: Navigation | None = None
+        #: Kept across ``mkdocs serve`` rebuilds (see :mod:`skillshelf.mkdocs.serve_cache`).
+        self.render_cache = RenderCache()
+        self.page_cache = PageCache()
+
+    def _caching(self) -> bool:
+        return self.command == "serve" and self.config.enabled and self.config.serve_cache
 
     # -- one-time events ----------------------------------------------------------
 
@@ -76,8 +90,11 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         self.tree = None
         self.page_uris = set()
         self.seconds = 0.0
+        self.nav = None
         if not self.config.enabled:
             return None
+        if self._caching():
+            self.render_cache.begin(config)
         started = time.perf_counter()
         project_dir = Path(config.config_file_path or ".").resolve().parent
         option_file = self.config.config_file
@@ -164,6 +181,41 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         )
         return files
 
+    @event_priority(-100)  # after other plugins changed the nav
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> None:
+        self.nav = nav
+
+    def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> None:
+        if self._caching() and page.file.src_uri in self.page_uris:
+            self.render_cache.install(page)
+
+    @event_priority(-100)  # every page has its final content and title by now
+    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> None:
+        if self._caching():
+            self.page_cache.begin(env, config, files, self.nav)
+
+    @event_priority(-100)  # after other plugins added to the context
+    def on_page_context(
+        self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> None:
+        if self._caching() and page.file.src_uri in self.page_uris:
+            self.page_cache.lookup(context, page)
+
+    @event_priority(100)  # the template's output, before other plugins change it
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> None:
+        if self._caching():
+            self.page_cache.store(output, page)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self._caching():
+            self.render_cache.keep_only(self.page_uris)
+            self.page_cache.keep_only(self.page_uris)
+            log.info(
+                f"skillshelf: serve cache: {self.render_cache.hits} Markdown and "
+                f"{self.page_cache.hits} page hits, {self.render_cache.misses} and "
+                f"{self.page_cache.misses} misses"
+            )
+
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
@@ -186,10 +238,17 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
     def _scan_and_lint(self, lint_config: LintConfig) -> SkillTree:
         threshold = self.config.strict_lint
         if threshold == "off":
-            return scan(lint_config.root)
+            if not self._caching():
+                return scan(lint_config.root)
+            from skillshelf.cache import ScanCache
+
+            cache = ScanCache.open(lint_config.root)
+            tree = scan(lint_config.root, cache=cache)
+            cache.save()
+            return tree
         from skillshelf.lint import lint
 
-        result = lint(lint_config)
+        result = lint(lint_config, use_cache=self._caching())
         rank = Severity.parse(threshold).rank
         for diagnostic in result.diagnostics:
             level = logging.WARNING if diagnostic.severity.rank >= rank else logging.INFO

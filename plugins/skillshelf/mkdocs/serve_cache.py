@@ -1,0 +1,414 @@
+"""What ``mkdocs serve`` may reuse from one rebuild to the next.
+
+MkDocs rebuilds every page on every change. For the pages the plugin adds
+(skills, references, categories, the catalog), two results are kept between
+rebuilds, each under a key made of everything that can change it:
+
+* :class:`RenderCache`, a page's Markdown conversion (``Page.render``): the
+  HTML, table of contents, title, anchors and the messages MkDocs printed.
+  Key: the page's final Markdown (after every plugin's ``on_page_markdown``),
+  its source path, URL and inclusion, the Markdown settings; plus every file
+  lookup the conversion made while resolving links, each of which must give the
+  same answer again (a link target that appears, disappears or moves is a
+  miss).
+* :class:`PageCache`, a page's finished HTML (the theme's template output,
+  before any ``on_post_page``). Key: the template, everything about the page
+  a theme can print (URL, title, content, table of contents, metadata, edit
+  and canonical URLs, neighbours), the whole navigation with every page's
+  title, URL and metadata, every documentation file, the whole configuration
+  (theme and plugin settings included) and any template variable another plugin
+  added. Any nav change therefore misses on every page: never a stale nav.
+  Hits are emitted by a wrapper template that otherwise includes the real one,
+  so a miss renders exactly what MkDocs would.
+
+When something cannot be made into a stable key (an object printed with its
+address), the page is not cached. Themes whose templates print the build date
+are not cached at all.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from types import BuiltinFunctionType, FunctionType
+from typing import Any
+
+from jinja2 import Environment, Template
+from markupsafe import Markup
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+#: The template variable holding a cached page's finished HTML.
+HIT_VARIABLE = "skillshelf_cached_page"
+_STANDARD_CONTEXT = frozenset(
+    {
+        "nav",
+        "pages",
+        "base_url",
+        "extra_css",
+        "extra_javascript",
+        "mkdocs_version",
+        "build_date_utc",
+        "config",
+        "page",
+    }
+)
+#: Markdown extensions that read other files, which the render key cannot see.
+_READS_FILES = ("pymdownx.snippets", "markdown_include", "mdx_include")
+
+
+def stable(value: Any) -> str:
+    """A text that is equal for equal settings across rebuilds; contains ``0x``
+    (and is then not used) when some object only prints its address."""
+    return repr(_plain(value))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return tuple((str(k), _plain(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_plain(v) for v in value]
+        if isinstance(value, (set, frozenset)):
+            items.sort(key=repr)
+        return tuple(items)
+    if value is None or isinstance(value, (str, int, float, bool, bytes)):
+        return value
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, (FunctionType, BuiltinFunctionType, type)):
+        return f"{value.__module__}.{value.__qualname__}"
+    if isinstance(value, partial):
+        return ("partial", _plain(value.func), _plain(value.args), _plain(value.keywords))
+    return f"{type(value).__module__}.{type(value).__qualname__}:{value!r}"
+
+
+def _digest(*parts: str) -> bytes:
+    hasher = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        hasher.update(part.encode("utf-8", "surrogatepass"))
+        hasher.update(b"\0")
+    return hasher.digest()
+
+
+def _unstable(text: str) -> bool:
+    return " at 0x" in text
+
+
+# -- Markdown conversion ---------------------------------------------------------------
+
+
+def _file_signature(file: File | None) -> tuple[str, str, str] | None:
+    if file is None:
+        return None
+    return (file.src_uri, file.url, str(file.inclusion))
+
+
+class _RecordingFiles:
+    """A stand-in for :class:`Files` during one page's conversion that notes every
+    lookup, so the next rebuild can tell whether the links resolve the same way."""
+
+    def __init__(self, files: Files) -> None:
+        self._files = files
+        self.lookups: dict[str, tuple[str, str, str] | None] = {}
+
+    def get_file_from_path(self, path: str) -> File | None:
+        file = self._files.get_file_from_path(path)
+        self.lookups[path] = _file_signature(file)
+        return file
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._files, name)
+
+    def __iter__(self) -> Iterator[File]:
+        return iter(self._files)
+
+    def __len__(self) -> int:
+        return len(self._files)
+
+    def __contains__(self, path: str) -> bool:
+        return path in self._files
+
+
+class _Capture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.NOTSET)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not any(r is record for r in self.records):
+            self.records.append(record)
+
+
+@dataclass
+class _Rendered:
+    key: bytes
+    lookups: dict[str, tuple[str, str, str] | None]
+    content: str
+    toc: Any
+    title: str | None
+    anchors: set[str] | None
+    links_to_anchors: dict[str, dict[str, str]] | None
+    records: list[logging.LogRecord] = field(default_factory=list)
+
+
+class RenderCache:
+    """Markdown conversions kept between serve rebuilds (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, _Rendered] = {}
+        self.settings = ""
+        self.usable = True
+        self.hits = 0
+        self.misses = 0
+
+    def begin(self, config: MkDocsConfig) -> None:
+        self.hits = self.misses = 0
+        extensions = [str(e) for e in config.markdown_extensions]
+        self.settings = stable(
+            (
+                config.markdown_extensions,
+                config.mdx_configs,
+                config.use_directory_urls,
+                config.validation,
+                config.docs_dir,
+            )
+        )
+        self.usable = not _unstable(self.settings) and not any(
+            name.startswith(_READS_FILES) for name in extensions
+        )
+
+    def install(self, page: Page) -> None:
+        """Make ``page.render`` use the cache."""
+        if not self.usable:
+            return
+        original: Callable[[MkDocsConfig, Files], None] = page.render
+
+        def render(config: MkDocsConfig, files: Files) -> None:
+            self._render(page, original, config, files)
+
+        setattr(page, "render", render)  # noqa: B010 (an instance attribute over a method)
+
+    def _render(
+        self,
+        page: Page,
+        original: Callable[[MkDocsConfig, Files], None],
+        config: MkDocsConfig,
+        files: Files,
+    ) -> None:
+        file = page.file
+        key = _digest(
+            page.markdown or "", file.src_uri, file.url, str(file.inclusion), self.settings
+        )
+        entry = self.entries.get(file.src_uri)
+        if (
+            entry is not None
+            and entry.key == key
+            and all(
+                _file_signature(files.get_file_from_path(path)) == signature
+                for path, signature in entry.lookups.items()
+            )
+        ):
+            self.hits += 1
+            page.content = entry.content
+            page.toc = copy.deepcopy(entry.toc)
+            page._title_from_render = entry.title
+            page.present_anchor_ids = set(entry.anchors) if entry.anchors is not None else None
+            if entry.links_to_anchors is not None:
+                targets: dict[File, dict[str, str]] = {}
+                for uri, links in entry.links_to_anchors.items():
+                    target = files.get_file_from_path(uri)
+                    if target is not None:
+                        targets[target] = dict(links)
+                page.links_to_anchors = targets
+            for record in entry.records:
+                logging.getLogger(record.name).handle(record)
+            return
+        self.misses += 1
+        recorder = _RecordingFiles(files)
+        capture = _Capture()
+        loggers = [logging.getLogger(), logging.getLogger("mkdocs")]
+        for logger in loggers:
+            logger.addHandler(capture)
+        try:
+            original(config, recorder)  # type: ignore[arg-type]
+        finally:
+            for logger in loggers:
+                logger.removeHandler(capture)
+        anchor_links = page.links_to_anchors
+        self.entries[file.src_uri] = _Rendered(
+            key=key,
+            lookups=recorder.lookups,
+            content=page.content or "",
+            toc=copy.deepcopy(page.toc),
+            title=page._title_from_render,
+            anchors=set(page.present_anchor_ids) if page.present_anchor_ids is not None else None,
+            links_to_anchors=None
+            if anchor_links is None
+            else {target.src_uri: dict(anchors) for target, anchors in anchor_links.items()},
+            records=capture.records,
+        )
+
+    def keep_only(self, uris: set[str]) -> None:
+        for uri in set(self.entries) - uris:
+            del self.entries[uri]
+
+
+# -- finished pages ----------------------------------------------------------------------
+
+
+def _toc_text(items: Any) -> list[Any]:
+    return [(item.title, item.url, item.level, _toc_text(item.children)) for item in (items or [])]
+
+
+def _nav_text(items: Any) -> list[Any]:
+    found: list[Any] = []
+    for item in items or []:
+        if isinstance(item, Page):
+            found.append(
+                ("page", item.title, item.url, item.file.name, item.file.src_uri, item.meta)
+            )
+        else:
+            found.append(
+                (
+                    type(item).__name__,
+                    getattr(item, "title", None),
+                    getattr(item, "url", None),
+                    _nav_text(getattr(item, "children", None)),
+                )
+            )
+    return found
+
+
+def _neighbour(page: Page | None) -> tuple[str | None, str] | None:
+    return None if page is None else (page.title, page.url)
+
+
+_theme_text_cache: dict[tuple[str, ...], bool] = {}
+
+
+def _theme_prints_build_date(dirs: list[str]) -> bool:
+    key = tuple(dirs)
+    if key not in _theme_text_cache:
+        found = False
+        for folder in dirs:
+            for path in Path(folder).rglob("*.html"):
+                try:
+                    if "build_date_utc" in path.read_text(encoding="utf-8", errors="replace"):
+                        found = True
+                        break
+                except OSError:
+                    continue
+            if found:
+                break
+        _theme_text_cache[key] = found
+    return _theme_text_cache[key]
+
+
+class PageCache:
+    """Finished pages kept between serve rebuilds (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, tuple[bytes, str]] = {}
+        self.site = b""
+        self.usable = False
+        self.pending: dict[str, bytes] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def begin(
+        self, env: Environment, config: MkDocsConfig, files: Files, nav: Navigation | None
+    ) -> None:
+        """Fingerprint what every page shares and route templates through the wrapper."""
+        self.hits = self.misses = 0
+        self.pending = {}
+        theme = config.theme
+        settings = {
+            key: value for key, value in config.items() if key not in {"plugins", "theme", "nav"}
+        }
+        plugins = [(name, dict(plugin.config)) for name, plugin in config.plugins.items()]
+        pages = [
+            (file.src_uri, file.url, file.page.title if file.page else None)
+            for file in files.documentation_pages()
+        ]
+        shared = stable(
+            (
+                settings,
+                dict(theme),
+                theme.dirs,
+                plugins,
+                _nav_text(nav.items) if nav is not None else None,
+                pages,
+            )
+        )
+        self.usable = not _unstable(shared) and not _theme_prints_build_date(theme.dirs)
+        if not self.usable:
+            return
+        self.site = _digest(shared)
+        wrappers: dict[str, Template] = {}
+        real = env.get_template
+
+        def get_template(name: Any, *args: Any, **kwargs: Any) -> Template:
+            if not isinstance(name, str) or args or kwargs:
+                return real(name, *args, **kwargs)
+            if name not in wrappers:
+                real(name)  # fail as MkDocs would when the template does not exist
+                wrappers[name] = env.from_string(
+                    f"{{% if {HIT_VARIABLE} is defined %}}{{{{ {HIT_VARIABLE} }}}}"
+                    f"{{% else %}}{{% include {name!r} %}}{{% endif %}}"
+                )
+            return wrappers[name]
+
+        setattr(env, "get_template", get_template)  # noqa: B010
+
+    def lookup(self, context: dict[str, Any], page: Page) -> None:
+        """Before the template: put a cached page into ``context`` when its key matches."""
+        context.pop(HIT_VARIABLE, None)
+        if not self.usable:
+            return
+        extra = {k: v for k, v in context.items() if k not in _STANDARD_CONTEXT}
+        extra_text = stable(extra)
+        if _unstable(extra_text):
+            return
+        key = _digest(
+            self.site.hex(),
+            extra_text,
+            stable(
+                (
+                    page.meta.get("template", "main.html"),
+                    page.url,
+                    page.title,
+                    page.content,
+                    _toc_text(page.toc),
+                    page.meta,
+                    page.edit_url,
+                    page.canonical_url,
+                    page.is_homepage,
+                    _neighbour(page.previous_page),
+                    _neighbour(page.next_page),
+                )
+            ),
+        )
+        entry = self.entries.get(page.file.src_uri)
+        if entry is not None and entry[0] == key:
+            self.hits += 1
+            context[HIT_VARIABLE] = Markup(entry[1])
+            return
+        self.misses += 1
+        self.pending[page.file.src_uri] = key
+
+    def store(self, output: str, page: Page) -> None:
+        """After the template, before any ``on_post_page``: keep what it rendered."""
+        key = self.pending.pop(page.file.src_uri, None)
+        if key is not None:
+            self.entries[page.file.src_uri] = (key, output)
+
+    def keep_only(self, uris: set[str]) -> None:
+        for uri in set(self.entries) - uris:
+            del self.entries[uri]

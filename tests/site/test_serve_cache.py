@@ -1,0 +1,207 @@
+"""The ``mkdocs serve`` caches: rebuilds reuse what did not change and are never stale.
+
+Every rebuild runs like ``mkdocs serve`` runs it (the same plugin instance, a
+fresh config) and its output is compared, byte for byte, with a cold build of
+the same tree by the same plugin with the caches off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.site.conftest import build_site, site_files
+
+Project = Callable[[str], Path]
+
+
+class Serve:
+    """Rebuilds of one project the way ``mkdocs serve`` does them."""
+
+    def __init__(self, root: Path) -> None:
+        from mkdocs.config import load_config
+
+        self.root = root
+        config = load_config(config_file=str(root / "mkdocs.yml"))
+        self.plugin: Any = config.plugins["skillshelf"]
+        reset(self.plugin)
+        self.plugin.command = "serve"
+        self.builds = 0
+
+    def rebuild(self) -> Path:
+        """A serve rebuild; asserts it equals a cold build and returns the site folder."""
+        self.plugin.command = "serve"
+        config: Any = build_site(self.root, site="served")
+        assert config.plugins["skillshelf"] is self.plugin
+        self.builds += 1
+        self.plugin.command = "build"
+        try:
+            build_site(self.root, site="cold")
+        finally:
+            self.plugin.command = "serve"
+        served, cold = site_files(self.root / "served"), site_files(self.root / "cold")
+        assert served.keys() == cold.keys()
+        assert [uri for uri in served if served[uri] != cold[uri]] == []
+        return self.root / "served"
+
+    @property
+    def page_hits(self) -> int:
+        return int(self.plugin.page_cache.hits)
+
+    @property
+    def page_misses(self) -> int:
+        return int(self.plugin.page_cache.misses)
+
+    @property
+    def render_hits(self) -> int:
+        return int(self.plugin.render_cache.hits)
+
+
+def reset(plugin: Any) -> None:
+    """MkDocs keeps plugin instances for the whole process: start and leave clean."""
+    from skillshelf.mkdocs.serve_cache import PageCache, RenderCache
+
+    plugin.command = "build"
+    plugin.render_cache = RenderCache()
+    plugin.page_cache = PageCache()
+
+
+def read(site: Path, uri: str) -> str:
+    return (site / uri).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def serve(project: Project) -> Iterator[Serve]:
+    root = project("mixed")
+    skills = root / "skills"
+    (skills / "misc/one-thing/SKILL.md").write_text(
+        "---\nname: one-thing\ndescription: One thing.\nlicense: MIT\n---\n\n# One-Thing\n\n"
+        "See [the poem](../../writing/poem/SKILL.md) and [quotas]"
+        "(../../ops/cloud/gcp/references/quotas.md#top).\n",
+        encoding="utf-8",
+    )
+    session = Serve(root)
+    yield session
+    reset(session.plugin)
+
+
+def test_unchanged_rebuild_reuses_every_page(serve: Serve) -> None:
+    serve.rebuild()
+    assert serve.page_hits == 0
+    pages = serve.page_misses
+    assert pages > 10
+    serve.rebuild()
+    assert (serve.page_hits, serve.page_misses) == (pages, 0)
+    assert serve.render_hits == pages
+
+
+def test_edit_shows_up_and_only_that_page_is_redone(serve: Serve) -> None:
+    serve.rebuild()
+    essay = serve.root / "skills/writing/essay/SKILL.md"
+    for round in range(3):
+        with essay.open("a", encoding="utf-8") as handle:
+            handle.write(f"\nMarker {round} here.\n")
+        site = serve.rebuild()
+        assert f"Marker {round} here." in read(site, "writing/essay/index.html")
+        assert serve.page_misses == 1
+
+
+def test_heading_and_title_changes(serve: Serve) -> None:
+    serve.rebuild()
+    poem = serve.root / "skills/writing/poem/SKILL.md"
+    poem.write_text(poem.read_text(encoding="utf-8").replace("# Poem", "# Verse"), "utf-8")
+    site = serve.rebuild()
+    assert "Verse" in read(site, "writing/poem/index.html")
+    quotas = serve.root / "skills/ops/cloud/gcp/references/quotas.md"
+    quotas.write_text("---\ntitle: Limits of GCP\n---\n\nText.\n", "utf-8")
+    site = serve.rebuild()
+    assert serve.page_hits == 0  # a nav title changed: no page may keep the old nav
+    assert "Limits of GCP" in read(site, "ops/cloud/gcp/index.html")
+
+
+def test_addition_move_deletion(serve: Serve) -> None:
+    serve.rebuild()
+    skills = serve.root / "skills"
+    (skills / "misc/three-thing").mkdir()
+    (skills / "misc/three-thing/SKILL.md").write_text(
+        "---\nname: three-thing\ndescription: Three things.\nlicense: MIT\n---\n\n# Three\n"
+    )
+    site = serve.rebuild()
+    assert (site / "misc/three-thing/index.html").is_file()
+    assert serve.page_hits == 0  # a new nav entry: no page may keep the old nav
+    assert "three-thing" in read(site, "misc/one-thing/index.html")
+    assert "three-thing" in read(site, "catalog/index.html")
+
+    (skills / "writing/poem").rename(skills / "misc/poem")
+    site = serve.rebuild()
+    assert not (site / "writing/poem/index.html").exists() or "url=" in read(
+        site, "writing/poem/index.html"
+    )
+    # one-thing's Markdown did not change, but its link target moved
+    one = read(site, "misc/one-thing/index.html")
+    assert 'href="../poem/"' in one
+
+    for path in sorted((skills / "misc/poem").rglob("*"), reverse=True):
+        path.unlink() if path.is_file() else path.rmdir()
+    (skills / "misc/poem").rmdir()
+    site = serve.rebuild()
+    assert "poem" not in read(site, "catalog/index.html")
+    assert 'href="../poem/"' not in read(site, "misc/one-thing/index.html")
+
+
+def test_link_target_anchor_change_is_reported_again(serve: Serve) -> None:
+    serve.rebuild()
+    quotas = serve.root / "skills/ops/cloud/gcp/references/quotas.md"
+    quotas.write_text(quotas.read_text(encoding="utf-8") + "\n## Top\n\nNow there.\n", "utf-8")
+    site = serve.rebuild()
+    assert 'id="top"' in read(site, "ops/cloud/gcp/references/quotas/index.html")
+
+
+def test_description_and_config_changes(serve: Serve) -> None:
+    serve.rebuild()
+    (serve.root / "skills/misc/DESCRIPTION.md").write_text(
+        "---\ntitle: Odds and ends\ndescription: Renamed.\norder: 0\n---\n"
+    )
+    site = serve.rebuild()
+    assert serve.page_hits == 0
+    assert "Odds and ends" in read(site, "index.html")
+    config = serve.root / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("site_name: mixed", "site_name: renamed"),
+        "utf-8",
+    )
+    site = serve.rebuild()
+    assert serve.page_hits == 0
+    assert "renamed" in read(site, "misc/one-thing/index.html")
+
+
+def test_docs_page_edit_and_hand_written_link(serve: Serve) -> None:
+    serve.rebuild()
+    guide = serve.root / "docs/guide.md"
+    guide.write_text("# Guide\n\nRead [poem](writing/poem/SKILL.md).\n", "utf-8")
+    site = serve.rebuild()
+    assert 'href="../writing/poem/"' in read(site, "guide/index.html")
+    assert serve.page_hits > 0  # the skill pages did not change
+
+
+def test_caches_off_outside_serve_and_by_option(project: Project) -> None:
+    from mkdocs.config import load_config
+
+    root = project("mixed")
+    plugin: Any = load_config(config_file=str(root / "mkdocs.yml")).plugins["skillshelf"]
+    reset(plugin)
+    config: Any = build_site(root)
+    assert config.plugins["skillshelf"] is plugin
+    assert plugin.page_cache.entries == {} and plugin.render_cache.entries == {}
+    text = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text(
+        text.replace("  - skillshelf", "  - skillshelf:\n      serve_cache: false"), "utf-8"
+    )
+    plugin.command = "serve"
+    try:
+        build_site(root)
+        assert plugin.page_cache.entries == {} and plugin.render_cache.entries == {}
+    finally:
+        reset(plugin)
