@@ -14,6 +14,7 @@ the scan cache (see :mod:`skillshelf.cache`) never pays for importing it.
 from __future__ import annotations
 
 import codecs
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -156,7 +157,9 @@ class Frontmatter:
         from ruamel.yaml.error import YAMLError
 
         try:
-            return YAML(typ="rt").load(self.source)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # see load_frontmatter
+                return YAML(typ="rt").load(self.source)
         except (YAMLError, RecursionError, ValueError):
             return None
 
@@ -269,7 +272,11 @@ def load_frontmatter(source: str, *, first_line: int) -> tuple[Frontmatter | Non
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     try:
-        data = _safe_loader()(source)
+        with warnings.catch_warnings():
+            # ruamel warns on stderr about YAML 1.1 float spellings ("1e3"); the
+            # value still loads, and a linter's output is not the place for it.
+            warnings.simplefilter("ignore")
+            data = _safe_loader()(source)
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         position = (

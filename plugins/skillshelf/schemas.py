@@ -168,7 +168,9 @@ def _explain(error: ValidationError) -> Iterator[SchemaProblem]:
         and isinstance(error.instance, float | int)
         and error.validator_value == "string"
     ):
-        message += " (quote it, e.g. '1.0.0')"
+        # YAML read a bare 1.0 or 1e3 as a number; quoting keeps it text.
+        example = "'1.0.0'" if path and path[-1] == "version" else "'...'"
+        message += f" (quote it, e.g. {example})"
     if error.validator == "pattern" and path and path[-1] == "name":
         message = (
             f"{error.instance!r} is not a valid skill name: "
