@@ -296,6 +296,15 @@ def read_document(path: Path, rel: PurePosixPath, kind: Kind, size: int) -> Docu
     )
 
 
+def _is_utf8(name: str) -> bool:
+    """False for names the OS decoded with surrogate escapes (bytes that are not UTF-8)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class _Walker:
     def __init__(self, root: Path, cache: ScanCache | None = None) -> None:
         self.root = root
@@ -326,6 +335,14 @@ class _Walker:
         for entry in found:
             if entry.name.startswith(".") or entry.name in _SKIPPED_DIRS:
                 continue
+            if not _is_utf8(entry.name):
+                shown = os.fsencode(entry.name).decode("utf-8", "backslashreplace")
+                self.issues.append(
+                    TreeIssue(
+                        Path(directory, shown),
+                        Issue("encoding", "file name is not valid UTF-8: rename it"),
+                    )
+                )
             if entry.is_symlink() and not self._symlink_ok(entry):
                 continue
             try:

@@ -43,6 +43,9 @@ def frontmatter_syntax(ctx: LintContext) -> Iterator[Finding]:
 )
 def encoding(ctx: LintContext) -> Iterator[Finding]:
     yield from _document_issues(ctx, "encoding")
+    for tree_issue in ctx.tree.issues:  # file names that are not UTF-8
+        if tree_issue.issue.rule == "encoding":
+            yield Finding(tree_issue.path, tree_issue.issue.message, tree_issue.issue.position)
 
 
 @rule("line-endings", "Markdown files use LF line endings.", Severity.WARNING, fixable=True)
