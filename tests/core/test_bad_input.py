@@ -131,3 +131,13 @@ def test_html_in_strings_is_reported_verbatim_not_interpreted(make_tree: MakeTre
     }
     diagnostics = lint_tree(make_tree(files))
     assert any("<script>" in d.message for d in diagnostics)
+
+
+def test_file_names_that_are_not_utf8(make_tree: MakeTree) -> None:
+    root = make_tree(healthy_tree())
+    bad = os.fsdecode(b"caf\xe9")
+    (root / "alpha" / bad).mkdir()
+    (root / "alpha" / bad / "SKILL.md").write_text(skill_md("cafe"), encoding="utf-8")
+    hits = [d for d in lint_tree(root) if d.rule == "encoding"]
+    assert [d.message for d in hits] == ["file name is not valid UTF-8: rename it"]
+    assert hits[0].path.name == "caf\\xe9"  # shown escaped, never as raw bytes
