@@ -17,7 +17,16 @@ figure being the wall time of whole processes (start-up included):
 * the pre-commit hook on a one-file change in the 1,000-skill tree:
   ``skillshelf lint <file>`` as pre-commit runs it, and a real
   ``pre-commit run --files <file>`` in a throwaway consumer repository using
-  the hook from this working tree.
+  the hook from this working tree;
+* the site of the 1,000-skill tree: ``mkdocs build`` with the skillshelf
+  plugin, the same pages exported by ``skillshelf export`` and built from the
+  static ``nav`` it writes, and the exported docs folder built with
+  mkdocs-awesome-nav 3.3.0 (default ordering, in the tools venv with the same
+  MkDocs and mkdocs-material); wall time and peak RSS of each process, and the
+  page counts, which must agree;
+* ``mkdocs serve`` on that tree: the time from saving one SKILL.md (a unique
+  marker appended) to the served page showing it, median of several edits, and
+  from adding a skill to a sibling page's nav listing it.
 
 Figures are printed and written to benchmarks/RESULTS.md with the machine and
 the command line. Nothing is asserted.
@@ -29,9 +38,14 @@ import argparse
 import os
 import platform
 import shutil
+import socket
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -41,7 +55,44 @@ WORK = HERE / ".work"
 TOOLS = WORK / "tools"
 CACHE = WORK / "cache"
 BIN = Path(sys.executable).parent
-TOOL_PINS = ("skills-ref==0.1.1", "skills-ref-rs==0.3.3", "check-jsonschema==0.39.0")
+TOOL_PINS = (
+    "skills-ref==0.1.1",
+    "skills-ref-rs==0.3.3",
+    "check-jsonschema==0.39.0",
+    "mkdocs==1.6.1",
+    "mkdocs-material==9.8.1",
+    "mkdocs-awesome-nav==3.3.0",
+)
+SITE_YML = """site_name: bench
+site_url: https://example.invalid/
+docs_dir: docs
+theme:
+  name: material
+  features:
+    - navigation.indexes
+    - navigation.prune      # without it material's nav rendering is quadratic
+    - navigation.path
+    - content.code.copy
+plugins:
+  - search
+  - skillshelf
+validation:
+  links:
+    not_found: info
+    anchors: info
+markdown_extensions:
+  - admonition
+  - attr_list
+  - md_in_html
+  - tables
+  - toc:
+      permalink: true
+  - pymdownx.details
+  - pymdownx.superfences
+  - pymdownx.highlight:
+      anchor_linenums: true
+  - pymdownx.inlinehilite
+"""
 
 sys.path.insert(0, str(HERE))
 from generate import generate  # noqa: E402
@@ -270,7 +321,215 @@ def bench_precommit(project: Path, count: int, repeat: int, rows: list[list[str]
     )
 
 
-def write_results(command: str, info: dict[str, str], sections: dict[str, list[list[str]]]) -> str:
+def measured(command: Sequence[str | Path], *, cwd: Path, env: dict[str, str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one process, from its own ``wait4`` rusage."""
+    with tempfile.TemporaryFile() as output:
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            [str(c) for c in command], cwd=cwd, env=env, stdout=output, stderr=output
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            output.seek(0)
+            tail = output.read()[-2000:].decode(errors="replace")
+            raise RuntimeError(f"{command} failed ({process.returncode}):\n{tail}")
+    return elapsed, usage.ru_maxrss
+
+
+def site_env() -> dict[str, str]:
+    return lint_env() | {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+
+
+def make_site_project(tree: Path, count: int) -> Path:
+    """A fresh copy of the tree with a mkdocs.yml using the plugin and one docs page."""
+    project = WORK / "site" / f"n{count}"
+    shutil.rmtree(project, ignore_errors=True)
+    shutil.copytree(tree / "skills", project / "skills")
+    shutil.copy2(tree / "skillshelf.toml", project / "skillshelf.toml")
+    (project / "docs").mkdir()
+    (project / "docs" / "index.md").write_text("# Bench\n\nThe home page.\n", encoding="utf-8")
+    (project / "mkdocs.yml").write_text(SITE_YML, encoding="utf-8")
+    return project
+
+
+def awesome_nav_config(exported: Path) -> Path:
+    """The exported mkdocs.yml without its static nav, with mkdocs-awesome-nav instead
+    (default ordering: no .nav.yml files), written into benchmarks/.work."""
+    import yaml  # type: ignore[import-untyped]
+
+    config = yaml.safe_load((exported / "mkdocs.yml").read_text(encoding="utf-8"))
+    config.pop("nav", None)
+    config["docs_dir"] = str(exported / "docs")
+    config["plugins"] = [*config.get("plugins", []), "awesome-nav"]
+    target = WORK / "site" / "awesome-nav.yml"
+    target.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return target
+
+
+def html_pages(site: Path) -> set[str]:
+    return {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
+
+
+def bench_site(
+    tree: Path, count: int, repeat: int, tools_python: Path | None
+) -> tuple[list[str], list[list[str]]]:
+    env = site_env()
+    project = make_site_project(tree, count)
+    exported = WORK / "site" / f"exported-{count}"
+    shutil.rmtree(exported, ignore_errors=True)
+    subprocess.run(
+        [str(BIN / "skillshelf"), "export", str(exported)],
+        cwd=project,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    variants: list[tuple[str, list[str | Path]]] = [
+        ("`mkdocs build` with the skillshelf plugin", [BIN / "mkdocs", "build", "-q"]),
+        (
+            "`mkdocs build` of `skillshelf export` (static nav, no plugin)",
+            [BIN / "mkdocs", "build", "-q", "-f", exported / "mkdocs.yml"],
+        ),
+    ]
+    if tools_python is not None:
+        variants.append(
+            (
+                "`mkdocs build` of the export with mkdocs-awesome-nav 3.3.0",
+                [tools_python.parent / "mkdocs", "build", "-q", "-f", awesome_nav_config(exported)],
+            )
+        )
+    results: list[tuple[str, float, int, int]] = []
+    reference: set[str] | None = None
+    for label, command in variants:
+        site = WORK / "site" / "out"
+        runs = []
+        for _ in range(repeat):
+            shutil.rmtree(site, ignore_errors=True)
+            runs.append(measured([*command, "-d", site], cwd=project, env=env))
+        pages = html_pages(site)
+        if reference is None:
+            reference = pages
+        elif pages != reference:
+            raise RuntimeError(f"{label}: the pages differ: {sorted(pages ^ reference)[:10]}")
+        seconds = min(r[0] for r in runs)
+        results.append((label, seconds, max(r[1] for r in runs), len(pages)))
+    base = results[1][1]
+    rows = [
+        [
+            label,
+            f"{count:,}",
+            f"{pages:,}",
+            f"{seconds:.2f} s",
+            f"{seconds / base:.2f}x ({(seconds / base - 1) * 100:+.0f}%)",
+            f"{rss / 1024:.0f} MiB",
+        ]
+        for label, seconds, rss, pages in results
+    ]
+    header = ["What", "Skills", "HTML pages", "Wall (best)", "vs static nav", "Peak RSS (max)"]
+    return header, rows
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def fetch_page(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return str(response.read().decode("utf-8", "replace"))
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def wait_for(url: str, needle: str, started: float, limit: float = 300.0) -> float:
+    while time.perf_counter() - started < limit:
+        body = fetch_page(url)
+        if body is not None and needle in body:
+            return time.perf_counter() - started
+        time.sleep(0.05)
+    raise RuntimeError(f"{url} did not show {needle!r} within {limit:.0f} s")
+
+
+def skill_url(base: str, skills: Path, skill_md: Path) -> str:
+    return f"{base}{skill_md.parent.relative_to(skills).as_posix()}/"
+
+
+def bench_serve(tree: Path, count: int, edits: int) -> tuple[list[str], list[list[str]]]:
+    project = make_site_project(tree, count)
+    skills = project / "skills"
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    log_file = (WORK / "site" / "serve.log").open("w", encoding="utf-8")
+    started = time.perf_counter()
+    server = subprocess.Popen(
+        [str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=project,
+        env=site_env(),
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+    )
+    rows: list[list[str]] = []
+    try:
+        startup = wait_for(base, "</html>", started)
+        rows.append(
+            ["`mkdocs serve` start-up (first build, until / is served)", f"{startup:.2f} s"]
+        )
+        all_skills = sorted(skills.rglob("SKILL.md"))
+        times: list[float] = []
+        for index in range(edits):
+            skill = all_skills[(index + 1) * len(all_skills) // (edits + 1)]
+            marker = f"serve-marker-{time.time_ns()}"
+            time.sleep(1.0)  # let the previous rebuild settle
+            with skill.open("a", encoding="utf-8") as handle:
+                handle.write(f"\n{marker}\n")
+            times.append(wait_for(skill_url(base, skills, skill), marker, time.perf_counter()))
+        rows.append(
+            [
+                f"edit one SKILL.md -> page shows it (median of {edits}; all: "
+                + ", ".join(f"{t:.2f}" for t in times)
+                + ")",
+                f"{statistics.median(times):.2f} s",
+            ]
+        )
+        sibling = all_skills[len(all_skills) // 2]
+        name = f"bench-new-{time.time_ns()}"
+        new = sibling.parent.parent / name / "SKILL.md"
+        time.sleep(1.0)
+        started = time.perf_counter()
+        new.parent.mkdir()
+        new.write_text(
+            f"---\nname: {name}\ndescription: A skill added while serving.\nlicense: MIT\n"
+            f"---\n\n# {name}\n\nNew.\n",
+            encoding="utf-8",
+        )
+        nav_seen = wait_for(skill_url(base, skills, sibling), name, started)
+        page_seen = wait_for(skill_url(base, skills, new), "New.", started)
+        rows.append(
+            [
+                "add a skill -> a sibling page's nav lists it (then its own page is served)",
+                f"{max(nav_seen, page_seen):.2f} s",
+            ]
+        )
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log_file.close()
+    return ["What (1,000-skill tree)", "Seconds"], rows
+
+
+def write_results(
+    command: str,
+    info: dict[str, str],
+    sections: dict[str, list[list[str]]],
+    tables: dict[str, tuple[list[str], list[list[str]]]] | None = None,
+) -> str:
     lines = [
         "# skillshelf benchmark results",
         "",
@@ -295,6 +554,15 @@ def write_results(command: str, info: dict[str, str], sections: dict[str, list[l
         ]
         lines += [f"| {' | '.join(r)} |" for r in rows]
         lines.append("")
+    for title, (header, rows) in (tables or {}).items():
+        lines += [
+            f"## {title}",
+            "",
+            f"| {' | '.join(header)} |",
+            "|---|" + "---:|" * (len(header) - 1),
+        ]
+        lines += [f"| {' | '.join(r)} |" for r in rows]
+        lines.append("")
     text = "\n".join(lines)
     (HERE / "RESULTS.md").write_text(text, encoding="utf-8")
     return text
@@ -307,6 +575,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (best is kept)")
     parser.add_argument("--skip-tools", action="store_true", help="skip the reference tools")
     parser.add_argument("--skip-precommit", action="store_true")
+    parser.add_argument("--skip-site", action="store_true", help="skip the site builds")
+    parser.add_argument("--skip-serve", action="store_true", help="skip mkdocs serve")
+    parser.add_argument("--skip-lint", action="store_true", help="skip the whole-tree lint")
+    parser.add_argument("--serve-edits", type=int, default=5, help="edits timed under serve")
     args = parser.parse_args()
     command = "make bench" if len(sys.argv) == 1 else "benchmarks/run.py " + " ".join(sys.argv[1:])
     info = machine()
@@ -318,9 +590,12 @@ def main() -> None:
     sections: dict[str, list[list[str]]] = {}
     lint_rows: list[list[str]] = []
     for n, project in projects.items():
+        if args.skip_lint:
+            break
         print(f"lint {n} skills ...", flush=True)
         bench_lint(project, n, args.repeat if n < 10000 else max(1, args.repeat - 1), lint_rows)
-    sections["Linting the whole tree (all rules)"] = lint_rows
+    if lint_rows:
+        sections["Linting the whole tree (all rules)"] = lint_rows
     if not args.skip_tools:
         python = ensure_tools()
         tool_rows: list[list[str]] = []
@@ -334,8 +609,20 @@ def main() -> None:
         pc_rows: list[list[str]] = []
         bench_precommit(projects[1000], 1000, args.repeat, pc_rows)
         sections["pre-commit: one changed file in a 1,000-skill tree"] = pc_rows
+    tables: dict[str, tuple[list[str], list[list[str]]]] = {}
+    if not args.skip_site and 1000 in projects:
+        print("site builds of the 1,000-skill tree ...", flush=True)
+        tools_python = None if args.skip_tools else ensure_tools()
+        tables["Site: `mkdocs build` of the 1,000-skill tree (mkdocs-material, search)"] = (
+            bench_site(projects[1000], 1000, args.repeat, tools_python)
+        )
+    if not args.skip_serve and 1000 in projects:
+        print("mkdocs serve on the 1,000-skill tree ...", flush=True)
+        tables["Site: `mkdocs serve` rebuilds of the 1,000-skill tree"] = bench_serve(
+            projects[1000], 1000, args.serve_edits
+        )
     info["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(write_results(command, info, sections))
+    print(write_results(command, info, sections, tables))
 
 
 if __name__ == "__main__":
