@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-## serve: build the site from skills/ and serve it with live reload on http://$(ADDR)/
+## serve: build the site from skills/ and serve it with live reload on http://$(ADDR)/skillshelf/
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --dev-addr $(ADDR)
 
