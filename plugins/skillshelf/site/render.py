@@ -189,6 +189,10 @@ def skill_page(ctx: Context, skill: Skill, url: str, urls: Urls) -> str:
     meta: dict[str, Any] = {}
     if skill.tags:
         meta["tags"] = [esc(tag) for tag in skill.tags]
+        # The tags plugin still indexes the page; the header below already shows
+        # the tags (linking to the filtered catalog), so material's chips would
+        # repeat them.
+        meta["hide"] = ["tags"]
     if skill.description:
         meta["description"] = esc(skill.description)
     title, rest = split_title(document.body)
