@@ -42,7 +42,15 @@ from skillshelf.mkdocs.config import SkillshelfConfig
 from skillshelf.mkdocs.serve_cache import PageCache, RenderCache
 from skillshelf.model import SkillTree, scan
 from skillshelf.site.moves import Moves, find_moves, read_moves_file, resolve_moves
-from skillshelf.site.plan import ASSET_URIS, NavItem, SiteOptions, SitePage, SitePlan, plan_site
+from skillshelf.site.plan import (
+    ASSET_URIS,
+    NavItem,
+    SiteOptions,
+    SitePage,
+    SitePlan,
+    plan_site,
+    prune_nav,
+)
 from skillshelf.site.text import derive_source_url, esc
 
 # "mkdocs.plugins.skillshelf" under MkDocs, "properdocs.plugins.skillshelf" under
@@ -302,7 +310,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
             for item in plan.catalog_nav
             if not set(_nav_paths([item])) & mentioned and set(_nav_paths([item])) <= added
         ]
-        return [*head, *catalog, *(_filter_nav(plan.nav, added))]
+        return [*head, *catalog, *(prune_nav(plan.nav, added))]
 
 
 def _refuse_non_utf8_names(plan: SitePlan, root: Path, project_dir: Path) -> None:
@@ -332,24 +340,6 @@ def _nav_paths(items: list[Any]) -> list[str]:
             for value in item.values():
                 found.extend(_nav_paths(value if isinstance(value, list) else [value]))
     return found
-
-
-def _filter_nav(items: list[NavItem], keep: set[str]) -> list[NavItem]:
-    """Drop nav entries whose page was not added (a docs page took its place)."""
-    result: list[NavItem] = []
-    for item in items:
-        if isinstance(item, str):
-            if item in keep:
-                result.append(item)
-            continue
-        for title, value in item.items():
-            if isinstance(value, list):
-                children = _filter_nav(value, keep)
-                if children:
-                    result.append({title: children})
-            elif value in keep:
-                result.append({title: value})
-    return result
 
 
 def format_diagnostic(diagnostic: Diagnostic, base: Path) -> str:

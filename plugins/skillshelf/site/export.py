@@ -25,7 +25,7 @@ from skillshelf.config import LintConfig, load_config
 from skillshelf.links import iter_links
 from skillshelf.model import scan
 from skillshelf.site.moves import find_moves
-from skillshelf.site.plan import ASSET_URIS, NavItem, SiteOptions, SitePlan, plan_site
+from skillshelf.site.plan import ASSET_URIS, NavItem, SiteOptions, SitePlan, plan_site, prune_nav
 from skillshelf.site.text import derive_source_url
 
 RENAMED = ("SKILL.md", "DESCRIPTION.md")
@@ -236,7 +236,7 @@ def export_site(
     nav = [
         *head,
         *_export_nav(catalog_nav, rename),
-        *_export_nav(_kept(plan.nav, written), rename),
+        *_export_nav(prune_nav(plan.nav, written), rename),
     ]
 
     document["docs_dir"] = "docs"
@@ -256,23 +256,6 @@ def export_site(
     _dump(yaml, document, out_dir / "mkdocs.yml")
     _dump(yaml, {"nav": nav}, out_dir / "nav.yml")
     return ExportResult(out_dir, len(plan.pages), len(plan.files), problems)
-
-
-def _kept(items: list[NavItem], written: set[str]) -> list[NavItem]:
-    result: list[NavItem] = []
-    for item in items:
-        if isinstance(item, str):
-            if item in written:
-                result.append(item)
-            continue
-        for title, value in item.items():
-            if isinstance(value, list):
-                children = _kept(value, written)
-                if children:
-                    result.append({title: children})
-            elif value in written:
-                result.append({title: value})
-    return result
 
 
 def _copy_docs(docs_dir: Path, out_docs: Path) -> set[str]:

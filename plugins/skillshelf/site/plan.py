@@ -367,3 +367,23 @@ def repository_path(path: Path, project_dir: Path | None) -> str:
         return PurePosixPath(path.relative_to(project_dir).as_posix()).as_posix()
     except ValueError:
         return path.name
+
+
+def prune_nav(items: list[NavItem], keep: set[str]) -> list[NavItem]:
+    """``items`` without the entries whose page is not in ``keep`` (and without
+    sections left empty). Used where a hand-written docs page took a generated
+    page's place, or an export could not write a page."""
+    result: list[NavItem] = []
+    for item in items:
+        if isinstance(item, str):
+            if item in keep:
+                result.append(item)
+            continue
+        for title, value in item.items():
+            if isinstance(value, list):
+                children = prune_nav(value, keep)
+                if children:
+                    result.append({title: children})
+            elif value in keep:
+                result.append({title: value})
+    return result
