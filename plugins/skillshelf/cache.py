@@ -108,6 +108,16 @@ class Entry:
     digest: bytes | None = None
 
 
+def _entry(fields: Any) -> Entry | None:
+    """An Entry from the raw fields the cache file holds; None when they do not fit."""
+    if not isinstance(fields, tuple):
+        return None
+    try:
+        return Entry(*fields)
+    except TypeError:
+        return None
+
+
 def stamp_of(stat: os.stat_result) -> tuple[int, int, int, int]:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
@@ -160,7 +170,8 @@ class ScanCache:
         self.file = file
         self.root = root
         self.environment = environment
-        self.previous: dict[str, Entry] = {}
+        #: What the last run stored: rel path -> the raw fields of an Entry.
+        self.previous: dict[str, Any] = {}
         self.current: dict[str, Entry] = {}
         self._documents: dict[str, Document] = {}
         self.hits = 0
@@ -174,7 +185,7 @@ class ScanCache:
         cache.previous = cache._load()
         return cache
 
-    def _load(self) -> dict[str, Entry]:
+    def _load(self) -> dict[str, Any]:
         try:
             with self.file.open("rb") as handle:
                 header = _Unpickler(handle).load()
@@ -185,7 +196,9 @@ class ScanCache:
             return {}
         if not isinstance(entries, dict):
             return {}
-        return {rel: Entry(*fields) for rel, fields in entries.items()}
+        # Entries stay raw tuples until a file asks for its own: building all of
+        # them up front costs more than a warm scan of a big tree saves elsewhere.
+        return entries
 
     # ---- during the scan -------------------------------------------------
     def document(
@@ -197,7 +210,7 @@ class ScanCache:
         key = rel.as_posix()
         stamp = stamp_of(stat)
         expect = kind.expects_frontmatter
-        entry = self.previous.get(key)
+        entry = _entry(self.previous.get(key))
         if (
             entry is not None
             and entry.stamp == stamp

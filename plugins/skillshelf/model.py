@@ -233,6 +233,13 @@ class SkillTree:
     root: Path
     top: Category
     issues: list[TreeIssue] = field(default_factory=list)
+    #: Every file and folder the walk saw (absolute paths as text), so that
+    #: rules can ask whether a path exists without going back to the disk.
+    paths: frozenset[str] = frozenset()
+
+    def has_path(self, path: str) -> bool:
+        """Whether the walk saw ``path`` (a normalised absolute path)."""
+        return path in self.paths or path == str(self.root)
 
     @cached_property
     def categories(self) -> dict[str, Category]:
@@ -298,6 +305,8 @@ def read_document(path: Path, rel: PurePosixPath, kind: Kind, size: int) -> Docu
 
 def _is_utf8(name: str) -> bool:
     """False for names the OS decoded with surrogate escapes (bytes that are not UTF-8)."""
+    if name.isascii():
+        return True
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:
@@ -312,6 +321,7 @@ class _Walker:
         self.root_real = os.path.realpath(root)
         self._prefix = str(root).rstrip(os.sep) + os.sep
         self.issues: list[TreeIssue] = []
+        self.seen: set[str] = set()
 
     def rel(self, path: str) -> PurePosixPath:
         # Every path the walk produces is below the root: slice instead of relpath().
@@ -351,8 +361,10 @@ class _Walker:
                 continue
             if stat.S_ISDIR(mode):
                 folders.append(entry)
+                self.seen.add(entry.path)
             elif stat.S_ISREG(mode):
                 files.append(entry)
+                self.seen.add(entry.path)
         return folders, files
 
     def _symlink_ok(self, entry: os.DirEntry[str]) -> bool:
@@ -498,6 +510,6 @@ def scan(root: Path, *, cache: ScanCache | None = None) -> SkillTree:
     if not root.is_dir():
         top = Category(root, "")
         walker.issues.append(TreeIssue(root, Issue("symlink", "skills root is not a folder")))
-        return SkillTree(root, top, walker.issues)
+        return SkillTree(root, top, walker.issues, frozenset(walker.seen))
     top = walker.category(root, "", None, PurePosixPath("."))
-    return SkillTree(root, top, walker.issues)
+    return SkillTree(root, top, walker.issues, frozenset(walker.seen))

@@ -37,7 +37,9 @@ def broken_link(ctx: LintContext) -> Iterator[Finding]:
                     "it cannot work on the published site",
                     link.position,
                 )
-            elif not os.path.exists(resolved):
+            # The walk saw every file it kept; only a target it skipped (a
+            # hidden file, say) costs a look at the disk.
+            elif not ctx.tree.has_path(resolved) and not os.path.exists(resolved):
                 yield Finding(
                     document.path, f"link target {link.target!r} does not exist", link.position
                 )
