@@ -1385,11 +1385,7 @@ class PackageExtractor:
 
     def describe(self, name: str, cls: ClassInfo, import_path: str) -> ClassData:
         mro = self.resolver.mro(cls)
-        fields: dict[str, FieldInfo] = {}
-        for item in reversed(mro):
-            if isinstance(item, ClassInfo) and item.is_dataclass:
-                for f in class_fields(item):
-                    fields[f.name] = f
+        fields = _dataclass_fields(mro)
         executor = Executor(self.resolver, mro, set(fields))
         final = executor.run_post_init()
         trainers = self._trainers(mro)
@@ -1472,11 +1468,7 @@ class PackageExtractor:
         if not isinstance(found, ClassInfo):
             return None
         mro = self.resolver.mro(found)
-        fields: dict[str, FieldInfo] = {}
-        for item in reversed(mro):
-            if isinstance(item, ClassInfo) and item.is_dataclass:
-                for f in class_fields(item):
-                    fields[f.name] = f
+        fields = _dataclass_fields(mro)
         executor = Executor(self.resolver, mro, set(fields))
         executor.run_post_init()
         accepts = self._isinstance_types(mro, [], set(fields))
@@ -1842,3 +1834,13 @@ def _emit(value: Any, depth: int) -> str:
         for key in sorted(value)
     ]
     return "{\n" + ",\n".join(items) + "\n" + " " * depth + "}"
+
+
+def _dataclass_fields(mro: Sequence[ClassInfo | str]) -> dict[str, FieldInfo]:
+    """The fields of every dataclass along ``mro``, a subclass's overriding its bases'."""
+    fields: dict[str, FieldInfo] = {}
+    for item in reversed(mro):
+        if isinstance(item, ClassInfo) and item.is_dataclass:
+            for f in class_fields(item):
+                fields[f.name] = f
+    return fields
