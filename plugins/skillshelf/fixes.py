@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from skillshelf.diagnostics import Fix
+from skillshelf.frontmatter import frontmatter_closing
 
 TextFix = Callable[[str], "str | None"]
 
@@ -76,9 +77,7 @@ def _edit_frontmatter(text: str, edit: Callable[[object], bool]) -> str | None:
 
     normalised = text.lstrip("\ufeff").replace("\r\n", "\n")
     lines = normalised.split("\n")
-    if not lines or lines[0].rstrip() != "---":
-        return None
-    closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), None)
+    closing = frontmatter_closing(lines)
     if closing is None:
         return None
     yaml = YAML(typ="rt")

@@ -180,6 +180,19 @@ def _is_delimiter(line: str) -> bool:
     return line.rstrip(" \t") == "---"
 
 
+def frontmatter_closing(lines: Sequence[str]) -> int | None:
+    """Index of the line closing the frontmatter block that ``lines[0]`` opens.
+
+    ``None`` when the first line opens no block, or nothing closes it. A block
+    closes at a ``---`` (or YAML's ``...``) that stands alone on its line, so a
+    ``---`` inside a quoted or block value does not end it. The reader, the
+    fixer and the snippet checker all split documents with this.
+    """
+    if not lines or not _is_delimiter(lines[0]):
+        return None
+    return next((i for i in range(1, len(lines)) if lines[i].rstrip(" \t") in ("---", "...")), None)
+
+
 def parse_document(text: str, *, expect_frontmatter: bool) -> ParsedDocument:
     """Split ``text`` into frontmatter and body and load the frontmatter.
 
@@ -197,10 +210,7 @@ def parse_document(text: str, *, expect_frontmatter: bool) -> ParsedDocument:
                 )
             )
         return ParsedDocument(text, None, text, 1, issues)
-    closing = next(
-        (i for i in range(1, len(lines)) if _is_delimiter(lines[i]) or lines[i].rstrip() == "..."),
-        None,
-    )
+    closing = frontmatter_closing(lines)
     if closing is None:
         return ParsedDocument(
             text,

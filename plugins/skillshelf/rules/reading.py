@@ -13,6 +13,13 @@ from skillshelf.fixes import text_fix
 from skillshelf.rules.base import Finding, LintContext, rule
 
 
+def _tree_issues(ctx: LintContext, rule_id: str) -> Iterator[Finding]:
+    """Problems the walk itself met (symlinks, file names), reported as ``rule_id``."""
+    for tree_issue in ctx.tree.issues:
+        if tree_issue.issue.rule == rule_id:
+            yield Finding(tree_issue.path, tree_issue.issue.message, tree_issue.issue.position)
+
+
 def _document_issues(ctx: LintContext, rule_id: str) -> Iterator[Finding]:
     for document in ctx.documents():
         for issue in document.issues:
@@ -43,9 +50,7 @@ def frontmatter_syntax(ctx: LintContext) -> Iterator[Finding]:
 )
 def encoding(ctx: LintContext) -> Iterator[Finding]:
     yield from _document_issues(ctx, "encoding")
-    for tree_issue in ctx.tree.issues:  # file names that are not UTF-8
-        if tree_issue.issue.rule == "encoding":
-            yield Finding(tree_issue.path, tree_issue.issue.message, tree_issue.issue.position)
+    yield from _tree_issues(ctx, "encoding")  # file names that are not UTF-8
 
 
 @rule("line-endings", "Markdown files use LF line endings.", Severity.WARNING, fixable=True)
@@ -57,6 +62,4 @@ def line_endings(ctx: LintContext) -> Iterator[Finding]:
     "symlink", "Symlinks must stay inside the tree, point at files, and resolve.", Severity.WARNING
 )
 def symlink(ctx: LintContext) -> Iterator[Finding]:
-    for tree_issue in ctx.tree.issues:
-        if tree_issue.issue.rule == "symlink":
-            yield Finding(tree_issue.path, tree_issue.issue.message, tree_issue.issue.position)
+    yield from _tree_issues(ctx, "symlink")

@@ -17,6 +17,7 @@ from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
+from skillshelf.frontmatter import frontmatter_closing
 from skillshelf.markdown import FencedBlock, iter_fenced_blocks, split_lines
 from skillshelf.trl.signatures import (
     UNKNOWN,
@@ -40,7 +41,6 @@ PYTHON_LANGUAGES = frozenset({"python", "py", "python3", "py3", "pycon", "ipytho
 _CONSOLE_LANGUAGES = frozenset({"pycon"})
 _PROMPT = re.compile(r"^(>>>|\.\.\.)( |$)")
 _MAGIC = re.compile(r"^[ \t]*[!%]")
-_FRONTMATTER_END = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
 
 @dataclass(frozen=True, order=True)
@@ -121,13 +121,8 @@ class _Snippet:
 
 def _frontmatter_end(text: str) -> int:
     """Last line of a leading YAML frontmatter block (0 when there is none)."""
-    lines = split_lines(text)
-    if not lines or lines[0].rstrip() != "---":
-        return 0
-    for index in range(1, len(lines)):
-        if _FRONTMATTER_END.match(lines[index]):
-            return index + 1
-    return 0
+    closing = frontmatter_closing(split_lines(text))
+    return 0 if closing is None else closing + 1
 
 
 def python_snippets(text: str) -> Iterator[_Snippet]:
