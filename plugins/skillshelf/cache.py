@@ -43,14 +43,15 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any
 
-if TYPE_CHECKING:
-    from skillshelf.model import Document, Kind
+from skillshelf import schemas
+from skillshelf.frontmatter import Frontmatter
+from skillshelf.model import Document, Kind, gc_paused, read_document
 
 #: Bump whenever what an entry holds, or how it is computed, changes.
-CACHE_VERSION = 2
+CACHE_VERSION = 4
 PRUNE_DAYS = 30
 #: Files modified this close to the cache write are also checked by content.
 RACY_SECONDS = 3.0
@@ -90,11 +91,13 @@ class _Unpickler(pickle.Unpickler):
 @dataclass
 class Entry:
     """One document as read: everything :class:`skillshelf.model.Document` holds
-    apart from where it sits in the tree."""
+    apart from where it sits in the tree, and apart from its text, which is
+    read from the file only if something asks for it (the linter does not)."""
 
     stamp: tuple[int, int, int, int]
     expect_frontmatter: bool
-    text: str | None
+    #: False when the file could not be read or decoded.
+    has_text: bool
     #: None when the body is the text after line ``body_line - 1`` (the usual case).
     body: str | None
     body_line: int
@@ -120,10 +123,6 @@ def _entry(fields: Any) -> Entry | None:
 
 def stamp_of(stat: os.stat_result) -> tuple[int, int, int, int]:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
-
-
-def _body_from(text: str, body_line: int) -> str:
-    return text.split("\n", body_line - 1)[-1] if body_line > 1 else text
 
 
 def _environment() -> str:
@@ -172,8 +171,8 @@ class ScanCache:
         self.environment = environment
         #: What the last run stored: rel path -> the raw fields of an Entry.
         self.previous: dict[str, Any] = {}
-        self.current: dict[str, Entry] = {}
-        self._documents: dict[str, Document] = {}
+        #: What this run saw: rel path -> (document, its stamp, the entry it came from).
+        self._read: dict[str, tuple[Document, tuple[int, int, int, int], Entry | None]] = {}
         self.hits = 0
         self.misses = 0
 
@@ -187,7 +186,7 @@ class ScanCache:
 
     def _load(self) -> dict[str, Any]:
         try:
-            with self.file.open("rb") as handle:
+            with self.file.open("rb") as handle, gc_paused():
                 header = _Unpickler(handle).load()
                 if header != (CACHE_VERSION, self.environment, str(self.root)):
                     return {}
@@ -201,79 +200,46 @@ class ScanCache:
         return entries
 
     # ---- during the scan -------------------------------------------------
-    def document(
-        self, path: Path, rel: PurePosixPath, kind: Kind, stat: os.stat_result
-    ) -> Document:
-        """The document at ``path``: from the cache when it did not change, else read."""
-        from skillshelf.model import read_document
-
-        key = rel.as_posix()
+    def document(self, abspath: str, relpath: str, kind: Kind, stat: os.stat_result) -> Document:
+        """The document at ``abspath``: from the cache when it did not change, else read."""
         stamp = stamp_of(stat)
-        expect = kind.expects_frontmatter
-        entry = _entry(self.previous.get(key))
+        entry = _entry(self.previous.get(relpath))
         if (
             entry is not None
             and entry.stamp == stamp
-            and entry.expect_frontmatter == expect
-            and (entry.digest is None or entry.digest == _digest_of(path))
+            and entry.expect_frontmatter == kind.expects_frontmatter
+            and (entry.digest is None or entry.digest == _digest_of(abspath))
         ):
             self.hits += 1
-            self.current[key] = entry
-            document = _document_from(entry, path, rel, kind)
-            self._documents[key] = document
-            return document
-        self.misses += 1
-        document = read_document(path, rel, kind, stat.st_size)
-        frontmatter = document.frontmatter
-        self.current[key] = Entry(
-            stamp,
-            expect,
-            document.text,
-            None
-            if document.text is None
-            or document.body == _body_from(document.text, document.body_line)
-            else document.body,
-            document.body_line,
-            (frontmatter.source, frontmatter.first_line, frontmatter.data) if frontmatter else None,
-            tuple(document.issues),
-        )
-        self._documents[key] = document
+            document = _document_from(entry, abspath, relpath, kind)
+        else:
+            self.misses += 1
+            entry = None
+            document = read_document(abspath, relpath, kind, stat.st_size)
+        self._read[relpath] = (document, stamp, entry)
         return document
 
     # ---- after the rules -------------------------------------------------
     def save(self) -> bool:
         """Write what this run read (and learnt) for the next one; False when
         nothing changed or the cache folder cannot be written."""
-        from skillshelf import links, schemas
-        from skillshelf.trl import snippets
-
-        changed = self.misses > 0 or set(self.current) != set(self.previous)
-        for entry in self.current.values():
-            if entry.text is not None:
-                found = links.known(entry.text)
-                if found is not None and found != entry.links:
-                    entry.links = found
-                    changed = True
-                analyses = snippets.known(entry.text)
-                if analyses and analyses != entry.snippets:
-                    entry.snippets = dict(analyses)
-                    changed = True
-            if entry.frontmatter is not None:
-                valid = tuple(sorted(schemas.known_valid(entry.frontmatter[2])))
-                if valid != entry.valid_under:
-                    entry.valid_under = valid
-                    changed = True
+        changed = self.misses > 0 or self._read.keys() != self.previous.keys()
+        if not changed:
+            changed = any(_learnt(document, old) for document, _, old in self._read.values())
         if not changed:
             return False
+        entries = {
+            key: _entry_of(document, stamp, old.digest if old is not None else None)
+            for key, (document, stamp, old) in self._read.items()
+        }
         now = time.time_ns()
         racy = int(RACY_SECONDS * 1e9)
-        for key, entry in self.current.items():
+        for key, entry in entries.items():
             if entry.digest is None and now - entry.stamp[1] < racy:
-                document = self._documents.get(key)
-                entry.digest = _digest_of(document.path) if document is not None else b""
-        return self._write()
+                entry.digest = _digest_of(self._read[key][0].abspath)
+        return self._write(entries)
 
-    def _write(self) -> bool:
+    def _write(self, entries: dict[str, Entry]) -> bool:
         directory = self.file.parent
         try:
             directory.mkdir(parents=True, exist_ok=True)
@@ -282,11 +248,11 @@ class ScanCache:
                 own_ignore.write_text("# created by skillshelf\n*\n", encoding="utf-8")
             buffer = io.BytesIO()
             pickle.dump((CACHE_VERSION, self.environment, str(self.root)), buffer, protocol=5)
-            entries = {
+            raw = {
                 key: (
                     e.stamp,
                     e.expect_frontmatter,
-                    e.text,
+                    e.has_text,
                     e.body,
                     e.body_line,
                     e.frontmatter,
@@ -296,9 +262,9 @@ class ScanCache:
                     e.snippets,
                     e.digest,
                 )
-                for key, e in self.current.items()
+                for key, e in entries.items()
             }
-            pickle.dump(entries, buffer, protocol=5)
+            pickle.dump(raw, buffer, protocol=5)
             handle, temporary = tempfile.mkstemp(prefix=".scan-", dir=directory)
             try:
                 with os.fdopen(handle, "wb") as out:
@@ -333,35 +299,64 @@ def _prune(directory: Path, keep: Path) -> None:
         pass
 
 
-def _digest_of(path: Path) -> bytes:
+def _digest_of(path: str) -> bytes:
     try:
-        return hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+        with open(path, "rb") as handle:
+            return hashlib.blake2b(handle.read(), digest_size=16).digest()
     except OSError:
         return b"unreadable"
 
 
-def _document_from(entry: Entry, path: Path, rel: PurePosixPath, kind: Kind) -> Document:
-    from skillshelf import links, schemas
-    from skillshelf.frontmatter import Frontmatter
-    from skillshelf.model import Document
-
+def _document_from(entry: Entry, abspath: str, relpath: str, kind: Kind) -> Document:
     frontmatter = None
     if entry.frontmatter is not None:
         source, first_line, data = entry.frontmatter
         frontmatter = Frontmatter(source, first_line, data)
         for name in entry.valid_under:
             schemas.remember_valid(name, data)
-    text = entry.text
-    body = entry.body
-    if body is None:
-        body = _body_from(text, entry.body_line) if text is not None else ""
-    if text is not None and entry.links is not None:
-        links.remember(text, entry.links)
-    if text is not None and entry.snippets:
-        from skillshelf.trl import snippets
-
-        snippets.remember(text, entry.snippets)
-    size = entry.stamp[0]
     return Document(
-        path, rel, kind, size, text, frontmatter, body, entry.body_line, list(entry.issues)
+        abspath,
+        relpath,
+        kind,
+        entry.stamp[0],
+        frontmatter,
+        entry.body_line,
+        list(entry.issues),
+        has_text=entry.has_text,
+        body_override=entry.body,
+        known_links=entry.links,
+        # A copy: the document adds analyses for other targets as rules ask.
+        known_snippets=dict(entry.snippets) if entry.snippets else None,
+    )
+
+
+def _learnt(document: Document, entry: Entry | None) -> bool:
+    """Whether the rules learnt something about a document its entry lacks."""
+    if entry is None:
+        return True
+    if document.known_links is not None and entry.links is None:
+        return True
+    if (document.known_snippets or None) != (entry.snippets or None):
+        return True
+    frontmatter = document.frontmatter
+    return frontmatter is not None and (
+        tuple(sorted(schemas.known_valid(frontmatter.data))) != entry.valid_under
+    )
+
+
+def _entry_of(document: Document, stamp: tuple[int, int, int, int], digest: bytes | None) -> Entry:
+    """What the cache keeps of ``document``, including what the rules learnt about it."""
+    frontmatter = document.frontmatter
+    return Entry(
+        stamp,
+        document.kind.expects_frontmatter,
+        document.has_text,
+        document.body_override,
+        document.body_line,
+        (frontmatter.source, frontmatter.first_line, frontmatter.data) if frontmatter else None,
+        tuple(document.issues),
+        document.known_links,
+        tuple(sorted(schemas.known_valid(frontmatter.data))) if frontmatter else (),
+        dict(document.known_snippets) if document.known_snippets else None,
+        digest,
     )

@@ -119,13 +119,13 @@ def _lint(args: argparse.Namespace) -> int:
             )
             return EXIT_ERROR
     use_cache = not args.no_cache
-    result = lint(config, args.paths, select=select, use_cache=use_cache)
+    result = lint(config, args.paths, select=select, use_cache=use_cache, one_shot=True)
     if args.fix:
         changed = apply_fixes([d.fix for d in result.diagnostics if d.fix is not None])
         if changed:
             for path in changed:
                 print(f"fixed {report.display_path(path)}", file=sys.stderr)
-            result = lint(config, args.paths, select=select, use_cache=use_cache)
+            result = lint(config, args.paths, select=select, use_cache=use_cache, one_shot=True)
     colour = args.format == "text" and not args.no_color and report.use_colour(sys.stdout.isatty())
     sys.stdout.write(report.render(result.diagnostics, args.format, colour=colour))
     failing = [d for d in result.diagnostics if d.severity.rank >= 2]

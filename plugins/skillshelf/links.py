@@ -8,15 +8,15 @@ Most lines of a document hold no link at all, so one search over the whole
 text finds the few lines that can (they contain ``](``, ``]:`` or ``=``) and
 only those are examined, each exactly as a line-by-line scan would.
 Fenced blocks are looked for only when such a line exists and the text has a
-fence at all. Results are memoised per text (a pure function of it), and the
-scan cache stores them so that unchanged documents are never scanned twice.
+fence at all. A document keeps its links (:attr:`skillshelf.model.Document.links`)
+and the scan cache stores them, so an unchanged document is never scanned twice.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import unquote
 
 from skillshelf.diagnostics import Position
@@ -33,17 +33,19 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 # What a line must contain to hold a link (the cheap filter of a line-by-line scan).
 _TRIGGER = re.compile(r"\]\(|\]:|=")
 
-#: text -> its links. Cleared with :func:`forget`; filled by :func:`iter_links`
-#: and, for documents that did not change, from the scan cache.
-_MEMO: dict[str, tuple[Link, ...]] = {}
 
-
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
+    # A tuple rather than a dataclass: the scan cache holds one per link of
+    # every document, and tuples of text and numbers load several times faster.
     target: str
     #: The target with any #fragment or ?query removed and %-escapes decoded.
     path: str
-    position: Position
+    line: int
+    column: int
+
+    @property
+    def position(self) -> Position:
+        return Position(self.line, self.column)
 
 
 def is_relative(target: str) -> bool:
@@ -54,31 +56,12 @@ def is_relative(target: str) -> bool:
 
 def iter_links(text: str) -> Iterator[Link]:
     """Every relative link target in ``text``, with its 1-based position."""
-    links = _MEMO.get(text)
-    if links is None:
-        links = _MEMO[text] = tuple(_scan(text))
-    yield from links
+    return _scan(text)
 
 
 def links_of(text: str) -> tuple[Link, ...]:
-    """The links of ``text`` as a tuple (memoised)."""
-    links = _MEMO.get(text)
-    if links is None:
-        links = _MEMO[text] = tuple(_scan(text))
-    return links
-
-
-def remember(text: str, links: tuple[Link, ...]) -> None:
-    """Record links computed in an earlier run for this exact text."""
-    _MEMO[text] = links
-
-
-def known(text: str) -> tuple[Link, ...] | None:
-    return _MEMO.get(text)
-
-
-def forget() -> None:
-    _MEMO.clear()
+    """The links of ``text`` as a tuple."""
+    return tuple(_scan(text))
 
 
 def _scan(text: str) -> Iterator[Link]:
@@ -121,4 +104,4 @@ def _line_links(line: str, number: int) -> Iterator[Link]:
                     cut = at
             path = unquote(target[:cut])
             if path:
-                yield Link(target, path, Position(number, match.start(group) + 1))
+                yield Link(target, path, number, match.start(group) + 1)

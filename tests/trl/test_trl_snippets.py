@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from skillshelf.model import Kind, read_document
 from skillshelf.trl.signatures import UNKNOWN, load
 from skillshelf.trl.snippets import (
     CONFLICT,
@@ -15,9 +16,7 @@ from skillshelf.trl.snippets import (
     SYNTAX,
     TYPE_MISMATCH,
     UNKNOWN_ARGUMENT,
-    SnippetIssue,
     accepts,
-    analyse,
     check_text,
     find_calls,
     resolve_version,
@@ -314,11 +313,14 @@ def test_frontmatter_is_not_code() -> None:
     assert check_text(text) == ()
 
 
-def test_analyse_is_memoized() -> None:
-    text = md("DPOConfig(betta=1)")
-    first = analyse(text, None)
-    assert analyse(text, None) is first
-    assert all(isinstance(i, SnippetIssue) for i in first)
+def test_a_document_is_analysed_once_per_target(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(md("DPOConfig(betta=1)"), encoding="utf-8")
+    document = read_document(str(page), "page.md", Kind.REFERENCE, page.stat().st_size)
+    first = document.snippet_issues(None)
+    assert [i.rule for i in first] == [UNKNOWN_ARGUMENT]
+    assert document.snippet_issues(None) is first
+    assert document.known_snippets == {None: first}
 
 
 def test_hostile_documents_do_not_crash() -> None:

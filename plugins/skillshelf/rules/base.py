@@ -57,7 +57,7 @@ class LintContext:
     @cached_property
     def _focused_documents(self) -> tuple[Document, ...]:
         given = [os.path.abspath(path) for path in self.paths]
-        return tuple(d for d in self.tree.documents() if _concerns(os.path.abspath(d.path), given))
+        return tuple(d for d in self.tree.documents() if _concerns(d.abspath, given))
 
 
 def _concerns(scope: str, given: list[str]) -> bool:

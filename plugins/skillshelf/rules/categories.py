@@ -93,7 +93,7 @@ def too_deep(ctx: LintContext) -> Iterator[Finding]:
 def orphan_description(ctx: LintContext) -> Iterator[Finding]:
     for skill in ctx.tree.skills:
         for document in skill.extra_documents:
-            if document.path.name == DESCRIPTION_FILE and document.path.parent == skill.dir:
+            if document.relpath == f"{skill.relpath}/{DESCRIPTION_FILE}":
                 yield Finding(
                     document.path,
                     f"{DESCRIPTION_FILE} inside skill {skill.name!r} is never read: move it to the "

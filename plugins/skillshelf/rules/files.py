@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from skillshelf.rules.base import Finding, LintContext, rule
 
@@ -14,13 +15,13 @@ from skillshelf.rules.base import Finding, LintContext, rule
 def oversized_file(ctx: LintContext) -> Iterator[Finding]:
     limit = ctx.config.max_file_bytes
     for skill in ctx.tree.skills:
-        sized = [(d.path, d.size) for d in skill.documents()] + [
-            (f.path, f.size) for f in skill.bundled
+        sized = [(d.abspath, d.size) for d in skill.documents()] + [
+            (f.abspath, f.size) for f in skill.bundled
         ]
         for path, size in sized:
             if size > limit:
                 yield Finding(
-                    path,
+                    Path(path),
                     f"file is {_human(size)}, over the {_human(limit)} limit: split or trim it",
                 )
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-from skillshelf.links import iter_links
 from skillshelf.model import Document
 from skillshelf.rules.base import Finding, LintContext, rule
 
@@ -14,7 +13,7 @@ def _is_template(document: Document) -> bool:
     """A file under a skill's ``templates/`` is the skeleton of a document the
     agent writes elsewhere: its relative links point into that future output."""
     skill = document.skill
-    return skill is not None and str(document.rel).startswith(f"{skill.rel}/templates/")
+    return skill is not None and document.relpath.startswith(f"{skill.relpath}/templates/")
 
 
 @rule(
@@ -25,10 +24,10 @@ def broken_link(ctx: LintContext) -> Iterator[Finding]:
     root = str(ctx.tree.root)
     inside = root.rstrip(os.sep) + os.sep
     for document in ctx.documents():
-        if document.text is None or _is_template(document):
+        if not document.has_text or _is_template(document):
             continue
-        base = document.path.parent
-        for link in iter_links(document.text):
+        base = os.path.dirname(document.abspath)
+        for link in document.links:
             resolved = os.path.normpath(os.path.join(base, link.path))
             if resolved != root and not resolved.startswith(inside):
                 yield Finding(

@@ -1,8 +1,8 @@
 """Rules on the Python snippets of the documents: TRL / peft config calls.
 
-All five rules share one analysis per document (:func:`skillshelf.trl.snippets.analyse`
-is memoized on the text and the skill's ``trl`` target), so a document is
-parsed once however many of them run.
+All five rules share one analysis per document and ``trl`` target
+(:meth:`skillshelf.model.Document.snippet_issues`), so a document is parsed
+once however many of them run.
 """
 
 from __future__ import annotations
@@ -26,10 +26,9 @@ def _trl_target(skill: Skill | None) -> str | None:
 
 def _findings(ctx: LintContext, rule_id: str) -> Iterator[Finding]:
     for document in ctx.documents():
-        if document.text is None:
+        if not document.has_text:
             continue
-        target = _trl_target(document.skill)
-        for issue in snippets.analyse(document.text, target):
+        for issue in document.snippet_issues(_trl_target(document.skill)):
             if issue.rule == rule_id:
                 yield Finding(document.path, issue.message, Position(issue.line, issue.column))
 

@@ -696,34 +696,3 @@ def check_text(
         for call, package, name in _calls(tree, scope):
             checker.check_call(snippet, call, package, name)
     return tuple(sorted(set(checker.issues)))
-
-
-#: (text, target) -> its issues. Unbounded on purpose: the five rules walk every
-#: document in turn, so a bounded cache smaller than the tree would evict each
-#: analysis before the next rule asks for it and redo the work five times.
-#: Keyed by text, then target; the scan cache stores the inner mapping per file.
-_ANALYSES: dict[str, dict[str | None, tuple[SnippetIssue, ...]]] = {}
-
-
-def analyse(text: str, trl_target: str | None = None) -> tuple[SnippetIssue, ...]:
-    """Memoized :func:`check_text` with the committed data file; shared by the five rules."""
-    by_target = _ANALYSES.setdefault(text, {})
-    issues = by_target.get(trl_target)
-    if issues is None:
-        issues = by_target[trl_target] = check_text(text, trl_target)
-    return issues
-
-
-def known(text: str) -> dict[str | None, tuple[SnippetIssue, ...]] | None:
-    """The analyses already made of ``text``, by target (for the scan cache)."""
-    return _ANALYSES.get(text)
-
-
-def remember(text: str, analyses: dict[str | None, tuple[SnippetIssue, ...]]) -> None:
-    """Record analyses made in an earlier run of this exact text."""
-    _ANALYSES.setdefault(text, {}).update(analyses)
-
-
-def forget() -> None:
-    """Drop memoized analyses (a long-running process calls this between scans)."""
-    _ANALYSES.clear()
