@@ -214,8 +214,13 @@ class ScanCache:
             document = _document_from(entry, abspath, relpath, kind)
         else:
             self.misses += 1
+            known = _clean_frontmatter(entry, kind)
+            document = read_document(abspath, relpath, kind, stat.st_size, known)
+            if known is not None and document.frontmatter is known and entry is not None:
+                # Same frontmatter text as before: its schema verdicts stand too.
+                for name in entry.valid_under:
+                    schemas.remember_valid(name, known.data)
             entry = None
-            document = read_document(abspath, relpath, kind, stat.st_size)
         self._read[relpath] = (document, stamp, entry)
         return document
 
@@ -328,6 +333,19 @@ def _document_from(entry: Entry, abspath: str, relpath: str, kind: Kind) -> Docu
         # A copy: the document adds analyses for other targets as rules ask.
         known_snippets=dict(entry.snippets) if entry.snippets else None,
     )
+
+
+def _clean_frontmatter(entry: Entry | None, kind: Kind) -> Frontmatter | None:
+    """The frontmatter an outdated entry held, if it loaded without any issue."""
+    if (
+        entry is None
+        or entry.frontmatter is None
+        or entry.issues
+        or entry.expect_frontmatter != kind.expects_frontmatter
+    ):
+        return None
+    source, first_line, data = entry.frontmatter
+    return Frontmatter(source, first_line, data)
 
 
 def _learnt(document: Document, entry: Entry | None) -> bool:

@@ -193,11 +193,16 @@ def frontmatter_closing(lines: Sequence[str]) -> int | None:
     return next((i for i in range(1, len(lines)) if lines[i].rstrip(" \t") in ("---", "...")), None)
 
 
-def parse_document(text: str, *, expect_frontmatter: bool) -> ParsedDocument:
+def parse_document(
+    text: str, *, expect_frontmatter: bool, known: Frontmatter | None = None
+) -> ParsedDocument:
     """Split ``text`` into frontmatter and body and load the frontmatter.
 
     Delimiters are whole lines: a ``---`` inside a quoted or block value does
     not end the block. Problems become :class:`Issue` values; nothing raises.
+    ``known`` is a frontmatter block loaded earlier without any issue: when
+    the block is still exactly that text, it is reused instead of loaded
+    again (the usual edit changes the body only).
     """
     lines = text.split("\n")
     if not lines or not _is_delimiter(lines[0]):
@@ -226,6 +231,8 @@ def parse_document(text: str, *, expect_frontmatter: bool) -> ParsedDocument:
         )
     source = "\n".join(lines[1:closing]) + "\n"
     body = "\n".join(lines[closing + 1 :])
+    if known is not None and known.first_line == 2 and known.source == source:
+        return ParsedDocument(text, known, body, closing + 2, [])
     frontmatter, issues = load_frontmatter(source, first_line=2)
     return ParsedDocument(text, frontmatter, body, closing + 2, issues)
 

@@ -386,8 +386,14 @@ class SkillTree:
         return index
 
 
-def read_document(abspath: str, relpath: str, kind: Kind, size: int) -> Document:
-    """Read and split one Markdown file; every problem becomes an Issue."""
+def read_document(
+    abspath: str, relpath: str, kind: Kind, size: int, known: Frontmatter | None = None
+) -> Document:
+    """Read and split one Markdown file; every problem becomes an Issue.
+
+    ``known``: the frontmatter this file had before, when it loaded without
+    issues (see :func:`skillshelf.frontmatter.parse_document`).
+    """
     expect = kind.expects_frontmatter
     if size > READ_LIMIT:
         issue = Issue(
@@ -406,7 +412,7 @@ def read_document(abspath: str, relpath: str, kind: Kind, size: int) -> Document
     if decoded.text is None:
         return Document(abspath, relpath, kind, size, None, 1, issues, has_text=False)
     text = decoded.text
-    parsed = parse_document(text, expect_frontmatter=expect)
+    parsed = parse_document(text, expect_frontmatter=expect, known=known)
     issues.extend(parsed.issues)
     document = Document(abspath, relpath, kind, size, parsed.frontmatter, parsed.body_line, issues)
     document.loaded_text = text

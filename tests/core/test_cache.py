@@ -7,6 +7,7 @@ import os
 import pickle
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.conftest import healthy_tree, skill_md
@@ -202,3 +203,52 @@ def test_cached_documents_equal_read_documents(project: Path, cache_dir: Path) -
             b.issues,
         )
         assert (a.frontmatter and a.frontmatter.data) == (b.frontmatter and b.frontmatter.data)
+
+
+def test_a_warm_lint_reads_no_document_text(project: Path, cache_dir: Path) -> None:
+    skills = project / "skills"
+    (skills / "alpha/one/SKILL.md").write_text(
+        skill_md("one", body="See [the guide](references/missing.md).\n"), encoding="utf-8"
+    )
+    config = load_config(project)
+    cold = lint(config, use_cache=True)
+    warm = lint(config, use_cache=True)
+    assert [(d.rule, d.path, d.position) for d in warm.diagnostics] == [
+        (d.rule, d.path, d.position) for d in cold.diagnostics
+    ]
+    assert "broken-link" in {d.rule for d in warm.diagnostics}
+    # Links and snippet analyses came from the cache; no file was opened for its text.
+    assert all(d.loaded_text is None for d in warm.tree.documents())
+    # ...but the text is still there for whoever asks (the site does).
+    one = next(d for d in warm.tree.documents() if d.relpath == "alpha/one/SKILL.md")
+    assert one.text is not None and "the guide" in one.body
+
+
+def test_a_body_edit_reuses_the_frontmatter_and_a_frontmatter_edit_does_not(
+    project: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from skillshelf import frontmatter
+
+    skills = project / "skills"
+    skill = skills / "alpha/one/SKILL.md"
+    cached_scan(skills, cache_dir).save()
+    loads: list[str] = []
+    real_load = frontmatter.load_frontmatter
+
+    def counting_load(source: str, *, first_line: int) -> Any:
+        loads.append(source)
+        return real_load(source, first_line=first_line)
+
+    monkeypatch.setattr(frontmatter, "load_frontmatter", counting_load)
+    with skill.open("a", encoding="utf-8") as handle:
+        handle.write("\nA new paragraph.\n")
+    warm = cached_scan(skills, cache_dir)
+    warm.save()
+    assert warm.misses == 1 and loads == []
+    config = load_config(project)
+    assert [d.rule for d in lint(config, use_cache=True).diagnostics] == ["name-mismatch"]
+
+    skill.write_text(skill_md("renamed", body="Body.\n"), encoding="utf-8")
+    result = lint(config, use_cache=True)
+    assert len(loads) == 1
+    assert sorted(d.rule for d in result.diagnostics) == ["name-mismatch", "name-mismatch"]
