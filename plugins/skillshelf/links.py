@@ -5,7 +5,7 @@ regex-based on purpose: a full Markdown parse of every document would cost
 more than the whole rest of the lint, and the targets are all we need.
 
 Most lines of a document hold no link at all, so one search over the whole
-text finds the few lines that can (they contain ``](``, ``]:`` or ``=``) and
+text finds the few lines that can (they contain ``](``, ``]:``, ``src=`` or ``href=``) and
 only those are examined, each exactly as a line-by-line scan would.
 Fenced blocks are looked for only when such a line exists and the text has a
 fence at all. A document keeps its links (:attr:`skillshelf.model.Document.links`)
@@ -15,12 +15,12 @@ and the scan cache stores them, so an unchanged document is never scanned twice.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 from urllib.parse import unquote
 
 from skillshelf.diagnostics import Position
-from skillshelf.markdown import iter_fenced_blocks
+from skillshelf.markdown import FencedBlock, iter_fenced_blocks
 
 # "](target" of an inline link or image, the target optionally in <angle brackets>.
 _INLINE = re.compile(r"\]\(\s*(?:<([^>\n]*)>|([^)\s]+))")
@@ -30,8 +30,13 @@ _REFERENCE = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*(?:<([^>\n]*)>|(\S+))")
 _HTML = re.compile(r"""\b(?:src|href)\s*=\s*["']([^"'\n]+)["']""")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-# What a line must contain to hold a link (the cheap filter of a line-by-line scan).
-_TRIGGER = re.compile(r"\]\(|\]:|=")
+# What a line must contain to hold a link (the cheap filter of a line-by-line
+# scan): the start of each pattern above. Two searches, because a literal
+# prefix lets the regex engine skip ahead and an alternation with a word
+# boundary does not (the first runs about 30 times faster than one combined
+# pattern); the second runs only on texts that mention src or href at all.
+_MARKDOWN_TRIGGER = re.compile(r"\][(:]")
+_HTML_TRIGGER = re.compile(r"\b(?:src|href)[^\S\n]*=")
 
 
 class Link(NamedTuple):
@@ -54,21 +59,27 @@ def is_relative(target: str) -> bool:
     )
 
 
-def iter_links(text: str) -> Iterator[Link]:
-    """Every relative link target in ``text``, with its 1-based position."""
-    return _scan(text)
+def iter_links(text: str, blocks: Sequence[FencedBlock] | None = None) -> Iterator[Link]:
+    """Every relative link target in ``text``, with its 1-based position.
+
+    ``blocks``: the text's fenced blocks, when the caller already has them.
+    """
+    return _scan(text, blocks)
 
 
-def links_of(text: str) -> tuple[Link, ...]:
+def links_of(text: str, blocks: Sequence[FencedBlock] | None = None) -> tuple[Link, ...]:
     """The links of ``text`` as a tuple."""
-    return tuple(_scan(text))
+    return tuple(_scan(text, blocks))
 
 
-def _scan(text: str) -> Iterator[Link]:
+def _scan(text: str, blocks: Sequence[FencedBlock] | None) -> Iterator[Link]:
     fenced: set[int] | None = None
     number, start, end = 1, 0, -1
-    for trigger in _TRIGGER.finditer(text):
-        at = trigger.start()
+    triggers = [m.start() for m in _MARKDOWN_TRIGGER.finditer(text)]
+    if "src" in text or "href" in text:
+        triggers.extend(m.start() for m in _HTML_TRIGGER.finditer(text))
+        triggers.sort()
+    for at in triggers:
         if at < end:
             continue  # a line already examined
         line_start = text.rfind("\n", 0, at) + 1
@@ -80,7 +91,7 @@ def _scan(text: str) -> Iterator[Link]:
         if fenced is None:
             fenced = set()
             if "```" in text or "~~~" in text:
-                for block in iter_fenced_blocks(text):
+                for block in iter_fenced_blocks(text) if blocks is None else blocks:
                     fenced.update(range(block.start_line - 1, block.end_line + 1))
         if number in fenced:
             continue

@@ -68,6 +68,8 @@ class FencedBlock:
 
 def split_lines(text: str) -> list[str]:
     """Lines as editors count them (``\\n``, ``\\r\\n`` or ``\\r``), without the breaks."""
+    if "\r" not in text:
+        return text.split("\n")  # the usual case, several times faster than the regex
     return _LINE_BREAK.split(text)
 
 
@@ -126,7 +128,9 @@ def iter_fenced_blocks(text: str) -> Iterator[FencedBlock]:
     index = 0
     total = len(lines)
     while index < total:
-        match = _OPEN.match(lines[index])
+        line = lines[index]
+        # Most lines hold no fence at all; the substring test rejects them cheaply.
+        match = _OPEN.match(line) if "```" in line or "~~~" in line else None
         if match is None:
             index += 1
             continue

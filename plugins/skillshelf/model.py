@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from skillshelf.frontmatter import Frontmatter, Issue, decode, parse_document
 from skillshelf.links import Link, links_of
+from skillshelf.markdown import FencedBlock, iter_fenced_blocks
 
 if TYPE_CHECKING:
     from skillshelf.cache import ScanCache
@@ -121,12 +122,21 @@ class Document:
             return ""
         return text.split("\n", self.body_line - 1)[-1] if self.body_line > 1 else text
 
+    @cached_property
+    def fenced_blocks(self) -> tuple[FencedBlock, ...]:
+        """The fenced code blocks of the text (the link finder and the snippet
+        checker both need them; found once)."""
+        text = self.text
+        if text is None or ("```" not in text and "~~~" not in text):
+            return ()
+        return tuple(iter_fenced_blocks(text))
+
     @property
     def links(self) -> tuple[Link, ...]:
         """The relative links and images of the text."""
         if self.known_links is None:
             text = self.text
-            self.known_links = links_of(text) if text is not None else ()
+            self.known_links = links_of(text, self.fenced_blocks) if text is not None else ()
         return self.known_links
 
     def snippet_issues(self, trl_target: str | None) -> tuple[SnippetIssue, ...]:
@@ -142,7 +152,9 @@ class Document:
             from skillshelf.trl.snippets import check_text
 
             text = self.text
-            issues = known[trl_target] = check_text(text, trl_target) if text is not None else ()
+            issues = known[trl_target] = (
+                check_text(text, trl_target, blocks=self.fenced_blocks) if text is not None else ()
+            )
         return issues
 
     @property

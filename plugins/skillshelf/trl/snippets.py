@@ -125,10 +125,13 @@ def _frontmatter_end(text: str) -> int:
     return 0 if closing is None else closing + 1
 
 
-def python_snippets(text: str) -> Iterator[_Snippet]:
-    """The Python blocks of a document, magics blanked and console prompts removed."""
+def python_snippets(text: str, blocks: Sequence[FencedBlock] | None = None) -> Iterator[_Snippet]:
+    """The Python blocks of a document, magics blanked and console prompts removed.
+
+    ``blocks``: the text's fenced blocks, when the caller already has them.
+    """
     skip_until = _frontmatter_end(text)
-    for block in iter_fenced_blocks(text):
+    for block in iter_fenced_blocks(text) if blocks is None else blocks:
         if block.start_line <= skip_until or block.language not in PYTHON_LANGUAGES:
             continue
         lines = block.code.split("\n")
@@ -214,6 +217,26 @@ class _Scope:
             elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 self._shadow(node.id)
 
+    def concerns(self, code: str) -> bool:
+        """Whether ``code`` may call a config class or change what a name means.
+
+        It must mention a config class, ``trl``/``peft``, or a local name bound
+        to one of them; code that mentions none of these can neither call a
+        config nor rebind a name that matters, so it is not walked. The test
+        is textual and errs towards walking (``ctrl`` contains ``trl``).
+        """
+        if "trl" in code or "peft" in code:
+            return True
+        if any(name in code for name in self.classes):
+            return True
+        if any(
+            name in code
+            for name, module in self.modules.items()
+            if module.split(".")[0] in ("trl", "peft")
+        ):
+            return True
+        return any(name in code for name in self.known)
+
     def _shadow(self, name: str) -> None:
         if name in self.known:
             self.classes.pop(name, None)
@@ -258,7 +281,7 @@ def find_calls(text: str, signatures: Signatures | None = None) -> Iterator[Conf
         tree = _parse(snippet)
         if isinstance(tree, SnippetIssue):
             continue
-        for call, package, name in _calls(tree, scope):
+        for call, package, name in _calls(snippet, tree, scope):
             line, col = snippet.position(call.lineno, call.col_offset)
             end = snippet.position(
                 call.end_lineno or call.lineno, call.end_col_offset or call.col_offset
@@ -276,7 +299,11 @@ def find_calls(text: str, signatures: Signatures | None = None) -> Iterator[Conf
             )
 
 
-def _calls(tree: ast.Module, scope: _Scope) -> Iterator[tuple[ast.Call, str, str]]:
+def _calls(
+    snippet: _Snippet, tree: ast.Module, scope: _Scope
+) -> Iterator[tuple[ast.Call, str, str]]:
+    if not scope.concerns(snippet.code):
+        return  # most Python blocks have nothing to do with TRL: skip the walk
     scope.learn(tree)
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
     calls.sort(key=lambda n: (n.lineno, n.col_offset))
@@ -680,19 +707,25 @@ def _flagged(
 
 
 def check_text(
-    text: str, trl_target: str | None = None, signatures: Signatures | None = None
+    text: str,
+    trl_target: str | None = None,
+    signatures: Signatures | None = None,
+    blocks: Sequence[FencedBlock] | None = None,
 ) -> tuple[SnippetIssue, ...]:
-    """Every issue of the document, sorted by position."""
+    """Every issue of the document, sorted by position.
+
+    ``blocks``: the text's fenced blocks, when the caller already has them.
+    """
     if "```" not in text and "~~~" not in text:
         return ()  # no fenced block, so no snippet: most references and descriptions
     sigs = signatures or load()
     checker = _Checker(sigs, resolve_version(sigs, trl_target))
     scope = _Scope(sigs.all_class_names())
-    for snippet in python_snippets(text):
+    for snippet in python_snippets(text, blocks):
         tree = _parse(snippet)
         if isinstance(tree, SnippetIssue):
             checker.issues.append(tree)
             continue
-        for call, package, name in _calls(tree, scope):
+        for call, package, name in _calls(snippet, tree, scope):
             checker.check_call(snippet, call, package, name)
     return tuple(sorted(set(checker.issues)))
