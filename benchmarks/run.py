@@ -157,7 +157,14 @@ def best(repeat: int, run: Callable[[], float]) -> float:
 
 
 def lint_env() -> dict[str, str]:
-    return os.environ | {"SKILLSHELF_CACHE_DIR": str(CACHE), "NO_COLOR": "1"}
+    return user_env() | {"SKILLSHELF_CACHE_DIR": str(CACHE), "NO_COLOR": "1"}
+
+
+def user_env() -> dict[str, str]:
+    """The environment of a user's shell: without PYTHONDONTWRITEBYTECODE, which
+    some sandboxes set and which would make every run compile skillshelf's
+    modules again (pip-installed packages, pre-commit's included, have bytecode)."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def ensure_tools() -> Path:
@@ -178,9 +185,21 @@ def edit_one(project: Path) -> Path:
     """Append a line to one SKILL.md (it stays clean) and return it."""
     skills = sorted((project / "skills").rglob("SKILL.md"))
     skill = skills[len(skills) // 2]
+    edit_body(skill)
+    return skill
+
+
+def edit_body(skill: Path) -> None:
     with skill.open("a", encoding="utf-8") as handle:
         handle.write(f"\nEdited at {time.time_ns()}.\n")
-    return skill
+
+
+def edit_frontmatter(skill: Path) -> None:
+    """Give the skill a new description (it stays valid), so the frontmatter is parsed again."""
+    lines = skill.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("description:"))
+    lines[at] = f"description: Edited at {time.time_ns()}; use when timing the hook."
+    skill.write_text("\n".join(lines), encoding="utf-8")
 
 
 def bench_lint(project: Path, count: int, repeat: int, rows: list[list[str]]) -> None:
@@ -295,29 +314,57 @@ def bench_precommit(project: Path, count: int, repeat: int, rows: list[list[str]
     env = lint_env()
     one = edit_one(project)
     rel = one.relative_to(project)
-    cold = best(
-        repeat, lambda: timed([skillshelf, "lint", "--no-cache", rel], cwd=project, env=env)
-    )
-    timed([skillshelf, "lint", rel], cwd=project, env=env)
-    warm = best(repeat, lambda: timed([skillshelf, "lint", rel], cwd=project, env=env))
-    rows.append(row("`skillshelf lint <1 file>`, no cache", count, cold))
-    rows.append(row("`skillshelf lint <1 file>`, warm cache", count, warm))
+
+    def hook(edit: Callable[[Path], None] | None, *, cache: bool = True) -> float:
+        if edit is not None:
+            edit(one)
+        flags = [] if cache else ["--no-cache"]
+        return timed([skillshelf, "lint", *flags, rel], cwd=project, env=env)
+
+    cold = best(repeat, lambda: hook(None, cache=False))
+    hook(None)  # fill the cache
+    for label, seconds in (
+        ("`skillshelf lint <1 file>`, no cache", cold),
+        (
+            "`skillshelf lint <1 file>`, warm cache, file unchanged",
+            best(repeat, lambda: hook(None)),
+        ),
+        (
+            "`skillshelf lint <1 file>`, warm, its body edited",
+            best(repeat, lambda: hook(edit_body)),
+        ),
+        (
+            "`skillshelf lint <1 file>`, warm, its frontmatter edited",
+            best(repeat, lambda: hook(edit_frontmatter)),
+        ),
+    ):
+        rows.append(row(label, count, seconds))
 
     consumer = make_consumer(project)
     home = WORK / "pre-commit-home"
-    pc_env = os.environ | {"PRE_COMMIT_HOME": str(home), "SKILLSHELF_CACHE_DIR": str(CACHE)}
+    pc_env = user_env() | {"PRE_COMMIT_HOME": str(home), "SKILLSHELF_CACHE_DIR": str(CACHE)}
     pre_commit = [sys.executable, "-m", "pre_commit"]
     timed([*pre_commit, "install-hooks"], cwd=consumer, env=pc_env)
     target = consumer / rel
 
-    def run_hook() -> float:
-        with target.open("a", encoding="utf-8") as handle:
-            handle.write("\nOne more line.\n")
+    def run_hook(edit: Callable[[Path], None]) -> float:
+        edit(target)
         return timed([*pre_commit, "run", "--files", rel], cwd=consumer, env=pc_env)
 
-    run_hook()  # warms the cache for this tree
+    run_hook(edit_body)  # warms the cache for this tree
     rows.append(
-        row("`pre-commit run --files <1 file>` (hook installed)", count, best(repeat, run_hook))
+        row(
+            "`pre-commit run --files <1 file>` (hook installed), body edited",
+            count,
+            best(repeat, lambda: run_hook(edit_body)),
+        )
+    )
+    rows.append(
+        row(
+            "`pre-commit run --files <1 file>` (hook installed), frontmatter edited",
+            count,
+            best(repeat, lambda: run_hook(edit_frontmatter)),
+        )
     )
 
 
