@@ -121,6 +121,23 @@ def _entry(fields: Any) -> Entry | None:
         return None
 
 
+def _raw(entry: Entry) -> tuple[Any, ...]:
+    """The plain fields of an Entry, in the order the cache file keeps them."""
+    return (
+        entry.stamp,
+        entry.expect_frontmatter,
+        entry.has_text,
+        entry.body,
+        entry.body_line,
+        entry.frontmatter,
+        entry.issues,
+        entry.links,
+        entry.valid_under,
+        entry.snippets,
+        entry.digest,
+    )
+
+
 def stamp_of(stat: os.stat_result) -> tuple[int, int, int, int]:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
@@ -165,7 +182,8 @@ def _version(distribution: str) -> str:
 class ScanCache:
     """The cache of one skills root, loaded once per run and saved at its end."""
 
-    def __init__(self, file: Path, root: Path, environment: str) -> None:
+    def __init__(self, file: Path | None, root: Path, environment: str) -> None:
+        #: Where the cache is kept; None for one that lives only in memory.
         self.file = file
         self.root = root
         self.environment = environment
@@ -175,6 +193,8 @@ class ScanCache:
         self._read: dict[str, tuple[Document, tuple[int, int, int, int], Entry | None]] = {}
         self.hits = 0
         self.misses = 0
+        #: Entries were adopted from elsewhere, so the file is out of date.
+        self._adopted = False
 
     @classmethod
     def open(cls, root: Path, directory: Path | None = None) -> ScanCache:
@@ -184,7 +204,35 @@ class ScanCache:
         cache.previous = cache._load()
         return cache
 
+    @classmethod
+    def in_memory(cls, root: Path) -> ScanCache:
+        """A cache that is never read from nor written to disk (``--no-cache``,
+        and the worker processes of :mod:`skillshelf.readahead`)."""
+        return cls(None, root, "")
+
+    def adopt(self, entries: dict[str, tuple[Any, ...]]) -> None:
+        """Take entries computed elsewhere (by :mod:`skillshelf.readahead`'s workers).
+
+        They are used like loaded ones, each only if its file's stamp still
+        matches, and written out by :meth:`save`.
+        """
+        self.previous.update(entries)
+        self._adopted = True
+
+    def documents(self) -> list[Document]:
+        """Every document this run has seen so far."""
+        return [document for document, _, _ in self._read.values()]
+
+    def raw_entries(self) -> dict[str, tuple[Any, ...]]:
+        """What this run learnt, in the form the cache file holds."""
+        return {
+            key: _raw(_entry_of(document, stamp, old.digest if old is not None else None))
+            for key, (document, stamp, old) in self._read.items()
+        }
+
     def _load(self) -> dict[str, Any]:
+        if self.file is None:
+            return {}
         try:
             with self.file.open("rb") as handle, gc_paused():
                 header = _Unpickler(handle).load()
@@ -228,7 +276,9 @@ class ScanCache:
     def save(self) -> bool:
         """Write what this run read (and learnt) for the next one; False when
         nothing changed or the cache folder cannot be written."""
-        changed = self.misses > 0 or self._read.keys() != self.previous.keys()
+        if self.file is None:
+            return False
+        changed = self._adopted or self.misses > 0 or self._read.keys() != self.previous.keys()
         if not changed:
             changed = any(_learnt(document, old) for document, _, old in self._read.values())
         if not changed:
@@ -245,6 +295,8 @@ class ScanCache:
         return self._write(entries)
 
     def _write(self, entries: dict[str, Entry]) -> bool:
+        if self.file is None:
+            return False
         directory = self.file.parent
         try:
             directory.mkdir(parents=True, exist_ok=True)
@@ -253,23 +305,7 @@ class ScanCache:
                 own_ignore.write_text("# created by skillshelf\n*\n", encoding="utf-8")
             buffer = io.BytesIO()
             pickle.dump((CACHE_VERSION, self.environment, str(self.root)), buffer, protocol=5)
-            raw = {
-                key: (
-                    e.stamp,
-                    e.expect_frontmatter,
-                    e.has_text,
-                    e.body,
-                    e.body_line,
-                    e.frontmatter,
-                    e.issues,
-                    e.links,
-                    e.valid_under,
-                    e.snippets,
-                    e.digest,
-                )
-                for key, e in entries.items()
-            }
-            pickle.dump(raw, buffer, protocol=5)
+            pickle.dump({key: _raw(e) for key, e in entries.items()}, buffer, protocol=5)
             handle, temporary = tempfile.mkstemp(prefix=".scan-", dir=directory)
             try:
                 with os.fdopen(handle, "wb") as out:

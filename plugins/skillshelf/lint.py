@@ -72,6 +72,8 @@ def lint(
 
     ``use_cache`` reads and updates the scan cache (:mod:`skillshelf.cache`)
     (outside the project), so that only files that changed are read again.
+    Without it, or when it is empty, a big tree is read by worker processes
+    first (:mod:`skillshelf.readahead`).
 
     ``one_shot`` says the process ends after this run (the CLI, the hook): what
     the cache loaded then lives until exit, so it is taken out of the cyclic
@@ -82,12 +84,14 @@ def lint(
     """
     cache = None
     if tree is None:
-        if use_cache:
-            from skillshelf.cache import ScanCache
+        from skillshelf.cache import ScanCache
+        from skillshelf.readahead import read_ahead
 
-            cache = ScanCache.open(config.root)
-            if one_shot:
-                gc.freeze()
+        cache = ScanCache.open(config.root) if use_cache else None
+        # An empty cache (or none) on a big tree: read it on every core first.
+        cache = read_ahead(config, cache)
+        if cache is not None and one_shot:
+            gc.freeze()
         tree = scan(config.root, cache=cache)
     diagnostics = run_rules(tree, config, select, paths)
     if cache is not None:

@@ -139,6 +139,16 @@ class Document:
             self.known_links = links_of(text, self.fenced_blocks) if text is not None else ()
         return self.known_links
 
+    @property
+    def trl_target(self) -> str | None:
+        """The trl release its skill's examples are written for (``targets.trl``)."""
+        if self.skill is None:
+            return None
+        try:
+            return self.skill.targets.get("trl")
+        except ValueError:  # a frontmatter number too long to turn into text
+            return None
+
     def snippet_issues(self, trl_target: str | None) -> tuple[SnippetIssue, ...]:
         """What the TRL/peft snippet checker finds in the text for a target release.
 
@@ -450,7 +460,7 @@ def _join(parent: str, name: str) -> str:
     return f"{parent}/{name}" if parent else name
 
 
-class _Walker:
+class TreeWalker:
     """Walks the tree with paths as text (absolute with ``os.sep``, relative with ``/``)."""
 
     def __init__(self, root: Path, cache: ScanCache | None = None) -> None:
@@ -621,7 +631,7 @@ def scan(root: Path, *, cache: ScanCache | None = None) -> SkillTree:
     # (and a long-running `mkdocs serve` does not accumulate old versions).
     schemas.forget_valid()
     root = Path(os.path.abspath(root))
-    walker = _Walker(root, cache)
+    walker = TreeWalker(root, cache)
     if not root.is_dir():
         top = Category(str(root), "")
         walker.issues.append(TreeIssue(root, Issue("symlink", "skills root is not a folder")))

@@ -17,11 +17,14 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from skillshelf.model import Kind
 from skillshelf.suggest import closest
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
+
+    from skillshelf.model import Document
 
 SKILL_SCHEMAS = {"skillshelf": "skill.schema.json", "hermes": "skill.hermes.schema.json"}
 CATEGORY_SCHEMA = "category.schema.json"
@@ -113,13 +116,30 @@ class SchemaProblem:
     at_key: bool = False
 
 
-def check(name: str, data: Any) -> Iterator[SchemaProblem]:
-    """Validate ``data`` against schema ``name``, one problem per leaf error."""
+def schema_for(document: Document, style: str) -> str | None:
+    """The schema a document's frontmatter must match, if any: a skill's SKILL.md
+    the skill schema of the style, a category's DESCRIPTION.md the category schema."""
+    if document.kind is Kind.SKILL and document.skill is not None:
+        return SKILL_SCHEMAS[style]
+    if document.kind is Kind.DESCRIPTION and document.category is not None:
+        return CATEGORY_SCHEMA
+    return None
+
+
+def is_valid(name: str, data: Any) -> bool:
+    """Whether ``data`` is valid under schema ``name`` (a yes is remembered)."""
     entry = _KNOWN_VALID.get(id(data))
     if entry is not None and entry[0] is data and name in entry[1]:
-        return
+        return True
     if _fast_validator(name).is_valid(data):
         remember_valid(name, data)
+        return True
+    return False
+
+
+def check(name: str, data: Any) -> Iterator[SchemaProblem]:
+    """Validate ``data`` against schema ``name``, one problem per leaf error."""
+    if is_valid(name, data):
         return
     errors = sorted(
         validator(name).iter_errors(data),

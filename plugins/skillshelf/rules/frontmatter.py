@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from skillshelf import schemas
 from skillshelf.diagnostics import START, Position
 from skillshelf.fixes import move_tags_fix
-from skillshelf.model import Kind, Skill
+from skillshelf.model import Skill
 from skillshelf.rules.base import Finding, LintContext, rule
 from skillshelf.suggest import did_you_mean
 
@@ -22,11 +22,8 @@ def frontmatter_schema(ctx: LintContext) -> Iterator[Finding]:
     for document in ctx.documents():
         if document.frontmatter is None:
             continue
-        if document.kind is Kind.SKILL and document.skill is not None:
-            name = skill_schema
-        elif document.kind is Kind.DESCRIPTION and document.category is not None:
-            name = schemas.CATEGORY_SCHEMA
-        else:
+        name = schemas.schema_for(document, ctx.config.style)
+        if name is None:
             continue
         for problem in schemas.check(name, document.frontmatter.data):
             if name == skill_schema and problem.path == ("tags",):

@@ -10,25 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from skillshelf.diagnostics import Position, Severity
-from skillshelf.model import Skill
 from skillshelf.rules.base import Finding, LintContext, rule
 from skillshelf.trl import snippets
-
-
-def _trl_target(skill: Skill | None) -> str | None:
-    if skill is None:
-        return None
-    try:
-        return skill.targets.get("trl")
-    except ValueError:  # a frontmatter number too long to turn into text
-        return None
 
 
 def _findings(ctx: LintContext, rule_id: str) -> Iterator[Finding]:
     for document in ctx.documents():
         if not document.has_text:
             continue
-        for issue in document.snippet_issues(_trl_target(document.skill)):
+        for issue in document.snippet_issues(document.trl_target):
             if issue.rule == rule_id:
                 yield Finding(document.path, issue.message, Position(issue.line, issue.column))
 
