@@ -332,7 +332,16 @@ class PageCache:
         settings = {
             key: value for key, value in config.items() if key not in {"plugins", "theme", "nav"}
         }
-        plugins = [(name, dict(plugin.config)) for name, plugin in config.plugins.items()]
+        # a hook (``hooks:`` in mkdocs.yml) is a module, without options
+        plugins = [
+            (
+                name,
+                dict(options)
+                if isinstance(options := getattr(plugin, "config", None), Mapping)
+                else None,
+            )
+            for name, plugin in config.plugins.items()
+        ]
         pages = [
             (file.src_uri, file.url, file.page.title if file.page else None)
             for file in files.documentation_pages()
