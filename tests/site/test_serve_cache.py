@@ -1,12 +1,15 @@
 """The ``mkdocs serve`` caches: rebuilds reuse what did not change and are never stale.
 
 Every rebuild runs like ``mkdocs serve`` runs it (the same plugin instance, a
-fresh config) and its output is compared, byte for byte, with a cold build of
-the same tree by the same plugin with the caches off.
+fresh config, the same site folder as the previous rebuild) and its output is
+compared, byte for byte, with a cold build of the same tree by the same plugin
+with the caches off: every page, search/search_index.json, every copied file;
+and the served folder must hold no other file and no empty folder.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -41,9 +44,13 @@ class Serve:
             build_site(self.root, site="cold")
         finally:
             self.plugin.command = "serve"
-        served, cold = site_files(self.root / "served"), site_files(self.root / "cold")
+        served, cold = (
+            {uri: undated(data) for uri, data in site_files(self.root / site).items()}
+            for site in ("served", "cold")
+        )
         assert served.keys() == cold.keys()
         assert [uri for uri in served if served[uri] != cold[uri]] == []
+        assert empty_folders(self.root / "served") == empty_folders(self.root / "cold") == []
         return self.root / "served"
 
     @property
@@ -58,14 +65,39 @@ class Serve:
     def render_hits(self) -> int:
         return int(self.plugin.render_cache.hits)
 
+    @property
+    def overwritten(self) -> int:
+        """Files of the previous rebuild that this one wrote over."""
+        return int(self.plugin.kept_output.kept)
+
+    @property
+    def removed(self) -> int:
+        """Files of the previous rebuild that this one did not write."""
+        return int(self.plugin.kept_output.removed)
+
+
+def undated(data: bytes) -> bytes:
+    """Without the build date MkDocs' own theme prints in the home page."""
+    return re.sub(rb"Build Date UTC : [^\n]*", b"Build Date UTC : -", data)
+
+
+def empty_folders(site: Path) -> list[str]:
+    return [
+        path.relative_to(site).as_posix()
+        for path in site.rglob("*")
+        if path.is_dir() and not any(path.iterdir())
+    ]
+
 
 def reset(plugin: Any) -> None:
     """MkDocs keeps plugin instances for the whole process: start and leave clean."""
     from skillshelf.mkdocs.serve_cache import PageCache, RenderCache
+    from skillshelf.mkdocs.serve_output import KeptOutput
 
     plugin.command = "build"
     plugin.render_cache = RenderCache()
     plugin.page_cache = PageCache()
+    plugin.kept_output = KeptOutput()
 
 
 def read(site: Path, uri: str) -> str:
@@ -95,6 +127,7 @@ def test_unchanged_rebuild_reuses_every_page(serve: Serve) -> None:
     serve.rebuild()
     assert (serve.page_hits, serve.page_misses) == (pages, 0)
     assert serve.render_hits == pages
+    assert serve.overwritten > pages and serve.removed == 0
 
 
 def test_edit_shows_up_and_only_that_page_is_redone(serve: Serve) -> None:
@@ -105,6 +138,7 @@ def test_edit_shows_up_and_only_that_page_is_redone(serve: Serve) -> None:
             handle.write(f"\nMarker {round} here.\n")
         site = serve.rebuild()
         assert f"Marker {round} here." in read(site, "writing/essay/index.html")
+        assert f"Marker {round} here." in read(site, "search/search_index.json")
         assert serve.page_misses == 1
 
 
@@ -136,6 +170,8 @@ def test_addition_move_deletion(serve: Serve) -> None:
 
     (skills / "writing/poem").rename(skills / "misc/poem")
     site = serve.rebuild()
+    assert serve.removed > 0  # the old place's page, assets and references
+    assert '"location":"writing/poem/' not in read(site, "search/search_index.json")
     assert not (site / "writing/poem/index.html").exists() or "url=" in read(
         site, "writing/poem/index.html"
     )
@@ -205,3 +241,105 @@ def test_caches_off_outside_serve_and_by_option(project: Project) -> None:
         assert plugin.page_cache.entries == {} and plugin.render_cache.entries == {}
     finally:
         reset(plugin)
+
+
+def test_a_file_replaced_by_a_folder_and_back(serve: Serve) -> None:
+    docs = serve.root / "docs"
+    (docs / "notes").write_text("plain notes\n", "utf-8")
+    serve.rebuild()
+    (docs / "notes").unlink()
+    (docs / "notes").mkdir()
+    (docs / "notes/todo.txt").write_text("a file in a folder\n", "utf-8")
+    site = serve.rebuild()
+    assert read(site, "notes/todo.txt") == "a file in a folder\n"
+    (docs / "notes/todo.txt").unlink()
+    (docs / "notes").rmdir()
+    (docs / "notes").write_text("plain again\n", "utf-8")
+    site = serve.rebuild()
+    assert read(site, "notes") == "plain again\n"
+
+
+def test_a_failed_rebuild_then_a_good_one(serve: Serve) -> None:
+    from jinja2.exceptions import TemplateNotFound
+
+    serve.rebuild()
+    guide = serve.root / "docs/guide.md"
+    text = guide.read_text(encoding="utf-8")
+    guide.write_text("---\ntemplate: no-such-template.html\n---\n\n" + text, "utf-8")
+    with pytest.raises(TemplateNotFound):
+        build_site(serve.root, site="served")
+    assert not (serve.root / "served/.skillshelf-previous-output").exists()
+    guide.write_text(text, "utf-8")
+    serve.rebuild()
+
+
+def test_a_plugin_not_known_to_write_only_while_building_means_a_clean(serve: Serve) -> None:
+    (serve.root / "hook.py").write_text(
+        "from pathlib import Path\n\n\n"
+        "def on_post_build(config, **kwargs):\n"
+        "    (Path(config.site_dir) / 'from-hook.txt').write_text('hook', 'utf-8')\n",
+        "utf-8",
+    )
+    config = serve.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "hooks:\n  - hook.py\n", "utf-8")
+    serve.rebuild()
+    site = serve.rebuild()
+    assert serve.overwritten == 0 and serve.removed == 0
+    assert read(site, "from-hook.txt") == "hook"
+
+
+def test_kept_output_marks_hides_restores_and_sweeps(tmp_path: Path) -> None:
+    from mkdocs.utils import clean_directory
+
+    from skillshelf.mkdocs.plugin import SkillshelfPlugin
+    from skillshelf.mkdocs.serve_output import STASH, KeptOutput
+
+    site = tmp_path / "site"
+    (site / "a/b").mkdir(parents=True)
+    (site / "a/b/index.html").write_text("old", "utf-8")
+    (site / "a/gone.html").write_text("old", "utf-8")
+    (site / "c/d").mkdir(parents=True)
+    (site / "c/d/gone.txt").write_text("old", "utf-8")
+    (site / ".hidden").write_text("MkDocs leaves it", "utf-8")
+    kept = KeptOutput()
+    kept.stash(str(site), [SkillshelfPlugin()])
+    assert sorted(p.name for p in site.iterdir()) == [".hidden", STASH]
+    clean_directory(str(site))
+    kept.restore()
+    assert not (site / STASH).exists()
+    (site / "a/b/index.html").write_text("new", "utf-8")
+    (site / "e.html").write_text("new", "utf-8")
+    kept.sweep()
+    assert (kept.kept, kept.removed) == (1, 2)
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == [
+        ".hidden",
+        "a",
+        "a/b",
+        "a/b/index.html",
+        "e.html",
+    ]
+
+    kept.stash(str(site), [SkillshelfPlugin(), object()])  # an unknown plugin: no stash
+    assert not (site / STASH).exists() and kept.files == set()
+    (site / "link").symlink_to(site / "e.html")
+    kept.stash(str(site), [SkillshelfPlugin()])  # a symlink, which MkDocs never writes
+    assert not (site / STASH).exists() and kept.files == set()
+
+
+def test_mkdocs_theme_and_its_own_search(project: Project) -> None:
+    root = project("mixed")
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    text = text.replace("  name: material", "  name: mkdocs").replace("  - tags\n", "")
+    config.write_text(text, "utf-8")
+    session = Serve(root)
+    try:
+        session.rebuild()
+        essay = root / "skills/writing/essay/SKILL.md"
+        with essay.open("a", encoding="utf-8") as handle:
+            handle.write("\nMarker here.\n")
+        site = session.rebuild()
+        assert "Marker here." in read(site, "search/search_index.json")
+        assert session.overwritten > 0  # (no page cache: the theme prints the build date)
+    finally:
+        reset(session.plugin)
