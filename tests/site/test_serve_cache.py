@@ -66,6 +66,14 @@ class Serve:
         return int(self.plugin.render_cache.hits)
 
     @property
+    def search_hits(self) -> int:
+        return int(self.plugin.search_cache.hits)
+
+    @property
+    def search_misses(self) -> int:
+        return int(self.plugin.search_cache.misses)
+
+    @property
     def overwritten(self) -> int:
         """Files of the previous rebuild that this one wrote over."""
         return int(self.plugin.kept_output.kept)
@@ -91,12 +99,13 @@ def empty_folders(site: Path) -> list[str]:
 
 def reset(plugin: Any) -> None:
     """MkDocs keeps plugin instances for the whole process: start and leave clean."""
-    from skillshelf.mkdocs.serve_cache import PageCache, RenderCache
+    from skillshelf.mkdocs.serve_cache import PageCache, RenderCache, SearchCache
     from skillshelf.mkdocs.serve_output import KeptOutput
 
     plugin.command = "build"
     plugin.render_cache = RenderCache()
     plugin.page_cache = PageCache()
+    plugin.search_cache = SearchCache()
     plugin.kept_output = KeptOutput()
 
 
@@ -124,9 +133,12 @@ def test_unchanged_rebuild_reuses_every_page(serve: Serve) -> None:
     assert serve.page_hits == 0
     pages = serve.page_misses
     assert pages > 10
+    indexed = serve.search_misses
+    assert indexed > pages  # the hand-written pages are indexed too
     serve.rebuild()
     assert (serve.page_hits, serve.page_misses) == (pages, 0)
     assert serve.render_hits == pages
+    assert (serve.search_hits, serve.search_misses) == (indexed, 0)
     assert serve.overwritten > pages and serve.removed == 0
 
 
@@ -140,6 +152,7 @@ def test_edit_shows_up_and_only_that_page_is_redone(serve: Serve) -> None:
         assert f"Marker {round} here." in read(site, "writing/essay/index.html")
         assert f"Marker {round} here." in read(site, "search/search_index.json")
         assert serve.page_misses == 1
+        assert serve.search_misses == 1
 
 
 def test_heading_and_title_changes(serve: Serve) -> None:
@@ -243,6 +256,25 @@ def test_caches_off_outside_serve_and_by_option(project: Project) -> None:
         reset(plugin)
 
 
+def test_search_entries_follow_the_page_and_its_frontmatter(serve: Serve) -> None:
+    serve.rebuild()
+    guide = serve.root / "docs/guide.md"
+    body = "# Guide\n\nRead [essay](writing/essay/SKILL.md).\n\n## Later\n\nMore.\n"
+    for frontmatter in (
+        "tags:\n  - alpha\n",
+        "tags:\n  - beta\nsearch:\n  boost: 2\n",
+        "title: Handbook\n",
+        "search:\n  exclude: true\n",
+        "",
+    ):
+        guide.write_text(f"---\n{frontmatter}---\n\n{body}" if frontmatter else body, "utf-8")
+        site = serve.rebuild()  # the search index is compared with a cold build's
+        assert serve.search_misses >= 1
+        index = read(site, "search/search_index.json")
+        assert ('"location":"guide/"' in index) == ("exclude" not in frontmatter)
+    assert '"location":"guide/#later"' in index
+
+
 def test_a_file_replaced_by_a_folder_and_back(serve: Serve) -> None:
     docs = serve.root / "docs"
     (docs / "notes").write_text("plain notes\n", "utf-8")
@@ -286,6 +318,7 @@ def test_a_plugin_not_known_to_write_only_while_building_means_a_clean(serve: Se
     site = serve.rebuild()
     assert serve.overwritten == 0 and serve.removed == 0
     assert read(site, "from-hook.txt") == "hook"
+    assert serve.search_hits > 0  # the search entries do not depend on the site folder
 
 
 def test_kept_output_marks_hides_restores_and_sweeps(tmp_path: Path) -> None:
@@ -340,6 +373,7 @@ def test_mkdocs_theme_and_its_own_search(project: Project) -> None:
             handle.write("\nMarker here.\n")
         site = session.rebuild()
         assert "Marker here." in read(site, "search/search_index.json")
+        assert session.search_hits == 0  # only material's search is known to the cache
         assert session.overwritten > 0  # (no page cache: the theme prints the build date)
     finally:
         reset(session.plugin)

@@ -40,7 +40,7 @@ from mkdocs.structure.pages import Page
 from skillshelf.config import ConfigError, LintConfig, load_config
 from skillshelf.diagnostics import Diagnostic, Severity
 from skillshelf.mkdocs.config import SkillshelfConfig
-from skillshelf.mkdocs.serve_cache import PageCache, RenderCache
+from skillshelf.mkdocs.serve_cache import PageCache, RenderCache, SearchCache
 from skillshelf.mkdocs.serve_output import KeptOutput
 from skillshelf.model import SkillTree, scan
 from skillshelf.site.moves import Moves, find_moves, read_moves_file, resolve_moves
@@ -76,6 +76,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         #: Kept across ``mkdocs serve`` rebuilds (see :mod:`skillshelf.mkdocs.serve_cache`).
         self.render_cache = RenderCache()
         self.page_cache = PageCache()
+        self.search_cache = SearchCache()
         self.kept_output = KeptOutput()
 
     def _caching(self) -> bool:
@@ -217,6 +218,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> None:
         if self._caching():
             self.page_cache.begin(env, config, files, self.nav)
+            self.search_cache.begin(config.plugins.values())
             self.kept_output.check(_outputs(config, files))
 
     @event_priority(-100)  # after other plugins added to the context
@@ -236,11 +238,13 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         if self._caching():
             self.render_cache.keep_only(self.page_uris)
             self.page_cache.keep_only(self.page_uris)
+            self.search_cache.keep_only_seen()
             self.kept_output.sweep()
             log.info(
-                f"skillshelf: serve cache: {self.render_cache.hits} Markdown and "
-                f"{self.page_cache.hits} page hits, {self.render_cache.misses} and "
-                f"{self.page_cache.misses} misses; {self.kept_output.kept} files "
+                f"skillshelf: serve cache: {self.render_cache.hits} Markdown, "
+                f"{self.page_cache.hits} page and {self.search_cache.hits} search hits, "
+                f"{self.render_cache.misses}, {self.page_cache.misses} and "
+                f"{self.search_cache.misses} misses; {self.kept_output.kept} files "
                 f"overwritten, {self.kept_output.removed} removed"
             )
 

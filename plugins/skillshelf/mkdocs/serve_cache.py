@@ -31,7 +31,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -420,4 +420,112 @@ class PageCache:
 
     def keep_only(self, uris: set[str]) -> None:
         for uri in set(self.entries) - uris:
+            del self.entries[uri]
+
+
+# -- search index entries ----------------------------------------------------------------
+
+
+def _toc_targets(items: Any) -> list[Any]:
+    return [(item.id, item.url, _toc_targets(item.children)) for item in (items or [])]
+
+
+def _material_search(plugins: Iterable[object]) -> Any | None:
+    """mkdocs-material's search plugin when it is exactly the one whose indexing
+    :class:`SearchCache` was written against (9.x, unmodified, no Chinese
+    segmentation, whose dictionaries may change between rebuilds), else None."""
+    try:
+        from material.plugins.search import plugin as material_search
+    except ImportError:
+        return None
+    found = [plugin for plugin in plugins if type(plugin) is material_search.SearchPlugin]
+    if len(found) != 1 or not found[0].config.enabled:
+        return None
+    index = getattr(found[0], "search_index", None)
+    if (
+        type(index) is not material_search.SearchIndex
+        or "add_entry_from_context" in vars(index)
+        or getattr(material_search, "jieba", None) is not None
+        or not _version("mkdocs-material").startswith("9.")
+    ):
+        return None
+    return found[0]
+
+
+def _version(distribution: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return ""
+
+
+def _copy_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    return {key: list(value) if isinstance(value, list) else value for key, value in entry.items()}
+
+
+class SearchCache:
+    """The search index entries of each page, for mkdocs-material's search plugin.
+
+    Its ``on_page_context`` parses every page's HTML into sections on every
+    rebuild. The entries a page adds depend only on the page's content, table of
+    contents (anchor ids and URLs), URL, title and metadata (``title``, ``tags``,
+    ``search``), so they are kept under a key of exactly those and added again
+    when it matches; the index written is the same, entry for entry, in the same
+    order. Any other search plugin, or a material that does not match what this
+    was written against, indexes as usual.
+    """
+
+    def __init__(self) -> None:
+        self.entries: dict[str, tuple[bytes, list[dict[str, Any]]]] = {}
+        self.seen: set[str] = set()
+        self.usable = False
+        self.hits = 0
+        self.misses = 0
+
+    def begin(self, plugins: Iterable[object]) -> None:
+        """Route this build's search index through the cache (before the first page)."""
+        self.hits = self.misses = 0
+        self.seen = set()
+        search = _material_search(plugins)
+        self.usable = search is not None
+        if search is None:
+            return
+        index = search.search_index
+        original: Callable[[Page], None] = index.add_entry_from_context
+        settings = stable(dict(search.config))
+
+        def add_entry_from_context(page: Page) -> None:
+            self._add(index, original, settings, page)
+
+        setattr(index, "add_entry_from_context", add_entry_from_context)  # noqa: B010
+
+    def _add(self, index: Any, original: Callable[[Page], None], settings: str, page: Page) -> None:
+        meta = stable(page.meta)
+        if _unstable(meta) or _unstable(settings):
+            original(page)
+            return
+        uri = page.file.src_uri
+        key = _digest(
+            settings,
+            page.url,
+            str(page.title),
+            meta,
+            repr(_toc_targets(page.toc)),
+            page.content or "",
+        )
+        self.seen.add(uri)
+        entry = self.entries.get(uri)
+        if entry is not None and entry[0] == key:
+            self.hits += 1
+            index.entries.extend(_copy_entry(item) for item in entry[1])
+            return
+        self.misses += 1
+        before = len(index.entries)
+        original(page)
+        self.entries[uri] = (key, [_copy_entry(item) for item in index.entries[before:]])
+
+    def keep_only_seen(self) -> None:
+        for uri in set(self.entries) - self.seen:
             del self.entries[uri]
