@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mkdocs import utils as mkdocs_utils
 from tests.site.conftest import build_site, site_files
 
 Project = Callable[[str], Path]
+MKDOCS_WRITERS = (mkdocs_utils.write_file, mkdocs_utils.copy_file)
 
 
 class Serve:
@@ -77,6 +79,11 @@ class Serve:
     def overwritten(self) -> int:
         """Files of the previous rebuild that this one wrote over."""
         return int(self.plugin.kept_output.kept)
+
+    @property
+    def unchanged(self) -> int:
+        """Files of the previous rebuild that already held what this one wrote."""
+        return int(self.plugin.kept_output.unchanged)
 
     @property
     def removed(self) -> int:
@@ -140,6 +147,8 @@ def test_unchanged_rebuild_reuses_every_page(serve: Serve) -> None:
     assert serve.render_hits == pages
     assert (serve.search_hits, serve.search_misses) == (indexed, 0)
     assert serve.overwritten > pages and serve.removed == 0
+    assert serve.unchanged > pages  # not the sitemap (it holds the build date)
+    assert (mkdocs_utils.write_file, mkdocs_utils.copy_file) == MKDOCS_WRITERS
 
 
 def test_edit_shows_up_and_only_that_page_is_redone(serve: Serve) -> None:
@@ -153,6 +162,7 @@ def test_edit_shows_up_and_only_that_page_is_redone(serve: Serve) -> None:
         assert f"Marker {round} here." in read(site, "search/search_index.json")
         assert serve.page_misses == 1
         assert serve.search_misses == 1
+        assert serve.unchanged < serve.overwritten  # the page and the search index
 
 
 def test_heading_and_title_changes(serve: Serve) -> None:
@@ -279,6 +289,8 @@ def test_a_file_replaced_by_a_folder_and_back(serve: Serve) -> None:
     docs = serve.root / "docs"
     (docs / "notes").write_text("plain notes\n", "utf-8")
     serve.rebuild()
+    (docs / "notes").write_text("PLAIN NOTES\n", "utf-8")  # the same size
+    assert read(serve.rebuild(), "notes") == "PLAIN NOTES\n"
     (docs / "notes").unlink()
     (docs / "notes").mkdir()
     (docs / "notes/todo.txt").write_text("a file in a folder\n", "utf-8")
@@ -301,6 +313,7 @@ def test_a_failed_rebuild_then_a_good_one(serve: Serve) -> None:
     with pytest.raises(TemplateNotFound):
         build_site(serve.root, site="served")
     assert not (serve.root / "served/.skillshelf-previous-output").exists()
+    assert (mkdocs_utils.write_file, mkdocs_utils.copy_file) == MKDOCS_WRITERS
     guide.write_text(text, "utf-8")
     serve.rebuild()
 

@@ -220,6 +220,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
             self.page_cache.begin(env, config, files, self.nav)
             self.search_cache.begin(config.plugins.values())
             self.kept_output.check(_outputs(config, files))
+            self.kept_output.skip_unchanged()
 
     @event_priority(-100)  # after other plugins added to the context
     def on_page_context(
@@ -244,8 +245,9 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
                 f"skillshelf: serve cache: {self.render_cache.hits} Markdown, "
                 f"{self.page_cache.hits} page and {self.search_cache.hits} search hits, "
                 f"{self.render_cache.misses}, {self.page_cache.misses} and "
-                f"{self.search_cache.misses} misses; {self.kept_output.kept} files "
-                f"overwritten, {self.kept_output.removed} removed"
+                f"{self.search_cache.misses} misses; {self.kept_output.kept} files of the "
+                f"last rebuild kept ({self.kept_output.unchanged} of them unchanged, not "
+                f"rewritten), {self.kept_output.removed} removed"
             )
 
     def on_build_error(self, *, error: Exception) -> None:

@@ -32,9 +32,12 @@ import contextlib
 import logging
 import os
 import shutil
-from collections.abc import Iterable
+import stat
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+
+from mkdocs import utils as mkdocs_utils
 
 log = logging.getLogger(__name__)
 
@@ -68,20 +71,25 @@ class KeptOutput:
     folders: set[str] = field(default_factory=set)
     #: Whether the previous output is in the stash (between pre_build and files).
     stashed: bool = False
+    #: MkDocs' writers while :meth:`skip_unchanged` has replaced them.
+    replaced: dict[str, Callable[..., None]] = field(default_factory=dict)
     kept: int = 0
+    unchanged: int = 0
     removed: int = 0
 
     def reset(self) -> None:
+        self._restore_writers()
         self.files = set()
         self.folders = set()
         self.stashed = False
-        self.kept = self.removed = 0
+        self.kept = self.unchanged = self.removed = 0
 
     # -- 1. before MkDocs cleans --------------------------------------------------------
 
     def stash(self, site_dir: str, plugins: Iterable[object]) -> None:
         """Mark the previous output stale and hide it from MkDocs' clean."""
         self.reset()
+        site_dir = os.path.normpath(os.path.abspath(site_dir))
         self.site_dir = site_dir
         stash = os.path.join(site_dir, STASH)
         if os.path.lexists(stash):  # left by a build that failed before on_files
@@ -156,11 +164,71 @@ class KeptOutput:
                 self.sweep()
                 return
 
+    # -- while MkDocs writes --------------------------------------------------------------
+
+    def skip_unchanged(self) -> None:
+        """Until :meth:`sweep`, let MkDocs' ``write_file`` and ``copy_file`` leave a
+        kept file alone when it already holds the bytes they would write (it is
+        then only marked as written). Anything else goes to MkDocs' own."""
+        if not self.files or self.replaced:
+            return
+        write_file: Callable[[bytes, str], None] = mkdocs_utils.write_file
+        copy_file: Callable[[str, str], None] = mkdocs_utils.copy_file
+
+        def write_unless_unchanged(content: bytes, output_path: str) -> None:
+            if not self._holds(output_path, content, None):
+                write_file(content, output_path)
+
+        def copy_unless_unchanged(source_path: str, output_path: str) -> None:
+            if not self._holds(output_path, None, source_path):
+                copy_file(source_path, output_path)
+
+        self.replaced = {"write_file": write_file, "copy_file": copy_file}
+        mkdocs_utils.write_file = write_unless_unchanged
+        mkdocs_utils.copy_file = copy_unless_unchanged
+
+    def _holds(self, output_path: str, content: bytes | None, source_path: str | None) -> bool:
+        """Whether ``output_path`` is a kept file, not yet written by this build, that
+        holds ``content`` (or the bytes of ``source_path``); if so it is marked as
+        written now."""
+        prefix = self.site_dir + os.sep
+        output_path = os.path.normpath(output_path)
+        if not output_path.startswith(prefix):
+            return False
+        if output_path[len(prefix) :].replace(os.sep, "/") not in self.files:
+            return False
+        try:
+            kept = os.lstat(output_path)
+            if kept.st_mtime_ns != STALE_MTIME_NS or not stat.S_ISREG(kept.st_mode):
+                return False
+            if source_path is not None:
+                source = os.stat(source_path)
+                if not stat.S_ISREG(source.st_mode) or source.st_size != kept.st_size:
+                    return False
+                with open(source_path, "rb") as handle:
+                    content = handle.read()
+            if content is None or len(content) != kept.st_size:
+                return False
+            with open(output_path, "rb") as handle:
+                if handle.read() != content:
+                    return False
+            os.utime(output_path, follow_symlinks=False)
+        except OSError:
+            return False
+        self.unchanged += 1
+        return True
+
+    def _restore_writers(self) -> None:
+        for name, original in self.replaced.items():
+            setattr(mkdocs_utils, name, original)
+        self.replaced = {}
+
     # -- 4. after the build ----------------------------------------------------------------
 
     def sweep(self) -> None:
         """Delete the previous files that this build did not write, and the folders
-        left empty."""
+        left empty; MkDocs' writers are its own again."""
+        self._restore_writers()
         emptied: set[str] = set()
         for path in self.files:
             full = os.path.join(self.site_dir, path)
