@@ -40,7 +40,7 @@ from mkdocs.structure.pages import Page
 from skillshelf.config import ConfigError, LintConfig, load_config
 from skillshelf.diagnostics import Diagnostic, Severity
 from skillshelf.mkdocs.config import SkillshelfConfig
-from skillshelf.mkdocs.serve_cache import PageCache, RenderCache, SearchCache
+from skillshelf.mkdocs.serve_cache import PageCache, RenderCache, SearchCache, TemplateCodeCache
 from skillshelf.mkdocs.serve_output import KeptOutput
 from skillshelf.model import SkillTree, scan
 from skillshelf.site.moves import Moves, find_moves, read_moves_file, resolve_moves
@@ -77,6 +77,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         self.render_cache = RenderCache()
         self.page_cache = PageCache()
         self.search_cache = SearchCache()
+        self.template_code = TemplateCodeCache()
         self.kept_output = KeptOutput()
 
     def _caching(self) -> bool:
@@ -217,6 +218,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
     @event_priority(-100)  # every page has its final content and title by now
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> None:
         if self._caching():
+            self.template_code.install(env)
             self.page_cache.begin(env, config, files, self.nav)
             self.search_cache.begin(config.plugins.values())
             self.kept_output.check(_outputs(config, files))
