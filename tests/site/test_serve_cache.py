@@ -390,3 +390,33 @@ def test_mkdocs_theme_and_its_own_search(project: Project) -> None:
         assert session.overwritten > 0  # (no page cache: the theme prints the build date)
     finally:
         reset(session.plugin)
+
+
+def test_theme_override_edits_reach_every_page(serve: Serve) -> None:
+    """``mkdocs serve --watch-theme`` (or ``watch:``) rebuilds when a template of
+    ``custom_dir`` changes: no page may keep the old template's output."""
+    overrides = serve.root / "overrides"
+    overrides.mkdir()
+    main = overrides / "main.html"
+    main.write_text(
+        '{% extends "base.html" %}{% block content %}{{ super() }}<p>Version 1</p>{% endblock %}',
+        "utf-8",
+    )
+    config = serve.root / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  name: material\n", "  name: material\n  custom_dir: overrides\n"
+        ),
+        "utf-8",
+    )
+    serve.rebuild()
+    main.write_text(main.read_text(encoding="utf-8").replace("Version 1", "Version 2"), "utf-8")
+    site = serve.rebuild()
+    assert serve.page_hits == 0
+    assert "Version 2" in read(site, "writing/essay/index.html")
+    site = serve.rebuild()
+    assert serve.page_misses == 0
+    (overrides / "partials").mkdir()
+    (overrides / "partials/copyright.html").write_text("<p>Our own footer</p>", "utf-8")
+    site = serve.rebuild()  # a new file that shadows one of material's partials
+    assert "Our own footer" in read(site, "writing/essay/index.html")

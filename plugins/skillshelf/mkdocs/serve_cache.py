@@ -38,7 +38,7 @@ from pathlib import Path
 from types import BuiltinFunctionType, FunctionType
 from typing import Any
 
-from jinja2 import Environment, Template
+from jinja2 import BaseLoader, Environment, Template, TemplateNotFound
 from jinja2.bccache import Bucket, BytecodeCache
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
@@ -340,11 +340,47 @@ def _theme_prints_build_date(dirs: list[str]) -> bool:
     return _theme_text_cache[key]
 
 
+class _RecordingLoader(BaseLoader):
+    """The theme's loader, noting the source of every template it hands out (None
+    for one it did not find) the first time it is asked for it."""
+
+    def __init__(self, loader: BaseLoader, seen: dict[str, bytes | None]) -> None:
+        self.loader = loader
+        self.seen = seen
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        try:
+            found = self.loader.get_source(environment, template)
+        except TemplateNotFound:
+            self.seen.setdefault(template, None)
+            raise
+        self.seen.setdefault(template, _digest(found[0]))
+        return found
+
+    def list_templates(self) -> list[str]:
+        return self.loader.list_templates()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.loader, name)
+
+
+def _template_digest(env: Environment, loader: BaseLoader, name: str) -> bytes | None:
+    try:
+        return _digest(loader.get_source(env, name)[0])
+    except TemplateNotFound:
+        return None
+
+
 class PageCache:
     """Finished pages kept between serve rebuilds (see the module docstring)."""
 
     def __init__(self) -> None:
         self.entries: dict[str, tuple[bytes, str]] = {}
+        #: Every template the kept pages were rendered with (its name, the digest of
+        #: its source, None when it did not exist), as found by the theme's loader.
+        self.templates: dict[str, bytes | None] = {}
         self.site = b""
         self.usable = False
         self.pending: dict[str, bytes] = {}
@@ -389,6 +425,17 @@ class PageCache:
         if not self.usable:
             return
         self.site = _digest(shared)
+        loader = env.loader
+        if loader is None:
+            self.usable = False
+            return
+        if any(
+            _template_digest(env, loader, name) != digest for name, digest in self.templates.items()
+        ):
+            # a template (or its override in custom_dir) changed, appeared or went
+            self.entries.clear()
+            self.templates.clear()
+        env.loader = _RecordingLoader(loader, self.templates)
         wrappers: dict[str, Template] = {}
         real = env.get_template
 
