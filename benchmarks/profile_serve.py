@@ -112,6 +112,7 @@ def main() -> None:
             profiler = cProfile.Profile() if round == args.rounds and not args.phases else None
             PHASES.clear()
             started = time.perf_counter()
+            cpu_started = time.process_time()
             if profiler is not None:
                 profiler.enable()
             build(config(), serve_url=serve_url)
@@ -120,7 +121,8 @@ def main() -> None:
             label = "profiled rebuild" if profiler else "rebuild"
             print(
                 f"{label} after editing {skill.relative_to(project)}: "
-                f"{time.perf_counter() - started:.2f} s"
+                f"{time.perf_counter() - started:.2f} s "
+                f"(CPU {time.process_time() - cpu_started:.2f} s)"
             )
             if args.phases:
                 for label, seconds in sorted(PHASES.items(), key=lambda item: -item[1]):

@@ -420,3 +420,23 @@ def test_theme_override_edits_reach_every_page(serve: Serve) -> None:
     (overrides / "partials/copyright.html").write_text("<p>Our own footer</p>", "utf-8")
     site = serve.rebuild()  # a new file that shadows one of material's partials
     assert "Our own footer" in read(site, "writing/essay/index.html")
+
+
+def test_table_of_contents_copies_share_nothing() -> None:
+    import markdown
+    from mkdocs.structure.toc import get_toc
+
+    from skillshelf.mkdocs.serve_cache import _copy_toc
+
+    converter = markdown.Markdown(extensions=["toc"])
+    converter.convert("# One\n\n## One point one\n\n# Two\n")
+    toc = get_toc(converter.toc_tokens)
+    copied = _copy_toc(toc)
+    assert str(copied) == str(toc) and copied is not toc
+    assert vars(copied.items[0]).keys() == vars(toc.items[0]).keys()  # "active" too
+    assert copied.items[0].children[0] is not toc.items[0].children[0]
+    copied.items[0].children.clear()
+    assert len(toc.items[0].children) == 1
+    toc.items[1].extra = ["a list"]  # something MkDocs does not set: copied the slow way
+    slow = _copy_toc(toc)
+    assert slow.items[1].extra == ["a list"] and slow.items[1].extra is not toc.items[1].extra

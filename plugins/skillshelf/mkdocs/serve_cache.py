@@ -106,12 +106,14 @@ def _unstable(text: str) -> bool:
 # -- Markdown conversion ---------------------------------------------------------------
 
 
-_ANCHOR_FIELDS = {"title", "id", "level", "children"}
+#: What MkDocs' ``get_toc`` sets on an entry (``active`` on the first one only).
+_ANCHOR_FIELDS = frozenset({"title", "id", "level", "children"})
+_ANCHOR_OPTIONAL = frozenset({"active"})
 
 
 def _copy_toc(toc: Any) -> Any:
     """A copy of a table of contents that shares nothing mutable with ``toc``: built
-    directly when it is MkDocs' own classes holding only their own fields (six times
+    directly when it is MkDocs' own classes holding only their own fields (much
     faster than :func:`copy.deepcopy`), else deep-copied."""
     if type(toc) is not TableOfContents or vars(toc).keys() != {"items"}:
         return copy.deepcopy(toc)
@@ -126,9 +128,17 @@ class _UnknownTocError(Exception):
 
 
 def _copy_anchor(item: Any) -> AnchorLink:
-    if type(item) is not AnchorLink or vars(item).keys() != _ANCHOR_FIELDS:
+    if type(item) is not AnchorLink:
+        raise _UnknownTocError
+    fields = vars(item)
+    if not _ANCHOR_FIELDS <= fields.keys() <= _ANCHOR_FIELDS | _ANCHOR_OPTIONAL:
         raise _UnknownTocError
     copied = AnchorLink(item.title, item.id, item.level)
+    for name, value in fields.items():
+        if name != "children":
+            if type(value) not in (str, int, bool):
+                raise _UnknownTocError
+            setattr(copied, name, value)
     copied.children = [_copy_anchor(child) for child in item.children]
     return copied
 

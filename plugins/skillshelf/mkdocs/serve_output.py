@@ -35,7 +35,6 @@ import shutil
 import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
 from mkdocs import utils as mkdocs_utils
 
@@ -158,8 +157,9 @@ class KeptOutput:
         if not self.files:
             return
         for output in outputs:
-            ancestors = {str(parent) for parent in PurePosixPath(output).parents}
-            if output in self.folders or ancestors & self.files:
+            parts = output.split("/")
+            ancestors = ("/".join(parts[:end]) for end in range(1, len(parts)))
+            if output in self.folders or any(folder in self.files for folder in ancestors):
                 log.debug(f"skillshelf: {output} replaces old output of another kind")
                 self.sweep()
                 return
