@@ -440,3 +440,13 @@ def test_table_of_contents_copies_share_nothing() -> None:
     toc.items[1].extra = ["a list"]  # something MkDocs does not set: copied the slow way
     slow = _copy_toc(toc)
     assert slow.items[1].extra == ["a list"] and slow.items[1].extra is not toc.items[1].extra
+
+
+def test_stable_texts_tell_kinds_of_containers_apart() -> None:
+    from skillshelf.mkdocs.serve_cache import stable
+
+    assert stable({"a": 1}) != stable([("a", 1)])
+    assert stable({"a": 1}) != stable((("a", 1),))
+    assert stable({1, 2}) != stable([1, 2]) and stable({2, 1}) == stable({1, 2})
+    assert stable({"tags": ["x"], "n": None}) == stable({"tags": ["x"], "n": None})
+    assert stable([True]) != stable([1]) and stable(["1"]) != stable([1])

@@ -34,7 +34,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePath
 from types import BuiltinFunctionType, FunctionType
 from typing import Any
 
@@ -72,15 +72,29 @@ def stable(value: Any) -> str:
     return repr(_plain(value))
 
 
+#: Types whose values :func:`_plain` keeps as they are (checked by exact type first:
+#: most values are these, and an ``isinstance`` against ``Mapping`` is slow).
+_SCALARS = frozenset({str, int, float, bool, bytes, type(None)})
+#: Mark what a mapping and a set became, so that neither equals a list of the same items.
+_MAPPING = "\0mapping"
+_SET = "\0set"
+
+
 def _plain(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return tuple((str(k), _plain(v)) for k, v in value.items())
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is list or kind is tuple:
+        return tuple([_plain(v) for v in value])
+    if kind is dict or isinstance(value, Mapping):
+        return (_MAPPING, *((str(k), _plain(v)) for k, v in value.items()))
     if isinstance(value, (list, tuple, set, frozenset)):
         items = [_plain(v) for v in value]
         if isinstance(value, (set, frozenset)):
             items.sort(key=repr)
+            return (_SET, *items)
         return tuple(items)
-    if value is None or isinstance(value, (str, int, float, bool, bytes)):
+    if isinstance(value, (str, int, float, bytes)):  # subclasses (bool is an int)
         return value
     if isinstance(value, Path):
         return str(value)
@@ -159,7 +173,8 @@ class _RecordingFiles:
 
     def get_file_from_path(self, path: str) -> File | None:
         file = self._files.get_file_from_path(path)
-        self.lookups[path] = _file_signature(file)
+        # what MkDocs' lookup depends on: the path as it normalises it
+        self.lookups[PurePath(path).as_posix()] = _file_signature(file)
         return file
 
     def __getattr__(self, name: str) -> Any:
@@ -246,11 +261,13 @@ class RenderCache:
             page.markdown or "", file.src_uri, file.url, str(file.inclusion), self.settings
         )
         entry = self.entries.get(file.src_uri)
+        # MkDocs' own Files looks normalised paths up in src_uris; anything else is asked
+        find = files.src_uris.get if type(files) is Files else files.get_file_from_path
         if (
             entry is not None
             and entry.key == key
             and all(
-                _file_signature(files.get_file_from_path(path)) == signature
+                _file_signature(find(path)) == signature
                 for path, signature in entry.lookups.items()
             )
         ):
@@ -262,7 +279,7 @@ class RenderCache:
             if entry.links_to_anchors is not None:
                 targets: dict[File, dict[str, str]] = {}
                 for uri, links in entry.links_to_anchors.items():
-                    target = files.get_file_from_path(uri)
+                    target = find(uri)
                     if target is not None:
                         targets[target] = dict(links)
                 page.links_to_anchors = targets
