@@ -104,6 +104,11 @@ def main() -> None:
         started = time.perf_counter()
         build(first, serve_url=serve_url)
         print(f"first build: {time.perf_counter() - started:.2f} s")
+        # what `mkdocs serve` does next (plugins may prepare for the rebuilds)
+        from mkdocs.livereload import LiveReloadServer
+
+        server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=site_dir)
+        first.plugins.on_serve(server, config=first, builder=lambda: None)
         skills = sorted((project / "skills").rglob("SKILL.md"))
         skill = skills[len(skills) // 3]
         for round in range(args.rounds + 1):

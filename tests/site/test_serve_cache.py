@@ -450,3 +450,24 @@ def test_stable_texts_tell_kinds_of_containers_apart() -> None:
     assert stable({1, 2}) != stable([1, 2]) and stable({2, 1}) == stable({1, 2})
     assert stable({"tags": ["x"], "n": None}) == stable({"tags": ["x"], "n": None})
     assert stable([True]) != stable([1]) and stable(["1"]) != stable([1])
+
+
+def test_serve_freezes_what_startup_made_once(tmp_path: Path) -> None:
+    """In a process of its own: freezing is for the whole interpreter."""
+    import subprocess
+    import sys
+
+    script = (
+        "import gc\n"
+        "from skillshelf.mkdocs.serve_cache import freeze_what_startup_made\n"
+        "first = freeze_what_startup_made()\n"
+        "frozen = gc.get_freeze_count()\n"
+        "second = freeze_what_startup_made()\n"
+        "gc.unfreeze(); gc.disable()\n"
+        "off = freeze_what_startup_made()\n"
+        "print(first, frozen > 0, second, off, gc.get_freeze_count())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    assert done.stdout.split() == ["True", "True", "False", "False", "0"]

@@ -40,7 +40,13 @@ from mkdocs.structure.pages import Page
 from skillshelf.config import ConfigError, LintConfig, load_config
 from skillshelf.diagnostics import Diagnostic, Severity
 from skillshelf.mkdocs.config import SkillshelfConfig
-from skillshelf.mkdocs.serve_cache import PageCache, RenderCache, SearchCache, TemplateCodeCache
+from skillshelf.mkdocs.serve_cache import (
+    PageCache,
+    RenderCache,
+    SearchCache,
+    TemplateCodeCache,
+    freeze_what_startup_made,
+)
 from skillshelf.mkdocs.serve_output import KeptOutput
 from skillshelf.model import SkillTree, scan
 from skillshelf.site.moves import Moves, find_moves, read_moves_file, resolve_moves
@@ -96,6 +102,12 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
             server.watch(str(self.lint_config.root))
             if self.lint_config.source is not None:
                 server.watch(str(self.lint_config.source))
+        if self._caching():
+            # the first build is over: what it left behind is for the caches only
+            self.nav = None
+            self.plan = None
+            self.tree = None
+            freeze_what_startup_made()
         return server
 
     # -- per-build events -----------------------------------------------------------

@@ -29,6 +29,7 @@ are not cached at all.
 from __future__ import annotations
 
 import copy
+import gc
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -242,11 +243,8 @@ class RenderCache:
         """Make ``page.render`` use the cache."""
         if not self.usable:
             return
-        original: Callable[[MkDocsConfig, Files], None] = page.render
-
-        def render(config: MkDocsConfig, files: Files) -> None:
-            self._render(page, original, config, files)
-
+        # a partial, not a closure: fewer objects for the garbage collector per page
+        render = partial(self._render, page, page.render)
         setattr(page, "render", render)  # noqa: B010 (an instance attribute over a method)
 
     def _render(
@@ -697,3 +695,27 @@ class TemplateCodeCache(BytecodeCache):
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+# -- the garbage collector ---------------------------------------------------------------
+
+
+def freeze_what_startup_made() -> bool:
+    """Once per process, when ``mkdocs serve`` starts serving: collect garbage, then
+    move every object that is left (modules, the theme, the caches filled by the
+    first build) out of the garbage collector's sight (:func:`gc.freeze`).
+
+    Each rebuild keeps ~100,000 objects alive until it ends (pages, files, the
+    nav, tables of contents), so the collector runs two or three full collections
+    per rebuild, and each one walked every object of the process: 0.6 s of a
+    2.7 s rebuild at 1,000 skills. Frozen objects are not walked; they are still
+    freed when nothing refers to them. Only what was alive at this moment and later
+    becomes garbage inside a reference cycle stays in memory: a one-time amount,
+    since rebuilds are collected as before. Not done when something else froze
+    objects already or the collector is off.
+    """
+    if gc.get_freeze_count() or not gc.isenabled():
+        return False
+    gc.collect()
+    gc.freeze()
+    return True
