@@ -12,10 +12,19 @@ nothing about MkDocs:
 
 MkDocs reuses the plugin instance across ``mkdocs serve`` rebuilds but hands
 it a fresh config each time; nothing about the tree is kept between builds.
-Under ``mkdocs serve`` (option ``serve_cache``), the scan reads only the files
-that changed (the scan cache) and the pages the plugin adds reuse their
-Markdown conversion and finished HTML while nothing they depend on changed
-(:mod:`skillshelf.mkdocs.serve_cache`, which says what the keys hold).
+Under ``mkdocs serve`` (option ``serve_cache``), a rebuild reuses what did not
+change, and its output is byte for byte what a clean build writes:
+
+* the scan reads only the files that changed (the scan cache);
+* the pages the plugin adds reuse their Markdown conversion and finished HTML,
+  every page its search index entries (mkdocs-material's search), and the
+  theme's templates are compiled once (:mod:`skillshelf.mkdocs.serve_cache`,
+  which says what each key holds);
+* the previous rebuild's files stay in ``site_dir`` and are only rewritten
+  when their bytes change; whatever this rebuild did not write is removed
+  (:mod:`skillshelf.mkdocs.serve_output`);
+* ``on_serve`` freezes what the first build left out of the garbage
+  collector's walks.
 """
 
 from __future__ import annotations

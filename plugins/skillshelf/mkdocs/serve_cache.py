@@ -18,12 +18,31 @@ rebuilds, each under a key made of everything that can change it:
   title, URL and metadata, every documentation file, the whole configuration
   (theme and plugin settings included) and any template variable another plugin
   added. Any nav change therefore misses on every page: never a stale nav.
+  The theme's loader notes the source of every template the kept pages were
+  rendered with; when one of them changed, appeared or went (an override in
+  ``custom_dir`` edited under ``--watch-theme``), nothing is reused.
   Hits are emitted by a wrapper template that otherwise includes the real one,
   so a miss renders exactly what MkDocs would.
 
+For every page of the site, hand-written ones included:
+
+* :class:`SearchCache`, the entries mkdocs-material's search plugin adds to its
+  index for a page. Key: the page's content, table of contents, URL, title,
+  metadata and the plugin's settings. Only for exactly material 9.x's plugin,
+  as it indexes today; any other search plugin indexes as usual.
+
+And for the session:
+
+* :class:`TemplateCodeCache`, the theme's templates compiled (Jinja's bytecode
+  cache, in memory): reused when a template's source and every environment
+  setting that shapes the compiled code are the same.
+* :func:`freeze_what_startup_made`: once serving starts, what the first build
+  left is frozen out of the garbage collector's walks.
+
 When something cannot be made into a stable key (an object printed with its
 address), the page is not cached. Themes whose templates print the build date
-are not cached at all.
+are not cached at all. The files of the previous rebuild are reused by
+:mod:`skillshelf.mkdocs.serve_output`.
 """
 
 from __future__ import annotations

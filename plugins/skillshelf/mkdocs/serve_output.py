@@ -20,6 +20,11 @@ leaves ``site_dir`` exactly as a clean build would:
    marked stale was not written by this build and is deleted, with the folders
    that this leaves empty.
 
+Between 3 and 4, MkDocs' ``write_file`` and ``copy_file`` are replaced by
+versions that leave a kept file alone when it already holds the bytes they
+would write (it is only marked as written); they are MkDocs' own again after
+the build, also when it fails.
+
 Only plugins known to write their files during the build, unconditionally, are
 trusted with this (:data:`KNOWN_PLUGINS`); with any other plugin, a ``--dirty``
 serve or anything unexpected in ``site_dir`` (a symlink), nothing is kept and
