@@ -106,13 +106,14 @@ def empty_folders(site: Path) -> list[str]:
 
 def reset(plugin: Any) -> None:
     """MkDocs keeps plugin instances for the whole process: start and leave clean."""
-    from skillshelf.mkdocs.serve_cache import PageCache, RenderCache, SearchCache
+    from skillshelf.mkdocs.serve_cache import PageCache, RenderCache, SearchCache, TemplateCodeCache
     from skillshelf.mkdocs.serve_output import KeptOutput
 
     plugin.command = "build"
     plugin.render_cache = RenderCache()
     plugin.page_cache = PageCache()
     plugin.search_cache = SearchCache()
+    plugin.template_code = TemplateCodeCache()
     plugin.kept_output = KeptOutput()
 
 
@@ -410,6 +411,7 @@ def test_theme_override_edits_reach_every_page(serve: Serve) -> None:
         "utf-8",
     )
     serve.rebuild()
+    assert serve.plugin.template_code.code  # compiled once, reused by the next rebuilds
     main.write_text(main.read_text(encoding="utf-8").replace("Version 1", "Version 2"), "utf-8")
     site = serve.rebuild()
     assert serve.page_hits == 0

@@ -678,6 +678,7 @@ def _environment_text(env: Environment) -> str:
             env.is_async,
             sorted(env.filters),
             sorted(env.tests),
+            env.policies,  # e.g. ext.i18n.trimmed, applied while compiling
         )
     )
 
