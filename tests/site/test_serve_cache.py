@@ -1,20 +1,25 @@
 """The ``mkdocs serve`` caches: rebuilds reuse what did not change and are never stale.
 
 Every rebuild runs like ``mkdocs serve`` runs it (the same plugin instance, a
-fresh config) and its output is compared, byte for byte, with a cold build of
-the same tree by the same plugin with the caches off.
+fresh config, the same site folder as the previous rebuild) and its output is
+compared, byte for byte, with a cold build of the same tree by the same plugin
+with the caches off: every page, search/search_index.json, every copied file;
+and the served folder must hold no other file and no empty folder.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from mkdocs import utils as mkdocs_utils
 from tests.site.conftest import build_site, site_files
 
 Project = Callable[[str], Path]
+MKDOCS_WRITERS = (mkdocs_utils.write_file, mkdocs_utils.copy_file)
 
 
 class Serve:
@@ -41,9 +46,13 @@ class Serve:
             build_site(self.root, site="cold")
         finally:
             self.plugin.command = "serve"
-        served, cold = site_files(self.root / "served"), site_files(self.root / "cold")
+        served, cold = (
+            {uri: undated(data) for uri, data in site_files(self.root / site).items()}
+            for site in ("served", "cold")
+        )
         assert served.keys() == cold.keys()
         assert [uri for uri in served if served[uri] != cold[uri]] == []
+        assert empty_folders(self.root / "served") == empty_folders(self.root / "cold") == []
         return self.root / "served"
 
     @property
@@ -58,14 +67,54 @@ class Serve:
     def render_hits(self) -> int:
         return int(self.plugin.render_cache.hits)
 
+    @property
+    def search_hits(self) -> int:
+        return int(self.plugin.search_cache.hits)
+
+    @property
+    def search_misses(self) -> int:
+        return int(self.plugin.search_cache.misses)
+
+    @property
+    def overwritten(self) -> int:
+        """Files of the previous rebuild that this one wrote over."""
+        return int(self.plugin.kept_output.kept)
+
+    @property
+    def unchanged(self) -> int:
+        """Files of the previous rebuild that already held what this one wrote."""
+        return int(self.plugin.kept_output.unchanged)
+
+    @property
+    def removed(self) -> int:
+        """Files of the previous rebuild that this one did not write."""
+        return int(self.plugin.kept_output.removed)
+
+
+def undated(data: bytes) -> bytes:
+    """Without the build date MkDocs' own theme prints in the home page."""
+    return re.sub(rb"Build Date UTC : [^\n]*", b"Build Date UTC : -", data)
+
+
+def empty_folders(site: Path) -> list[str]:
+    return [
+        path.relative_to(site).as_posix()
+        for path in site.rglob("*")
+        if path.is_dir() and not any(path.iterdir())
+    ]
+
 
 def reset(plugin: Any) -> None:
     """MkDocs keeps plugin instances for the whole process: start and leave clean."""
-    from skillshelf.mkdocs.serve_cache import PageCache, RenderCache
+    from skillshelf.mkdocs.serve_cache import PageCache, RenderCache, SearchCache, TemplateCodeCache
+    from skillshelf.mkdocs.serve_output import KeptOutput
 
     plugin.command = "build"
     plugin.render_cache = RenderCache()
     plugin.page_cache = PageCache()
+    plugin.search_cache = SearchCache()
+    plugin.template_code = TemplateCodeCache()
+    plugin.kept_output = KeptOutput()
 
 
 def read(site: Path, uri: str) -> str:
@@ -92,9 +141,15 @@ def test_unchanged_rebuild_reuses_every_page(serve: Serve) -> None:
     assert serve.page_hits == 0
     pages = serve.page_misses
     assert pages > 10
+    indexed = serve.search_misses
+    assert indexed > pages  # the hand-written pages are indexed too
     serve.rebuild()
     assert (serve.page_hits, serve.page_misses) == (pages, 0)
     assert serve.render_hits == pages
+    assert (serve.search_hits, serve.search_misses) == (indexed, 0)
+    assert serve.overwritten > pages and serve.removed == 0
+    assert serve.unchanged > pages  # not the sitemap (it holds the build date)
+    assert (mkdocs_utils.write_file, mkdocs_utils.copy_file) == MKDOCS_WRITERS
 
 
 def test_edit_shows_up_and_only_that_page_is_redone(serve: Serve) -> None:
@@ -105,7 +160,10 @@ def test_edit_shows_up_and_only_that_page_is_redone(serve: Serve) -> None:
             handle.write(f"\nMarker {round} here.\n")
         site = serve.rebuild()
         assert f"Marker {round} here." in read(site, "writing/essay/index.html")
+        assert f"Marker {round} here." in read(site, "search/search_index.json")
         assert serve.page_misses == 1
+        assert serve.search_misses == 1
+        assert serve.unchanged < serve.overwritten  # the page and the search index
 
 
 def test_heading_and_title_changes(serve: Serve) -> None:
@@ -136,6 +194,8 @@ def test_addition_move_deletion(serve: Serve) -> None:
 
     (skills / "writing/poem").rename(skills / "misc/poem")
     site = serve.rebuild()
+    assert serve.removed > 0  # the old place's page, assets and references
+    assert '"location":"writing/poem/' not in read(site, "search/search_index.json")
     assert not (site / "writing/poem/index.html").exists() or "url=" in read(
         site, "writing/poem/index.html"
     )
@@ -205,3 +265,211 @@ def test_caches_off_outside_serve_and_by_option(project: Project) -> None:
         assert plugin.page_cache.entries == {} and plugin.render_cache.entries == {}
     finally:
         reset(plugin)
+
+
+def test_search_entries_follow_the_page_and_its_frontmatter(serve: Serve) -> None:
+    serve.rebuild()
+    guide = serve.root / "docs/guide.md"
+    body = "# Guide\n\nRead [essay](writing/essay/SKILL.md).\n\n## Later\n\nMore.\n"
+    for frontmatter in (
+        "tags:\n  - alpha\n",
+        "tags:\n  - beta\nsearch:\n  boost: 2\n",
+        "title: Handbook\n",
+        "search:\n  exclude: true\n",
+        "",
+    ):
+        guide.write_text(f"---\n{frontmatter}---\n\n{body}" if frontmatter else body, "utf-8")
+        site = serve.rebuild()  # the search index is compared with a cold build's
+        assert serve.search_misses >= 1
+        index = read(site, "search/search_index.json")
+        assert ('"location":"guide/"' in index) == ("exclude" not in frontmatter)
+    assert '"location":"guide/#later"' in index
+
+
+def test_a_file_replaced_by_a_folder_and_back(serve: Serve) -> None:
+    docs = serve.root / "docs"
+    (docs / "notes").write_text("plain notes\n", "utf-8")
+    serve.rebuild()
+    (docs / "notes").write_text("PLAIN NOTES\n", "utf-8")  # the same size
+    assert read(serve.rebuild(), "notes") == "PLAIN NOTES\n"
+    (docs / "notes").unlink()
+    (docs / "notes").mkdir()
+    (docs / "notes/todo.txt").write_text("a file in a folder\n", "utf-8")
+    site = serve.rebuild()
+    assert read(site, "notes/todo.txt") == "a file in a folder\n"
+    (docs / "notes/todo.txt").unlink()
+    (docs / "notes").rmdir()
+    (docs / "notes").write_text("plain again\n", "utf-8")
+    site = serve.rebuild()
+    assert read(site, "notes") == "plain again\n"
+
+
+def test_a_failed_rebuild_then_a_good_one(serve: Serve) -> None:
+    from jinja2.exceptions import TemplateNotFound
+
+    serve.rebuild()
+    guide = serve.root / "docs/guide.md"
+    text = guide.read_text(encoding="utf-8")
+    guide.write_text("---\ntemplate: no-such-template.html\n---\n\n" + text, "utf-8")
+    with pytest.raises(TemplateNotFound):
+        build_site(serve.root, site="served")
+    assert not (serve.root / "served/.skillshelf-previous-output").exists()
+    assert (mkdocs_utils.write_file, mkdocs_utils.copy_file) == MKDOCS_WRITERS
+    guide.write_text(text, "utf-8")
+    serve.rebuild()
+
+
+def test_a_plugin_not_known_to_write_only_while_building_means_a_clean(serve: Serve) -> None:
+    (serve.root / "hook.py").write_text(
+        "from pathlib import Path\n\n\n"
+        "def on_post_build(config, **kwargs):\n"
+        "    (Path(config.site_dir) / 'from-hook.txt').write_text('hook', 'utf-8')\n",
+        "utf-8",
+    )
+    config = serve.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "hooks:\n  - hook.py\n", "utf-8")
+    serve.rebuild()
+    site = serve.rebuild()
+    assert serve.overwritten == 0 and serve.removed == 0
+    assert read(site, "from-hook.txt") == "hook"
+    assert serve.search_hits > 0  # the search entries do not depend on the site folder
+
+
+def test_kept_output_marks_hides_restores_and_sweeps(tmp_path: Path) -> None:
+    from mkdocs.utils import clean_directory
+
+    from skillshelf.mkdocs.plugin import SkillshelfPlugin
+    from skillshelf.mkdocs.serve_output import STASH, KeptOutput
+
+    site = tmp_path / "site"
+    (site / "a/b").mkdir(parents=True)
+    (site / "a/b/index.html").write_text("old", "utf-8")
+    (site / "a/gone.html").write_text("old", "utf-8")
+    (site / "c/d").mkdir(parents=True)
+    (site / "c/d/gone.txt").write_text("old", "utf-8")
+    (site / ".hidden").write_text("MkDocs leaves it", "utf-8")
+    kept = KeptOutput()
+    kept.stash(str(site), [SkillshelfPlugin()])
+    assert sorted(p.name for p in site.iterdir()) == [".hidden", STASH]
+    clean_directory(str(site))
+    kept.restore()
+    assert not (site / STASH).exists()
+    (site / "a/b/index.html").write_text("new", "utf-8")
+    (site / "e.html").write_text("new", "utf-8")
+    kept.sweep()
+    assert (kept.kept, kept.removed) == (1, 2)
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == [
+        ".hidden",
+        "a",
+        "a/b",
+        "a/b/index.html",
+        "e.html",
+    ]
+
+    kept.stash(str(site), [SkillshelfPlugin(), object()])  # an unknown plugin: no stash
+    assert not (site / STASH).exists() and kept.files == set()
+    (site / "link").symlink_to(site / "e.html")
+    kept.stash(str(site), [SkillshelfPlugin()])  # a symlink, which MkDocs never writes
+    assert not (site / STASH).exists() and kept.files == set()
+
+
+def test_mkdocs_theme_and_its_own_search(project: Project) -> None:
+    root = project("mixed")
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    text = text.replace("  name: material", "  name: mkdocs").replace("  - tags\n", "")
+    config.write_text(text, "utf-8")
+    session = Serve(root)
+    try:
+        session.rebuild()
+        essay = root / "skills/writing/essay/SKILL.md"
+        with essay.open("a", encoding="utf-8") as handle:
+            handle.write("\nMarker here.\n")
+        site = session.rebuild()
+        assert "Marker here." in read(site, "search/search_index.json")
+        assert session.search_hits == 0  # only material's search is known to the cache
+        assert session.overwritten > 0  # (no page cache: the theme prints the build date)
+    finally:
+        reset(session.plugin)
+
+
+def test_theme_override_edits_reach_every_page(serve: Serve) -> None:
+    """``mkdocs serve --watch-theme`` (or ``watch:``) rebuilds when a template of
+    ``custom_dir`` changes: no page may keep the old template's output."""
+    overrides = serve.root / "overrides"
+    overrides.mkdir()
+    main = overrides / "main.html"
+    main.write_text(
+        '{% extends "base.html" %}{% block content %}{{ super() }}<p>Version 1</p>{% endblock %}',
+        "utf-8",
+    )
+    config = serve.root / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  name: material\n", "  name: material\n  custom_dir: overrides\n"
+        ),
+        "utf-8",
+    )
+    serve.rebuild()
+    assert serve.plugin.template_code.code  # compiled once, reused by the next rebuilds
+    main.write_text(main.read_text(encoding="utf-8").replace("Version 1", "Version 2"), "utf-8")
+    site = serve.rebuild()
+    assert serve.page_hits == 0
+    assert "Version 2" in read(site, "writing/essay/index.html")
+    site = serve.rebuild()
+    assert serve.page_misses == 0
+    (overrides / "partials").mkdir()
+    (overrides / "partials/copyright.html").write_text("<p>Our own footer</p>", "utf-8")
+    site = serve.rebuild()  # a new file that shadows one of material's partials
+    assert "Our own footer" in read(site, "writing/essay/index.html")
+
+
+def test_table_of_contents_copies_share_nothing() -> None:
+    import markdown
+    from mkdocs.structure.toc import get_toc
+
+    from skillshelf.mkdocs.serve_cache import _copy_toc
+
+    converter = markdown.Markdown(extensions=["toc"])
+    converter.convert("# One\n\n## One point one\n\n# Two\n")
+    toc = get_toc(converter.toc_tokens)
+    copied = _copy_toc(toc)
+    assert str(copied) == str(toc) and copied is not toc
+    assert vars(copied.items[0]).keys() == vars(toc.items[0]).keys()  # "active" too
+    assert copied.items[0].children[0] is not toc.items[0].children[0]
+    copied.items[0].children.clear()
+    assert len(toc.items[0].children) == 1
+    toc.items[1].extra = ["a list"]  # something MkDocs does not set: copied the slow way
+    slow = _copy_toc(toc)
+    assert slow.items[1].extra == ["a list"] and slow.items[1].extra is not toc.items[1].extra
+
+
+def test_stable_texts_tell_kinds_of_containers_apart() -> None:
+    from skillshelf.mkdocs.serve_cache import stable
+
+    assert stable({"a": 1}) != stable([("a", 1)])
+    assert stable({"a": 1}) != stable((("a", 1),))
+    assert stable({1, 2}) != stable([1, 2]) and stable({2, 1}) == stable({1, 2})
+    assert stable({"tags": ["x"], "n": None}) == stable({"tags": ["x"], "n": None})
+    assert stable([True]) != stable([1]) and stable(["1"]) != stable([1])
+
+
+def test_serve_freezes_what_startup_made_once(tmp_path: Path) -> None:
+    """In a process of its own: freezing is for the whole interpreter."""
+    import subprocess
+    import sys
+
+    script = (
+        "import gc\n"
+        "from skillshelf.mkdocs.serve_cache import freeze_what_startup_made\n"
+        "first = freeze_what_startup_made()\n"
+        "frozen = gc.get_freeze_count()\n"
+        "second = freeze_what_startup_made()\n"
+        "gc.unfreeze(); gc.disable()\n"
+        "off = freeze_what_startup_made()\n"
+        "print(first, frozen > 0, second, off, gc.get_freeze_count())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    assert done.stdout.split() == ["True", "True", "False", "False", "0"]

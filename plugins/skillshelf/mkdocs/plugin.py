@@ -12,10 +12,19 @@ nothing about MkDocs:
 
 MkDocs reuses the plugin instance across ``mkdocs serve`` rebuilds but hands
 it a fresh config each time; nothing about the tree is kept between builds.
-Under ``mkdocs serve`` (option ``serve_cache``), the scan reads only the files
-that changed (the scan cache) and the pages the plugin adds reuse their
-Markdown conversion and finished HTML while nothing they depend on changed
-(:mod:`skillshelf.mkdocs.serve_cache`, which says what the keys hold).
+Under ``mkdocs serve`` (option ``serve_cache``), a rebuild reuses what did not
+change, and its output is byte for byte what a clean build writes:
+
+* the scan reads only the files that changed (the scan cache);
+* the pages the plugin adds reuse their Markdown conversion and finished HTML,
+  every page its search index entries (mkdocs-material's search), and the
+  theme's templates are compiled once (:mod:`skillshelf.mkdocs.serve_cache`,
+  which says what each key holds);
+* the previous rebuild's files stay in ``site_dir`` and are only rewritten
+  when their bytes change; whatever this rebuild did not write is removed
+  (:mod:`skillshelf.mkdocs.serve_output`);
+* ``on_serve`` freezes what the first build left out of the garbage
+  collector's walks.
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
 from typing import Any, Literal
@@ -31,7 +41,7 @@ from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -39,7 +49,14 @@ from mkdocs.structure.pages import Page
 from skillshelf.config import ConfigError, LintConfig, load_config
 from skillshelf.diagnostics import Diagnostic, Severity
 from skillshelf.mkdocs.config import SkillshelfConfig
-from skillshelf.mkdocs.serve_cache import PageCache, RenderCache
+from skillshelf.mkdocs.serve_cache import (
+    PageCache,
+    RenderCache,
+    SearchCache,
+    TemplateCodeCache,
+    freeze_what_startup_made,
+)
+from skillshelf.mkdocs.serve_output import KeptOutput
 from skillshelf.model import SkillTree, scan
 from skillshelf.site.moves import Moves, find_moves, read_moves_file, resolve_moves
 from skillshelf.site.plan import (
@@ -62,6 +79,7 @@ log = logging.getLogger(f"{BasePlugin.__module__.split('.')[0]}.plugins.skillshe
 class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.command: str = "build"
+        self.dirty = False
         self.lint_config: LintConfig | None = None
         self.user_nav: list[Any] | None = None
         self.plan: SitePlan | None = None
@@ -73,6 +91,9 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         #: Kept across ``mkdocs serve`` rebuilds (see :mod:`skillshelf.mkdocs.serve_cache`).
         self.render_cache = RenderCache()
         self.page_cache = PageCache()
+        self.search_cache = SearchCache()
+        self.template_code = TemplateCodeCache()
+        self.kept_output = KeptOutput()
 
     def _caching(self) -> bool:
         return self.command == "serve" and self.config.enabled and self.config.serve_cache
@@ -81,6 +102,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
+        self.dirty = dirty
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
@@ -89,6 +111,12 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
             server.watch(str(self.lint_config.root))
             if self.lint_config.source is not None:
                 server.watch(str(self.lint_config.source))
+        if self._caching():
+            # the first build is over: what it left behind is for the caches only
+            self.nav = None
+            self.plan = None
+            self.tree = None
+            freeze_what_startup_made()
         return server
 
     # -- per-build events -----------------------------------------------------------
@@ -131,7 +159,16 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         self.seconds += time.perf_counter() - started
         return config
 
-    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+    @event_priority(-100)  # right before MkDocs cleans site_dir
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        if self._caching() and not self.dirty:
+            self.kept_output.stash(config.site_dir, config.plugins.values())
+
+    @event_priority(100)  # the first event after MkDocs cleaned site_dir
+    def _restore_output(self, files: Files, /, *, config: MkDocsConfig) -> None:
+        self.kept_output.restore()
+
+    def _add_pages(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled or self.lint_config is None:
             return None
         started = time.perf_counter()
@@ -189,6 +226,8 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         )
         return files
 
+    on_files = CombinedEvent(_restore_output, _add_pages)
+
     @event_priority(-100)  # after other plugins changed the nav
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> None:
         self.nav = nav
@@ -200,7 +239,11 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
     @event_priority(-100)  # every page has its final content and title by now
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> None:
         if self._caching():
+            self.template_code.install(env)
             self.page_cache.begin(env, config, files, self.nav)
+            self.search_cache.begin(config.plugins.values())
+            self.kept_output.check(_outputs(config, files))
+            self.kept_output.skip_unchanged()
 
     @event_priority(-100)  # after other plugins added to the context
     def on_page_context(
@@ -214,15 +257,26 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         if self._caching():
             self.page_cache.store(output, page)
 
+    @event_priority(-100)  # after the search plugin wrote its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self._caching():
             self.render_cache.keep_only(self.page_uris)
             self.page_cache.keep_only(self.page_uris)
+            self.search_cache.keep_only_seen()
+            self.kept_output.sweep()
             log.info(
-                f"skillshelf: serve cache: {self.render_cache.hits} Markdown and "
-                f"{self.page_cache.hits} page hits, {self.render_cache.misses} and "
-                f"{self.page_cache.misses} misses"
+                f"skillshelf: serve cache: {self.render_cache.hits} Markdown, "
+                f"{self.page_cache.hits} page and {self.search_cache.hits} search hits, "
+                f"{self.render_cache.misses}, {self.page_cache.misses} and "
+                f"{self.search_cache.misses} misses; {self.kept_output.kept} files of the "
+                f"last rebuild kept ({self.kept_output.unchanged} of them unchanged, not "
+                f"rewritten), {self.kept_output.removed} removed"
             )
+
+    def on_build_error(self, *, error: Exception) -> None:
+        # what MkDocs' clean would have left: nothing of the previous output
+        self.kept_output.restore()
+        self.kept_output.sweep()
 
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
@@ -325,6 +379,17 @@ def _refuse_non_utf8_names(plan: SitePlan, root: Path, project_dir: Path) -> Non
                 f"skillshelf: {shown}: the file name is not valid UTF-8, so it cannot have "
                 "a URL; rename it"
             )
+
+
+def _outputs(config: MkDocsConfig, files: Files) -> Iterator[str]:
+    """What the build will write into site_dir, relative to it: every file (drafts
+    too, which serve writes), the theme's and the extra templates, search's index."""
+    for file in files:
+        yield file.dest_uri
+    for name in [*config.theme.static_templates, *config.extra_templates]:
+        yield name
+        yield f"{name}.gz"
+    yield "search/search_index.json"
 
 
 def _overlaps(a: Path, b: Path) -> bool:
