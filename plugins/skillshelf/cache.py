@@ -195,6 +195,8 @@ class ScanCache:
         self.misses = 0
         #: Entries were adopted from elsewhere, so the file is out of date.
         self._adopted = False
+        #: Texts of the previous run's documents, kept by :meth:`next_run`.
+        self._texts: dict[str, str] = {}
 
     @classmethod
     def open(cls, root: Path, directory: Path | None = None) -> ScanCache:
@@ -225,10 +227,7 @@ class ScanCache:
 
     def raw_entries(self) -> dict[str, tuple[Any, ...]]:
         """What this run learnt, in the form the cache file holds."""
-        return {
-            key: _raw(_entry_of(document, stamp, old.digest if old is not None else None))
-            for key, (document, stamp, old) in self._read.items()
-        }
+        return {key: _raw(entry) for key, entry in self._entries().items()}
 
     def _load(self) -> dict[str, Any]:
         if self.file is None:
@@ -260,6 +259,7 @@ class ScanCache:
         ):
             self.hits += 1
             document = _document_from(entry, abspath, relpath, kind)
+            document.loaded_text = self._texts.get(relpath)
         else:
             self.misses += 1
             known = _clean_frontmatter(entry, kind)
@@ -283,6 +283,30 @@ class ScanCache:
             changed = any(_learnt(document, old) for document, _, old in self._read.values())
         if not changed:
             return False
+        return self._write(self._entries())
+
+    def next_run(self) -> None:
+        """Make what this run read and learnt what the next scan of the same root
+        may reuse, without the disk: for a long-running process (``mkdocs serve``).
+
+        Unlike the file, the texts of unchanged documents are kept too, so
+        that the site does not read every page again after each edit; a text
+        is reused only for an entry whose stamp alone vouches for it (not for
+        files modified just before, which are checked by digest).
+        """
+        entries = self._entries()
+        self._texts = {
+            key: document.loaded_text
+            for key, (document, _, _) in self._read.items()
+            if document.loaded_text is not None and entries[key].digest is None
+        }
+        self.previous = {key: _raw(entry) for key, entry in entries.items()}
+        self._read = {}
+        self.hits = self.misses = 0
+
+    def _entries(self) -> dict[str, Entry]:
+        """An entry for every document of this run; files modified just before
+        now also get a digest of their bytes (see RACY_SECONDS)."""
         entries = {
             key: _entry_of(document, stamp, old.digest if old is not None else None)
             for key, (document, stamp, old) in self._read.items()
@@ -292,7 +316,7 @@ class ScanCache:
         for key, entry in entries.items():
             if entry.digest is None and now - entry.stamp[1] < racy:
                 entry.digest = _digest_of(self._read[key][0].abspath)
-        return self._write(entries)
+        return entries
 
     def _write(self, entries: dict[str, Entry]) -> bool:
         if self.file is None:

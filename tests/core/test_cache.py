@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -252,3 +253,42 @@ def test_a_body_edit_reuses_the_frontmatter_and_a_frontmatter_edit_does_not(
     result = lint(config, use_cache=True)
     assert len(loads) == 1
     assert sorted(d.rule for d in result.diagnostics) == ["name-mismatch", "name-mismatch"]
+
+
+def test_a_session_cache_keeps_texts_between_runs_and_never_a_stale_one(
+    project: Path, cache_dir: Path
+) -> None:
+    skills = (project / "skills").resolve()
+    an_hour_ago = time.time() - 3600  # older than RACY_SECONDS: the stamp alone vouches
+    for path in skills.rglob("*.md"):
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    cache = ScanCache.open(skills, cache_dir)
+    first = scan(skills, cache=cache)
+    texts = {d.relpath: d.text for d in first.documents()}  # the site reads every text
+    edited = skills / "alpha/one/SKILL.md"
+    edited.write_text(skill_md("one", body="Edited body.\n"), encoding="utf-8")
+    cache.next_run()
+    second = scan(skills, cache=cache)
+    assert cache.misses == 1
+    for document in second.documents():
+        if document.relpath == "alpha/one/SKILL.md":
+            assert document.text is not None and "Edited body." in document.text
+        else:  # the old text, from memory: the file was not opened again
+            assert document.loaded_text == texts[document.relpath]
+    fresh = {d.relpath: (d.text, d.body) for d in scan(skills).documents()}
+    assert {d.relpath: (d.text, d.body) for d in second.documents()} == fresh
+
+
+def test_a_session_cache_reads_again_the_texts_of_files_modified_just_before(
+    project: Path, cache_dir: Path
+) -> None:
+    skills = (project / "skills").resolve()  # written by the fixture a moment ago
+    cache = ScanCache.open(skills, cache_dir)
+    for document in scan(skills, cache=cache).documents():
+        assert document.text is not None
+    cache.next_run()
+    again = scan(skills, cache=cache)
+    assert cache.misses == 0
+    # Within RACY_SECONDS a same-size rewrite could keep the stamp: no text is
+    # trusted from memory; each is read again (and its entry checked by digest).
+    assert all(d.loaded_text is None for d in again.documents())

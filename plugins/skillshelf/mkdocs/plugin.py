@@ -46,6 +46,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from skillshelf.cache import ScanCache
 from skillshelf.config import ConfigError, LintConfig, load_config
 from skillshelf.diagnostics import Diagnostic, Severity
 from skillshelf.mkdocs.config import SkillshelfConfig
@@ -58,6 +59,7 @@ from skillshelf.mkdocs.serve_cache import (
 )
 from skillshelf.mkdocs.serve_output import KeptOutput
 from skillshelf.model import SkillTree, scan
+from skillshelf.readahead import read_ahead
 from skillshelf.site.moves import Moves, find_moves, read_moves_file, resolve_moves
 from skillshelf.site.plan import (
     ASSET_URIS,
@@ -91,6 +93,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         #: Kept across ``mkdocs serve`` rebuilds (see :mod:`skillshelf.mkdocs.serve_cache`).
         self.render_cache = RenderCache()
         self.page_cache = PageCache()
+        self.scan_cache: ScanCache | None = None
         self.search_cache = SearchCache()
         self.template_code = TemplateCodeCache()
         self.kept_output = KeptOutput()
@@ -298,24 +301,35 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
     # -- helpers ---------------------------------------------------------------------
 
     def _scan_and_lint(self, lint_config: LintConfig) -> SkillTree:
+        # Serving: the session's cache. Building: none, unless a big tree is read ahead.
+        cache = self._scan_cache(lint_config) if self._caching() else read_ahead(lint_config, None)
         threshold = self.config.strict_lint
         if threshold == "off":
-            if not self._caching():
-                return scan(lint_config.root)
-            from skillshelf.cache import ScanCache
-
-            cache = ScanCache.open(lint_config.root)
             tree = scan(lint_config.root, cache=cache)
-            cache.save()
-            return tree
-        from skillshelf.lint import lint
+        else:
+            from skillshelf.lint import lint
 
-        result = lint(lint_config, use_cache=self._caching())
-        rank = Severity.parse(threshold).rank
-        for diagnostic in result.diagnostics:
-            level = logging.WARNING if diagnostic.severity.rank >= rank else logging.INFO
-            log.log(level, format_diagnostic(diagnostic, lint_config.project_dir))
-        return result.tree
+            result = lint(lint_config, tree=scan(lint_config.root, cache=cache))
+            rank = Severity.parse(threshold).rank
+            for diagnostic in result.diagnostics:
+                level = logging.WARNING if diagnostic.severity.rank >= rank else logging.INFO
+                log.log(level, format_diagnostic(diagnostic, lint_config.project_dir))
+            tree = result.tree
+        if cache is not None:
+            cache.save()  # keeps the file fresh for the next `skillshelf lint` (in-memory: no-op)
+        return tree
+
+    def _scan_cache(self, lint_config: LintConfig) -> ScanCache:
+        """The scan cache of this serve session: opened (and, when empty, read
+        ahead) for the first build, then carried in memory from one rebuild to
+        the next, texts included."""
+        cache = self.scan_cache
+        if cache is not None and cache.root == lint_config.root:
+            cache.next_run()
+            return cache
+        cache = self.scan_cache = ScanCache.open(lint_config.root)
+        read_ahead(lint_config, cache)  # fills it in place when it is empty and the tree big
+        return cache
 
     def _moves(self, tree: SkillTree) -> Moves:
         if not self.config.redirects:
