@@ -308,7 +308,10 @@ class ScanCache:
         """An entry for every document of this run; files modified just before
         now also get a digest of their bytes (see RACY_SECONDS)."""
         entries = {
-            key: _entry_of(document, stamp, old.digest if old is not None else None)
+            # An entry the rules learnt nothing new about is kept as it was.
+            key: old
+            if old is not None and not _learnt(document, old)
+            else _entry_of(document, stamp, old.digest if old is not None else None)
             for key, (document, stamp, old) in self._read.items()
         }
         now = time.time_ns()

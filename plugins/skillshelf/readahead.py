@@ -20,8 +20,6 @@ documents itself.
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +52,10 @@ def read_ahead(
     folders = _top_folders(root)
     if workers < 2 or len(folders) < 2 or _folders_within_two_levels(root, folders) < MIN_FOLDERS:
         return cache
+    # Imported here: the pre-commit hook, whose cache is warm, never needs them.
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
     target = cache if cache is not None else ScanCache.in_memory(root)
     tasks = [(str(root), name, config.style) for name in folders]
     try:
