@@ -193,8 +193,9 @@ class ScanCache:
         self._read: dict[str, tuple[Document, tuple[int, int, int, int], Entry | None]] = {}
         self.hits = 0
         self.misses = 0
-        #: Entries were adopted from elsewhere, so the file is out of date.
-        self._adopted = False
+        #: ``previous`` holds entries the file lacks (adopted from workers, or
+        #: carried over in memory by :meth:`next_run`).
+        self._unsaved = False
         #: Texts of the previous run's documents, kept by :meth:`next_run`.
         self._texts: dict[str, str] = {}
 
@@ -219,7 +220,7 @@ class ScanCache:
         matches, and written out by :meth:`save`.
         """
         self.previous.update(entries)
-        self._adopted = True
+        self._unsaved = True
 
     def documents(self) -> list[Document]:
         """Every document this run has seen so far."""
@@ -278,7 +279,7 @@ class ScanCache:
         nothing changed or the cache folder cannot be written."""
         if self.file is None:
             return False
-        changed = self._adopted or self.misses > 0 or self._read.keys() != self.previous.keys()
+        changed = self._unsaved or self.misses > 0 or self._read.keys() != self.previous.keys()
         if not changed:
             changed = any(_learnt(document, old) for document, _, old in self._read.values())
         if not changed:
@@ -294,7 +295,11 @@ class ScanCache:
         is reused only for an entry whose stamp alone vouches for it (not for
         files modified just before, which are checked by digest).
         """
+        changed = self._unsaved or self.misses > 0 or self._read.keys() != self.previous.keys()
         entries = self._entries()
+        self._unsaved = changed or any(
+            entries[key] is not old for key, (_, _, old) in self._read.items()
+        )
         self._texts = {
             key: document.loaded_text
             for key, (document, _, _) in self._read.items()
@@ -343,6 +348,7 @@ class ScanCache:
                 raise
         except (OSError, pickle.PicklingError, RecursionError, TypeError):
             return False
+        self._unsaved = False
         _prune(directory, keep=self.file)
         return True
 

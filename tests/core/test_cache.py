@@ -292,3 +292,24 @@ def test_a_session_cache_reads_again_the_texts_of_files_modified_just_before(
     # Within RACY_SECONDS a same-size rewrite could keep the stamp: no text is
     # trusted from memory; each is read again (and its entry checked by digest).
     assert all(d.loaded_text is None for d in again.documents())
+
+
+def test_a_session_cache_writes_at_the_end_what_its_rebuilds_learnt(
+    project: Path, cache_dir: Path
+) -> None:
+    skills = (project / "skills").resolve()
+    cache = ScanCache.open(skills, cache_dir)
+    scan(skills, cache=cache)
+    assert cache.save()  # after the first build
+    edited = skills / "alpha/one/SKILL.md"
+    edited.write_text(skill_md("one", body="Edited in the session.\n"), encoding="utf-8")
+    cache.next_run()
+    scan(skills, cache=cache)  # the rebuild after the edit: not written yet
+    cache.next_run()
+    scan(skills, cache=cache)  # a rebuild with nothing new
+    assert cache.misses == 0
+    assert cache.save()  # when serving stops: the edit is in the file
+    fresh = ScanCache.open(skills, cache_dir)
+    scan(skills, cache=fresh)
+    assert fresh.misses == 0
+    assert not fresh.save()  # nothing left to write

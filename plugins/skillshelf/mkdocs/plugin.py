@@ -107,6 +107,10 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         self.command = command
         self.dirty = dirty
 
+    def on_shutdown(self) -> None:
+        if self.scan_cache is not None:
+            self.scan_cache.save()  # what the session learnt, for the next `skillshelf lint`
+
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
@@ -301,6 +305,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
     # -- helpers ---------------------------------------------------------------------
 
     def _scan_and_lint(self, lint_config: LintConfig) -> SkillTree:
+        first_of_session = self._caching() and self.scan_cache is None
         # Serving: the session's cache. Building: none, unless a big tree is read ahead.
         cache = self._scan_cache(lint_config) if self._caching() else read_ahead(lint_config, None)
         threshold = self.config.strict_lint
@@ -315,8 +320,10 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
                 level = logging.WARNING if diagnostic.severity.rank >= rank else logging.INFO
                 log.log(level, format_diagnostic(diagnostic, lint_config.project_dir))
             tree = result.tree
-        if cache is not None:
-            cache.save()  # keeps the file fresh for the next `skillshelf lint` (in-memory: no-op)
+        # The session's cache goes to disk after the first build and when serving
+        # stops (on_shutdown), not after every rebuild; an in-memory one never does.
+        if cache is not None and (first_of_session or cache is not self.scan_cache):
+            cache.save()
         return tree
 
     def _scan_cache(self, lint_config: LintConfig) -> ScanCache:
