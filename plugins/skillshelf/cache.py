@@ -277,12 +277,7 @@ class ScanCache:
     def save(self) -> bool:
         """Write what this run read (and learnt) for the next one; False when
         nothing changed or the cache folder cannot be written."""
-        if self.file is None:
-            return False
-        changed = self._unsaved or self.misses > 0 or self._read.keys() != self.previous.keys()
-        if not changed:
-            changed = any(_learnt(document, old) for document, _, old in self._read.values())
-        if not changed:
+        if self.file is None or not self._differs():
             return False
         return self._write(self._entries())
 
@@ -295,11 +290,8 @@ class ScanCache:
         is reused only for an entry whose stamp alone vouches for it (not for
         files modified just before, which are checked by digest).
         """
-        changed = self._unsaved or self.misses > 0 or self._read.keys() != self.previous.keys()
+        self._unsaved = self._differs()
         entries = self._entries()
-        self._unsaved = changed or any(
-            entries[key] is not old for key, (_, _, old) in self._read.items()
-        )
         self._texts = {
             key: document.loaded_text
             for key, (document, _, _) in self._read.items()
@@ -308,6 +300,15 @@ class ScanCache:
         self.previous = {key: _raw(entry) for key, entry in entries.items()}
         self._read = {}
         self.hits = self.misses = 0
+
+    def _differs(self) -> bool:
+        """Whether this run read or learnt something the file may lack."""
+        return (
+            self._unsaved
+            or self.misses > 0
+            or self._read.keys() != self.previous.keys()
+            or any(_learnt(document, old) for document, _, old in self._read.values())
+        )
 
     def _entries(self) -> dict[str, Entry]:
         """An entry for every document of this run; files modified just before
