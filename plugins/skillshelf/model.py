@@ -57,8 +57,25 @@ class Kind(enum.Enum):
         return self in (Kind.SKILL, Kind.DESCRIPTION)
 
 
+class _FilePaths:
+    """``path`` and ``rel`` of a file the walk recorded as text (``abspath``,
+    ``relpath``). Path objects are built on first use: a big tree has tens of
+    thousands of files, and most runs only need a Path for the few reported."""
+
+    abspath: str
+    relpath: str
+
+    @cached_property
+    def path(self) -> Path:
+        return Path(self.abspath)
+
+    @cached_property
+    def rel(self) -> PurePosixPath:
+        return PurePosixPath(self.relpath)
+
+
 @dataclass(eq=False)
-class Document:
+class Document(_FilePaths):
     """A Markdown file in the tree, read and split once.
 
     A document taken from the scan cache does not hold its text: what the
@@ -90,16 +107,6 @@ class Document:
     known_snippets: dict[str | None, tuple[SnippetIssue, ...]] | None = field(
         default=None, repr=False
     )
-
-    # Path objects are built on first use: a big tree has tens of thousands of
-    # documents, and most runs only need a Path for the few that are reported.
-    @cached_property
-    def path(self) -> Path:
-        return Path(self.abspath)
-
-    @cached_property
-    def rel(self) -> PurePosixPath:
-        return PurePosixPath(self.relpath)
 
     @property
     def name(self) -> str:
@@ -185,18 +192,10 @@ def _read_text(abspath: str) -> str:
 
 
 @dataclass
-class BundledFile:
+class BundledFile(_FilePaths):
     abspath: str
     relpath: str
     size: int
-
-    @cached_property
-    def path(self) -> Path:
-        return Path(self.abspath)
-
-    @cached_property
-    def rel(self) -> PurePosixPath:
-        return PurePosixPath(self.relpath)
 
 
 @dataclass
