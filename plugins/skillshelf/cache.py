@@ -24,10 +24,15 @@ Never stale:
 
 It lives outside the project, so that linting never writes into the
 repository (only ``--fix`` does): ``$SKILLSHELF_CACHE_DIR``, else
-``$XDG_CACHE_HOME/skillshelf``, else ``~/.cache/skillshelf``; one file per
+``$XDG_CACHE_HOME/skillshelf``, else ``~/.cache/skillshelf``; one folder per
 skills root (named by a hash of its absolute path), next to a ``.gitignore``
-holding ``*`` in case the folder is ever pointed inside a repository. Files
-of roots not linted for :data:`PRUNE_DAYS` days are removed.
+holding ``*`` in case the folder is ever pointed inside a repository. Folders
+of roots not linted for :data:`PRUNE_DAYS` days are removed. A root's entries
+are spread over :data:`SHARDS` files by a hash of their paths, and a run
+rewrites only the files holding an entry that changed: the pre-commit hook
+after a one-file edit writes one small file, not the cache of the whole tree.
+Each file is replaced atomically and checked on its own, so files written by
+different runs mix safely (every entry is still checked against its file).
 ``skillshelf lint --no-cache`` neither reads nor writes it. Loading uses a
 restricted unpickler that can only build the types the cache stores, so a
 planted cache file cannot run code.
@@ -42,6 +47,7 @@ import pickle
 import sys
 import tempfile
 import time
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,10 +57,12 @@ from skillshelf.frontmatter import Frontmatter
 from skillshelf.model import Document, Kind, gc_paused, read_document
 
 #: Bump whenever what an entry holds, or how it is computed, changes.
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 PRUNE_DAYS = 30
 #: Files modified this close to the cache write are also checked by content.
 RACY_SECONDS = 3.0
+#: How many files a root's cache is split into (see the module's docstring).
+SHARDS = 32
 
 #: Modules whose code decides what a cache entry holds.
 _CODE = (
@@ -138,6 +146,11 @@ def _raw(entry: Entry) -> tuple[Any, ...]:
     )
 
 
+def shard_of(relpath: str) -> int:
+    """Which of a root's cache files holds the entry of ``relpath``."""
+    return zlib.crc32(relpath.encode("utf-8", "surrogateescape")) % SHARDS
+
+
 def stamp_of(stat: os.stat_result) -> tuple[int, int, int, int]:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
@@ -182,9 +195,9 @@ def _version(distribution: str) -> str:
 class ScanCache:
     """The cache of one skills root, loaded once per run and saved at its end."""
 
-    def __init__(self, file: Path | None, root: Path, environment: str) -> None:
-        #: Where the cache is kept; None for one that lives only in memory.
-        self.file = file
+    def __init__(self, folder: Path | None, root: Path, environment: str) -> None:
+        #: Where the cache files are kept; None for a cache that lives only in memory.
+        self.folder = folder
         self.root = root
         self.environment = environment
         #: What the last run stored: rel path -> the raw fields of an Entry.
@@ -193,17 +206,17 @@ class ScanCache:
         self._read: dict[str, tuple[Document, tuple[int, int, int, int], Entry | None]] = {}
         self.hits = 0
         self.misses = 0
-        #: ``previous`` holds entries the file lacks (adopted from workers, or
-        #: carried over in memory by :meth:`next_run`).
-        self._unsaved = False
+        #: Shards whose file lacks entries ``previous`` holds (adopted from
+        #: workers, or carried over in memory by :meth:`next_run`).
+        self._behind: set[int] = set()
         #: Texts of the previous run's documents, kept by :meth:`next_run`.
         self._texts: dict[str, str] = {}
 
     @classmethod
     def open(cls, root: Path, directory: Path | None = None) -> ScanCache:
         root_key = hashlib.blake2b(str(root).encode(), digest_size=8).hexdigest()
-        file = (directory or cache_home()) / f"scan-{root_key}.pickle"
-        cache = cls(file, root, _environment())
+        folder = (directory or cache_home()) / f"scan-{root_key}"
+        cache = cls(folder, root, _environment())
         cache.previous = cache._load()
         return cache
 
@@ -220,7 +233,7 @@ class ScanCache:
         matches, and written out by :meth:`save`.
         """
         self.previous.update(entries)
-        self._unsaved = True
+        self._behind.update(shard_of(key) for key in entries)
 
     def documents(self) -> list[Document]:
         """Every document this run has seen so far."""
@@ -231,20 +244,28 @@ class ScanCache:
         return {key: _raw(entry) for key, entry in self._entries().items()}
 
     def _load(self) -> dict[str, Any]:
-        if self.file is None:
+        if self.folder is None:
             return {}
+        entries: dict[str, Any] = {}
+        with gc_paused():
+            for shard in range(SHARDS):
+                entries.update(self._load_shard(shard))
+        # Entries stay raw tuples until a file asks for its own: building all of
+        # them up front costs more than a warm scan of a big tree saves elsewhere.
+        return entries
+
+    def _load_shard(self, shard: int) -> dict[str, Any]:
+        assert self.folder is not None
         try:
-            with self.file.open("rb") as handle, gc_paused():
+            with (self.folder / f"{shard:02d}.pickle").open("rb") as handle:
                 header = _Unpickler(handle).load()
-                if header != (CACHE_VERSION, self.environment, str(self.root)):
+                if header != (CACHE_VERSION, self.environment, str(self.root), shard):
                     return {}
                 entries = _Unpickler(handle).load()
-        except Exception:  # missing, truncated, corrupt or from elsewhere: start afresh
+        except Exception:  # missing, truncated, corrupt or from elsewhere: its files are read
             return {}
         if not isinstance(entries, dict):
             return {}
-        # Entries stay raw tuples until a file asks for its own: building all of
-        # them up front costs more than a warm scan of a big tree saves elsewhere.
         return entries
 
     # ---- during the scan -------------------------------------------------
@@ -275,11 +296,13 @@ class ScanCache:
 
     # ---- after the rules -------------------------------------------------
     def save(self) -> bool:
-        """Write what this run read (and learnt) for the next one; False when
-        nothing changed or the cache folder cannot be written."""
-        if self.file is None or not self._differs():
+        """Write what this run read (and learnt) for the next one, rewriting only
+        the shards that changed; False when nothing changed or the cache folder
+        cannot be written."""
+        shards = self._changed_shards()
+        if self.folder is None or not shards:
             return False
-        return self._write(self._entries())
+        return self._write(self._entries(shards), shards)
 
     def next_run(self) -> None:
         """Make what this run read and learnt what the next scan of the same root
@@ -290,7 +313,7 @@ class ScanCache:
         is reused only for an entry whose stamp alone vouches for it (not for
         files modified just before, which are checked by digest).
         """
-        self._unsaved = self._differs()
+        self._behind |= self._changed_shards()
         entries = self._entries()
         self._texts = {
             key: document.loaded_text
@@ -301,24 +324,28 @@ class ScanCache:
         self._read = {}
         self.hits = self.misses = 0
 
-    def _differs(self) -> bool:
-        """Whether this run read or learnt something the file may lack."""
-        return (
-            self._unsaved
-            or self.misses > 0
-            or self._read.keys() != self.previous.keys()
-            or any(_learnt(document, old) for document, _, old in self._read.values())
-        )
+    def _changed_shards(self) -> set[int]:
+        """The shards whose file may lack something this run read or learnt:
+        a file read afresh (a miss), one the rules learnt more about, a file
+        gone since, and shards already behind."""
+        shards = set(self._behind)
+        for key, (document, _, old) in self._read.items():
+            if old is None or _learnt(document, old):
+                shards.add(shard_of(key))
+        shards.update(shard_of(key) for key in self.previous.keys() - self._read.keys())
+        return shards
 
-    def _entries(self) -> dict[str, Entry]:
-        """An entry for every document of this run; files modified just before
-        now also get a digest of their bytes (see RACY_SECONDS)."""
+    def _entries(self, shards: set[int] | None = None) -> dict[str, Entry]:
+        """An entry for every document of this run (in ``shards``, if given);
+        files modified just before now also get a digest of their bytes (see
+        RACY_SECONDS)."""
         entries = {
             # An entry the rules learnt nothing new about is kept as it was.
             key: old
             if old is not None and not _learnt(document, old)
             else _entry_of(document, stamp, old.digest if old is not None else None)
             for key, (document, stamp, old) in self._read.items()
+            if shards is None or shard_of(key) in shards
         }
         now = time.time_ns()
         racy = int(RACY_SECONDS * 1e9)
@@ -327,31 +354,42 @@ class ScanCache:
                 entry.digest = _digest_of(self._read[key][0].abspath)
         return entries
 
-    def _write(self, entries: dict[str, Entry]) -> bool:
-        if self.file is None:
+    def _write(self, entries: dict[str, Entry], shards: set[int]) -> bool:
+        if self.folder is None:
             return False
-        directory = self.file.parent
+        by_shard: dict[int, dict[str, tuple[Any, ...]]] = {shard: {} for shard in shards}
+        for key, entry in entries.items():
+            by_shard[shard_of(key)][key] = _raw(entry)
+        home = self.folder.parent
         try:
-            directory.mkdir(parents=True, exist_ok=True)
-            own_ignore = directory / ".gitignore"
+            self.folder.mkdir(parents=True, exist_ok=True)
+            own_ignore = home / ".gitignore"
             if not own_ignore.exists():
                 own_ignore.write_text("# created by skillshelf\n*\n", encoding="utf-8")
-            buffer = io.BytesIO()
-            pickle.dump((CACHE_VERSION, self.environment, str(self.root)), buffer, protocol=5)
-            pickle.dump({key: _raw(e) for key, e in entries.items()}, buffer, protocol=5)
-            handle, temporary = tempfile.mkstemp(prefix=".scan-", dir=directory)
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    out.write(buffer.getbuffer())
-                Path(temporary).replace(self.file)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
+            for shard, shard_entries in sorted(by_shard.items()):
+                self._write_shard(shard, shard_entries)
+                self._behind.discard(shard)
         except (OSError, pickle.PicklingError, RecursionError, TypeError):
             return False
-        self._unsaved = False
-        _prune(directory, keep=self.file)
+        _prune(home, keep=self.folder)
         return True
+
+    def _write_shard(self, shard: int, entries: dict[str, tuple[Any, ...]]) -> None:
+        """Replace one shard's file atomically (an empty shard is written too,
+        so that the entries of deleted files do not come back)."""
+        assert self.folder is not None
+        buffer = io.BytesIO()
+        header = (CACHE_VERSION, self.environment, str(self.root), shard)
+        pickle.dump(header, buffer, protocol=5)
+        pickle.dump(entries, buffer, protocol=5)
+        handle, temporary = tempfile.mkstemp(prefix=".shard-", dir=self.folder)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(buffer.getbuffer())
+            Path(temporary).replace(self.folder / f"{shard:02d}.pickle")
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
 
 
 def cache_home() -> Path:
@@ -363,12 +401,20 @@ def cache_home() -> Path:
     return base / "skillshelf"
 
 
-def _prune(directory: Path, keep: Path) -> None:
-    """Remove cache files of roots nobody linted for PRUNE_DAYS days."""
+def _prune(home: Path, keep: Path) -> None:
+    """Remove the caches of roots nobody linted for PRUNE_DAYS days (a folder's
+    mtime moves whenever one of its shards is replaced), and single-file caches
+    left by skillshelf before format 5 once they are as old."""
     horizon = time.time() - PRUNE_DAYS * 86400
     try:
-        for path in directory.glob("scan-*.pickle"):
-            if path != keep and path.stat().st_mtime < horizon:
+        for path in home.glob("scan-*"):
+            if path == keep or path.stat().st_mtime >= horizon:
+                continue
+            if path.is_dir() and not path.is_symlink():
+                for child in path.iterdir():
+                    child.unlink(missing_ok=True)
+                path.rmdir()
+            else:
                 path.unlink(missing_ok=True)
     except OSError:
         pass

@@ -45,6 +45,13 @@ def findings(capsys: pytest.CaptureFixture[str], *args: str) -> list[tuple[str, 
     return [(d["path"], d["rule"], d["line"]) for d in out["diagnostics"]]
 
 
+def shard_files(cache_dir: Path) -> list[Path]:
+    """The cache files of the one root linted (at least one)."""
+    shards = sorted(cache_dir.glob("scan-*/*.pickle"))
+    assert shards
+    return shards
+
+
 def cached_scan(root: Path, directory: Path) -> ScanCache:
     cache = ScanCache.open(root.resolve(), directory)
     scan(root, cache=cache)
@@ -56,7 +63,7 @@ def test_a_second_run_reads_nothing_and_reports_the_same(
 ) -> None:
     first = findings(capsys)
     assert first == [("skills/alpha/two/SKILL.md", "name-mismatch", 2)]
-    assert list(cache_dir.glob("scan-*.pickle"))
+    assert list(cache_dir.glob("scan-*/*.pickle"))
     assert (cache_dir / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
     warm = cached_scan(project / "skills", cache_dir)
     assert warm.misses == 0 and warm.hits == 8
@@ -109,6 +116,67 @@ def test_moves_and_deletions_are_never_stale(
     assert ("skills/beta/deep/four/SKILL.md", "broken-link", 7) in findings(capsys)
 
 
+def test_an_edit_rewrites_only_the_shard_holding_its_entry(
+    project: Path, cache_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    findings(capsys)
+    before = {path: path.stat().st_ino for path in shard_files(cache_dir)}
+    assert len(before) > 1  # eight documents: spread over several shards
+    edited = "alpha/one/SKILL.md"
+    with (project / "skills" / edited).open("a", encoding="utf-8") as handle:
+        handle.write("One more line.\n")
+    findings(capsys)
+    after = {path: path.stat().st_ino for path in shard_files(cache_dir)}
+    replaced = {path.name for path in before if after[path] != before[path]}
+    assert replaced == {f"{cache_module.shard_of(edited):02d}.pickle"}
+    assert cached_scan(project / "skills", cache_dir).misses == 0
+
+
+def test_a_lost_shard_costs_only_the_files_it_held(
+    project: Path, cache_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    expected = findings(capsys)
+    lost = shard_files(cache_dir)[0]
+    with lost.open("rb") as handle:
+        pickle.load(handle)  # the header
+        held = len(pickle.load(handle))
+    lost.unlink()
+    warm = cached_scan(project / "skills", cache_dir)
+    assert (warm.misses, warm.hits) == (held, 8 - held)
+    assert findings(capsys) == expected
+
+
+def test_the_entry_of_a_deleted_file_does_not_come_back(
+    project: Path, cache_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    findings(capsys)
+    gone = "beta/deep/four/references/guide.md"
+    (project / "skills" / gone).unlink()
+    findings(capsys)
+    assert gone not in ScanCache.open((project / "skills").resolve(), cache_dir).previous
+
+
+def test_caches_of_roots_not_linted_for_a_month_are_pruned(
+    project: Path, cache_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    findings(capsys)
+    old = time.time() - (cache_module.PRUNE_DAYS + 1) * 86400
+    stale_folder = cache_dir / "scan-0000000000000000"
+    stale_folder.mkdir()
+    (stale_folder / "00.pickle").write_bytes(b"old")
+    legacy = cache_dir / "scan-1111111111111111.pickle"  # the format before shards
+    legacy.write_bytes(b"old")
+    recent = cache_dir / "scan-2222222222222222"
+    recent.mkdir()
+    for path in (stale_folder, legacy):
+        os.utime(path, (old, old))
+    with (project / "skills/alpha/one/SKILL.md").open("a", encoding="utf-8") as handle:
+        handle.write("An edit, so that the cache is written.\n")
+    findings(capsys)
+    assert not stale_folder.exists() and not legacy.exists()
+    assert recent.is_dir() and len(list(cache_dir.glob("scan-*"))) == 2
+
+
 @pytest.mark.parametrize(
     "damage",
     [
@@ -122,8 +190,8 @@ def test_a_corrupt_cache_is_ignored_and_rewritten(
     project: Path, cache_dir: Path, capsys: pytest.CaptureFixture[str], damage: bytes
 ) -> None:
     expected = findings(capsys)
-    (cache_file,) = cache_dir.glob("scan-*.pickle")
-    cache_file.write_bytes(damage)
+    for shard in shard_files(cache_dir):
+        shard.write_bytes(damage)
     assert findings(capsys) == expected
     assert cached_scan(project / "skills", cache_dir).misses == 0  # rewritten
 
@@ -132,8 +200,8 @@ def test_a_truncated_cache_is_ignored(
     project: Path, cache_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     expected = findings(capsys)
-    (cache_file,) = cache_dir.glob("scan-*.pickle")
-    cache_file.write_bytes(cache_file.read_bytes()[:-50])
+    for shard in shard_files(cache_dir):
+        shard.write_bytes(shard.read_bytes()[:-50])
     assert findings(capsys) == expected
 
 
@@ -145,8 +213,8 @@ def test_a_planted_cache_cannot_run_code(
             return (os.system, ("touch pwned",))
 
     expected = findings(capsys)
-    (cache_file,) = cache_dir.glob("scan-*.pickle")
-    cache_file.write_bytes(pickle.dumps(Exploit()))
+    for shard in shard_files(cache_dir):
+        shard.write_bytes(pickle.dumps(Exploit()))
     assert findings(capsys) == expected
     assert not (project / "pwned").exists()
 
@@ -157,10 +225,11 @@ def test_no_cache_neither_reads_nor_writes(
     assert findings(capsys, "--no-cache") == [("skills/alpha/two/SKILL.md", "name-mismatch", 2)]
     assert not cache_dir.exists()
     findings(capsys)
-    (cache_file,) = cache_dir.glob("scan-*.pickle")
-    cache_file.write_bytes(b"garbage")
+    shards = shard_files(cache_dir)
+    for shard in shards:
+        shard.write_bytes(b"garbage")
     findings(capsys, "--no-cache")
-    assert cache_file.read_bytes() == b"garbage"
+    assert all(shard.read_bytes() == b"garbage" for shard in shards)
 
 
 def test_an_unwritable_cache_folder_is_not_an_error(
@@ -180,7 +249,7 @@ def test_the_library_api_uses_no_cache_unless_asked(project: Path, cache_dir: Pa
     lint(config)
     assert not cache_dir.exists()
     lint(config, use_cache=True)
-    assert list(cache_dir.glob("scan-*.pickle"))
+    assert list(cache_dir.glob("scan-*/*.pickle"))
 
 
 def test_cached_documents_equal_read_documents(project: Path, cache_dir: Path) -> None:
