@@ -12,6 +12,10 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from skillshelf.lint import LintResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -118,14 +122,24 @@ def _lint(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_ERROR
-    use_cache = not args.no_cache
-    result = lint(config, args.paths, select=select, use_cache=use_cache, one_shot=True)
+
+    def run() -> LintResult:
+        return lint(
+            config,
+            args.paths,
+            select=select,
+            use_cache=not args.no_cache,
+            parallel=True,
+            one_shot=True,
+        )
+
+    result = run()
     if args.fix:
         changed = apply_fixes([d.fix for d in result.diagnostics if d.fix is not None])
         if changed:
             for path in changed:
                 print(f"fixed {report.display_path(path)}", file=sys.stderr)
-            result = lint(config, args.paths, select=select, use_cache=use_cache, one_shot=True)
+            result = run()
     colour = args.format == "text" and not args.no_color and report.use_colour(sys.stdout.isatty())
     sys.stdout.write(report.render(result.diagnostics, args.format, colour=colour))
     failing = [d for d in result.diagnostics if d.severity.rank >= 2]

@@ -62,6 +62,7 @@ def lint(
     tree: SkillTree | None = None,
     select: Iterable[str] | None = None,
     use_cache: bool = False,
+    parallel: bool = False,
     one_shot: bool = False,
 ) -> LintResult:
     """Lint the whole tree, reporting only what concerns ``paths`` when given.
@@ -72,8 +73,12 @@ def lint(
 
     ``use_cache`` reads and updates the scan cache (:mod:`skillshelf.cache`)
     (outside the project), so that only files that changed are read again.
-    Without it, or when it is empty, a big tree is read by worker processes
-    first (:mod:`skillshelf.readahead`).
+
+    ``parallel``: without a cache, or with an empty one, read a big tree in
+    worker processes first (:mod:`skillshelf.readahead`). The workers are
+    spawned, and a spawned process imports the caller's main script again, so
+    this is off by default: the CLI turns it on, a script that does should
+    keep its top level under ``if __name__ == "__main__":``.
 
     ``one_shot`` says the process ends after this run (the CLI, the hook): what
     the cache loaded then lives until exit, so it is taken out of the cyclic
@@ -88,8 +93,8 @@ def lint(
         from skillshelf.readahead import read_ahead
 
         cache = ScanCache.open(config.root) if use_cache else None
-        # An empty cache (or none) on a big tree: read it on every core first.
-        cache = read_ahead(config, cache)
+        if parallel:  # an empty cache (or none) on a big tree: read it on every core first
+            cache = read_ahead(config, cache)
         if cache is not None and one_shot:
             gc.freeze()
         tree = scan(config.root, cache=cache)

@@ -20,6 +20,7 @@ documents itself.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,7 @@ def read_ahead(
     cache when ``cache`` is None (``--no-cache``); or ``cache`` unchanged when
     reading ahead is not worth it (a small tree, one core, a warm cache).
     """
-    if cache is not None and cache.previous:
+    if (cache is not None and cache.previous) or not _main_can_be_spawned():
         return cache
     workers = min(jobs or _cores(), 8)
     root = Path(os.path.abspath(config.root))
@@ -68,6 +69,20 @@ def read_ahead(
         if os.environ.get("SKILLSHELF_DEBUG") == "1":
             raise
     return target
+
+
+def _main_can_be_spawned() -> bool:
+    """Whether a spawned worker can import this process's main module again.
+
+    A worker re-imports it by module name (``python -m``) or by file path;
+    a script read from stdin has the path ``<stdin>``, which a worker cannot
+    open (it would print an error and die), so such a run reads in one process.
+    """
+    main = sys.modules.get("__main__")
+    if main is None or getattr(main, "__spec__", None) is not None:
+        return True
+    path = getattr(main, "__file__", None)
+    return path is None or os.path.isfile(path)
 
 
 def _cores() -> int:

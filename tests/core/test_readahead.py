@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -80,9 +83,11 @@ def test_workers_learn_what_one_process_finds(project: Path) -> None:
 def test_lint_without_a_cache_reads_ahead_and_reports_the_same(project: Path) -> None:
     config = load_config(project)
     serial = lint(config, use_cache=False, tree=scan(config.root))
-    assert as_text(lint(config, use_cache=False).diagnostics) == as_text(serial.diagnostics)
+    parallel = lint(config, use_cache=False, parallel=True)
+    assert as_text(parallel.diagnostics) == as_text(serial.diagnostics)
     # An empty cache is filled by the workers and then saved; the next run is warm.
-    assert as_text(lint(config, use_cache=True).diagnostics) == as_text(serial.diagnostics)
+    filled = lint(config, use_cache=True, parallel=True)
+    assert as_text(filled.diagnostics) == as_text(serial.diagnostics)
     warm = ScanCache.open(config.root)
     assert len(warm.previous) == len(list(scan(config.root).documents()))
 
@@ -112,3 +117,56 @@ def test_small_trees_and_warm_caches_are_read_in_one_process(
     (small / "skillshelf.toml").write_text('root = "skills"\n', encoding="utf-8")
     assert MIN_FOLDERS > 2 + 2 * 3  # folders within two levels of the small tree
     assert read_ahead(load_config(small), None, jobs=2) is None
+
+
+def run_python(project: Path, args: list[str], stdin: str = "") -> subprocess.CompletedProcess[str]:
+    plugins = str(Path(__file__).resolve().parents[2] / "plugins")
+    env = os.environ | {"PYTHONPATH": plugins + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=project,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+UNGUARDED_SCRIPT = """\
+from pathlib import Path
+from skillshelf.config import load_config
+from skillshelf.lint import lint
+
+with open("runs.log", "a") as log:
+    log.write("ran\\n")
+print(len(lint(load_config(Path.cwd()){parallel}).diagnostics))
+"""
+
+
+def test_the_library_starts_workers_only_when_asked(project: Path) -> None:
+    """A spawned worker imports the main script again: an unguarded script
+    that calls lint() must not run once per worker."""
+    (project / "quiet.py").write_text(UNGUARDED_SCRIPT.format(parallel=""), encoding="utf-8")
+    quiet = run_python(project, ["quiet.py"])
+    assert quiet.returncode == 0, quiet.stderr
+    assert (project / "runs.log").read_text(encoding="utf-8") == "ran\n"
+    findings = int(quiet.stdout)
+    assert findings >= 5
+
+    # Asked for, workers do start (and, unguarded, run the script again).
+    (project / "runs.log").unlink()
+    (project / "eager.py").write_text(
+        UNGUARDED_SCRIPT.format(parallel=", parallel=True"), encoding="utf-8"
+    )
+    eager = run_python(project, ["eager.py"])
+    assert (project / "runs.log").read_text(encoding="utf-8").count("ran") > 1
+    assert eager.stdout.split()[-1] == str(findings)
+
+
+def test_a_script_read_from_stdin_lints_in_one_process(project: Path) -> None:
+    script = "import sys\nfrom skillshelf.cli import main\nsys.exit(main(['lint', '--no-cache']))\n"
+    result = run_python(project, ["-"], stdin=script)
+    assert result.returncode == 1  # findings, and no worker tried to open <stdin>
+    assert "name-mismatch" in result.stdout
+    assert "Traceback" not in result.stderr and "<stdin>" not in result.stderr
