@@ -24,7 +24,8 @@ change, and its output is byte for byte what a clean build writes:
   when their bytes change; whatever this rebuild did not write is removed
   (:mod:`skillshelf.mkdocs.serve_output`);
 * ``on_serve`` freezes what the first build left out of the garbage
-  collector's walks.
+  collector's walks, and watches the skills tree with inotify rather than
+  MkDocs' polling (:mod:`skillshelf.mkdocs.serve_watch`).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from watchdog.observers.api import BaseObserver
 
 from skillshelf.cache import ScanCache
 from skillshelf.config import ConfigError, LintConfig, load_config
@@ -58,6 +60,8 @@ from skillshelf.mkdocs.serve_cache import (
     freeze_what_startup_made,
 )
 from skillshelf.mkdocs.serve_output import KeptOutput
+from skillshelf.mkdocs.serve_watch import stop as stop_watching
+from skillshelf.mkdocs.serve_watch import watch_natively
 from skillshelf.model import SkillTree, scan
 from skillshelf.readahead import read_ahead
 from skillshelf.site.moves import Moves, find_moves, read_moves_file, resolve_moves
@@ -97,6 +101,8 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         self.search_cache = SearchCache()
         self.template_code = TemplateCodeCache()
         self.kept_output = KeptOutput()
+        #: The inotify watcher of the skills tree while serving (None: MkDocs polls it).
+        self.tree_watcher: BaseObserver | None = None
 
     def _caching(self) -> bool:
         return self.command == "serve" and self.config.enabled and self.config.serve_cache
@@ -108,6 +114,9 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         self.dirty = dirty
 
     def on_shutdown(self) -> None:
+        if self.tree_watcher is not None:
+            stop_watching(self.tree_watcher)
+            self.tree_watcher = None
         if self.scan_cache is not None:
             self.scan_cache.save()  # what the session learnt, for the next `skillshelf lint`
 
@@ -115,7 +124,12 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
         if self.config.enabled and self.lint_config is not None:
-            server.watch(str(self.lint_config.root))
+            root = str(self.lint_config.root)
+            # the kernel's notifications when it can, not a poll of the whole tree
+            if self.tree_watcher is None and self.config.serve_cache:
+                self.tree_watcher = watch_natively(server, root)
+            if self.tree_watcher is None:
+                server.watch(root)
             if self.lint_config.source is not None:
                 server.watch(str(self.lint_config.source))
         if self._caching():
