@@ -64,6 +64,15 @@ class Serve:
         return int(self.plugin.page_cache.misses)
 
     @property
+    def plan_hits(self) -> int:
+        return int(self.plugin.plan_memo.hits)
+
+    @property
+    def plan_misses(self) -> int:
+        """Generated pages and files whose Markdown (or text) was made again."""
+        return int(self.plugin.plan_memo.misses)
+
+    @property
     def render_hits(self) -> int:
         return int(self.plugin.render_cache.hits)
 
@@ -108,6 +117,7 @@ def reset(plugin: Any) -> None:
     """MkDocs keeps plugin instances for the whole process: start and leave clean."""
     from skillshelf.mkdocs.serve_cache import PageCache, RenderCache, SearchCache, TemplateCodeCache
     from skillshelf.mkdocs.serve_output import KeptOutput
+    from skillshelf.site.plan import PlanMemo
 
     plugin.command = "build"
     plugin.render_cache = RenderCache()
@@ -115,6 +125,7 @@ def reset(plugin: Any) -> None:
     plugin.search_cache = SearchCache()
     plugin.template_code = TemplateCodeCache()
     plugin.kept_output = KeptOutput()
+    plugin.plan_memo = PlanMemo()
 
 
 def read(site: Path, uri: str) -> str:
@@ -143,7 +154,10 @@ def test_unchanged_rebuild_reuses_every_page(serve: Serve) -> None:
     assert pages > 10
     indexed = serve.search_misses
     assert indexed > pages  # the hand-written pages are indexed too
+    generated = serve.plan_misses
+    assert generated > 5 and serve.plan_hits == 0
     serve.rebuild()
+    assert (serve.plan_hits, serve.plan_misses) == (generated, 0)
     assert (serve.page_hits, serve.page_misses) == (pages, 0)
     assert serve.render_hits == pages
     assert (serve.search_hits, serve.search_misses) == (indexed, 0)
@@ -162,6 +176,7 @@ def test_edit_shows_up_and_only_that_page_is_redone(serve: Serve) -> None:
         assert f"Marker {round} here." in read(site, "writing/essay/index.html")
         assert f"Marker {round} here." in read(site, "search/search_index.json")
         assert serve.page_misses == 1
+        assert serve.plan_misses == 1  # the skill's page, not the catalog nor skills.json
         assert serve.search_misses == 1
         assert serve.unchanged < serve.overwritten  # the page and the search index
 
@@ -209,6 +224,83 @@ def test_addition_move_deletion(serve: Serve) -> None:
     site = serve.rebuild()
     assert "poem" not in read(site, "catalog/index.html")
     assert 'href="../poem/"' not in read(site, "misc/one-thing/index.html")
+
+
+def test_generated_markdown_follows_everything_it_shows(serve: Serve) -> None:
+    """The plan's reused Markdown: each change below reaches every page that shows
+    it (every rebuild is compared with a cold build)."""
+    skills = serve.root / "skills"
+    deploy = skills / "ops/deploy/SKILL.md"
+    deploy.write_text(
+        deploy.read_text(encoding="utf-8").replace(
+            "license: MIT\n",
+            "license: MIT\nmetadata:\n  skillshelf:\n    related-skills: [poem, essay]\n",
+        ),
+        "utf-8",
+    )
+    site = serve.rebuild()
+    assert 'href="../../writing/poem/"' in read(site, "ops/deploy/index.html")
+    poem = skills / "writing/poem/SKILL.md"
+    # a related skill renamed: the page naming it no longer links it
+    poem.write_text(poem.read_text(encoding="utf-8").replace("name: poem", "name: verse"), "utf-8")
+    site = serve.rebuild()
+    assert 'href="../../writing/poem/"' not in read(site, "ops/deploy/index.html")
+    assert '"name": "verse"' in read(site, "skills.json")
+    # a description: the skill's page, its category's cards, the catalog, skills.json
+    text = poem.read_text(encoding="utf-8")
+    poem.write_text(text.replace("Write poems.", "Write short poems."), "utf-8")
+    site = serve.rebuild()
+    for uri in ("writing/poem/index.html", "writing/index.html", "catalog/index.html", "llms.txt"):
+        assert "Write short poems." in read(site, uri)
+    # a bundled file added, then grown: the skill's list of files and their sizes
+    (skills / "writing/poem/scripts").mkdir()
+    (skills / "writing/poem/scripts/run.py").write_text("print(1)\n", "utf-8")
+    site = serve.rebuild()
+    assert "scripts/run.py" in read(site, "writing/poem/index.html")
+    (skills / "writing/poem/scripts/run.py").write_text("print(1)\n" * 200, "utf-8")
+    site = serve.rebuild()
+    assert "1.8 KB" in read(site, "writing/poem/index.html")
+    # a reference added: the category's card counts it, skills.json lists it
+    (skills / "ops/deploy/references").mkdir()
+    (skills / "ops/deploy/references/steps.md").write_text("# Steps\n", "utf-8")
+    site = serve.rebuild()
+    assert "1 reference" in read(site, "ops/index.html")
+    assert "references/steps/" in read(site, "skills.json")
+    # a category's title: every skill header below it shows the new trail
+    cloud = skills / "ops/cloud/DESCRIPTION.md"
+    cloud.write_text(
+        cloud.read_text(encoding="utf-8").replace("title: Cloud", "title: Sky"), "utf-8"
+    )
+    site = serve.rebuild()
+    assert "Sky" in read(site, "ops/cloud/gcp/index.html")
+    assert "Sky" in read(site, "ops/cloud/aws/index.html")
+    # a category's body only: its own page
+    cloud.write_text(cloud.read_text(encoding="utf-8") + "\nMore about the sky.\n", "utf-8")
+    site = serve.rebuild()
+    assert "More about the sky." in read(site, "ops/cloud/index.html")
+    # the repository's address changes every skill's source link
+    config = serve.root / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("example/mixed", "example/renamed"), "utf-8"
+    )
+    site = serve.rebuild()
+    assert serve.plan_hits == 0
+    assert "example/renamed/blob/main/skills/writing/essay/SKILL.md" in read(
+        site, "writing/essay/index.html"
+    )
+
+
+def test_a_skill_moved_between_categories_and_back(serve: Serve) -> None:
+    skills = serve.root / "skills"
+    serve.rebuild()
+    (skills / "ops/deploy").rename(skills / "writing/deploy")
+    site = serve.rebuild()
+    assert "Writing" in read(site, "writing/deploy/index.html")
+    assert "writing/deploy/" in read(site, "catalog/index.html")
+    (skills / "writing/deploy").rename(skills / "ops/deploy")
+    site = serve.rebuild()
+    assert (site / "ops/deploy/index.html").is_file()
+    assert 'href="deploy/"' in read(site, "ops/index.html")
 
 
 def test_link_target_anchor_change_is_reported_again(serve: Serve) -> None:

@@ -16,6 +16,8 @@ Under ``mkdocs serve`` (option ``serve_cache``), a rebuild reuses what did not
 change, and its output is byte for byte what a clean build writes:
 
 * the scan reads only the files that changed (the scan cache);
+* the plan reuses the generated Markdown of every page whose inputs did not
+  change (:class:`skillshelf.site.plan.PlanMemo`);
 * the pages the plugin adds reuse their Markdown conversion and finished HTML,
   every page its search index entries (mkdocs-material's search), and the
   theme's templates are compiled once (:mod:`skillshelf.mkdocs.serve_cache`,
@@ -68,6 +70,7 @@ from skillshelf.site.moves import Moves, find_moves, read_moves_file, resolve_mo
 from skillshelf.site.plan import (
     ASSET_URIS,
     NavItem,
+    PlanMemo,
     SiteOptions,
     SitePage,
     SitePlan,
@@ -101,6 +104,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         self.search_cache = SearchCache()
         self.template_code = TemplateCodeCache()
         self.kept_output = KeptOutput()
+        self.plan_memo = PlanMemo()
         #: The inotify watcher of the skills tree while serving (None: MkDocs polls it).
         self.tree_watcher: BaseObserver | None = None
 
@@ -212,7 +216,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
             llms_txt=self.config.llms_txt,
             redirects=self.config.redirects,
         )
-        plan = plan_site(tree, options, moves)
+        plan = plan_site(tree, options, moves, self.plan_memo if self._caching() else None)
         _refuse_non_utf8_names(plan, tree.root, lint_config.project_dir)
         self.plan = plan
         for problem in plan.problems:
@@ -286,9 +290,11 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
             self.search_cache.keep_only_seen()
             self.kept_output.sweep()
             log.info(
-                f"skillshelf: serve cache: {self.render_cache.hits} Markdown, "
+                f"skillshelf: serve cache: {self.plan_memo.hits} generated Markdown, "
+                f"{self.render_cache.hits} Markdown, "
                 f"{self.page_cache.hits} page and {self.search_cache.hits} search hits, "
-                f"{self.render_cache.misses}, {self.page_cache.misses} and "
+                f"{self.plan_memo.misses}, {self.render_cache.misses}, "
+                f"{self.page_cache.misses} and "
                 f"{self.search_cache.misses} misses; {self.kept_output.kept} files of the "
                 f"last rebuild kept ({self.kept_output.unchanged} of them unchanged, not "
                 f"rewritten), {self.kept_output.removed} removed"
