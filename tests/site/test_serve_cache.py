@@ -73,6 +73,10 @@ class Serve:
         return int(self.plugin.plan_memo.misses)
 
     @property
+    def source_hits(self) -> int:
+        return int(self.plugin.source_cache.hits)
+
+    @property
     def render_hits(self) -> int:
         return int(self.plugin.render_cache.hits)
 
@@ -115,11 +119,18 @@ def empty_folders(site: Path) -> list[str]:
 
 def reset(plugin: Any) -> None:
     """MkDocs keeps plugin instances for the whole process: start and leave clean."""
-    from skillshelf.mkdocs.serve_cache import PageCache, RenderCache, SearchCache, TemplateCodeCache
+    from skillshelf.mkdocs.serve_cache import (
+        PageCache,
+        RenderCache,
+        SearchCache,
+        SourceCache,
+        TemplateCodeCache,
+    )
     from skillshelf.mkdocs.serve_output import KeptOutput
     from skillshelf.site.plan import PlanMemo
 
     plugin.command = "build"
+    plugin.source_cache = SourceCache()
     plugin.render_cache = RenderCache()
     plugin.page_cache = PageCache()
     plugin.search_cache = SearchCache()
@@ -158,6 +169,7 @@ def test_unchanged_rebuild_reuses_every_page(serve: Serve) -> None:
     assert generated > 5 and serve.plan_hits == 0
     serve.rebuild()
     assert (serve.plan_hits, serve.plan_misses) == (generated, 0)
+    assert serve.source_hits == pages
     assert (serve.page_hits, serve.page_misses) == (pages, 0)
     assert serve.render_hits == pages
     assert (serve.search_hits, serve.search_misses) == (indexed, 0)
@@ -301,6 +313,26 @@ def test_a_skill_moved_between_categories_and_back(serve: Serve) -> None:
     site = serve.rebuild()
     assert (site / "ops/deploy/index.html").is_file()
     assert 'href="deploy/"' in read(site, "ops/index.html")
+
+
+def test_reference_frontmatter_and_metadata_copies(serve: Serve) -> None:
+    """A reference page's own frontmatter (anchors and all) is split once and every
+    rebuild gets metadata of its own: what a plugin changes in it does not stay."""
+    quotas = serve.root / "skills/ops/cloud/gcp/references/quotas.md"
+    quotas.write_text(
+        "---\ntags: &shared [alpha]\nkeywords: *shared\nsearch:\n  boost: 2\n---\n\n# Quotas\n",
+        "utf-8",
+    )
+    serve.rebuild()
+    site = serve.rebuild()
+    assert serve.source_hits > 0
+    assert "alpha" in read(site, "ops/cloud/gcp/references/quotas/index.html")
+    entry = serve.plugin.source_cache.entries["ops/cloud/gcp/references/quotas.md"]
+    assert entry[2]["tags"] is entry[2]["keywords"]  # an alias stays one (deep copy)
+    assert "title" not in entry[2]  # the plugin's own on_page_content title went to a copy
+    quotas.write_text("---\ntitle: Quota limits\n---\n\n# Quotas\n", "utf-8")
+    site = serve.rebuild()
+    assert "Quota limits" in read(site, "ops/cloud/gcp/index.html")
 
 
 def test_link_target_anchor_change_is_reported_again(serve: Serve) -> None:

@@ -18,7 +18,8 @@ change, and its output is byte for byte what a clean build writes:
 * the scan reads only the files that changed (the scan cache);
 * the plan reuses the generated Markdown of every page whose inputs did not
   change (:class:`skillshelf.site.plan.PlanMemo`);
-* the pages the plugin adds reuse their Markdown conversion and finished HTML,
+* the pages the plugin adds reuse the split of their source into Markdown and
+  metadata, their Markdown conversion and finished HTML,
   every page its search index entries (mkdocs-material's search), and the
   theme's templates are compiled once (:mod:`skillshelf.mkdocs.serve_cache`,
   which says what each key holds);
@@ -58,6 +59,7 @@ from skillshelf.mkdocs.serve_cache import (
     PageCache,
     RenderCache,
     SearchCache,
+    SourceCache,
     TemplateCodeCache,
     freeze_what_startup_made,
 )
@@ -98,6 +100,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         self.seconds: float = 0.0
         self.nav: Navigation | None = None
         #: Kept across ``mkdocs serve`` rebuilds (see :mod:`skillshelf.mkdocs.serve_cache`).
+        self.source_cache = SourceCache()
         self.render_cache = RenderCache()
         self.page_cache = PageCache()
         self.scan_cache: ScanCache | None = None
@@ -155,6 +158,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         if not self.config.enabled:
             return None
         if self._caching():
+            self.source_cache.begin(config)
             self.render_cache.begin(config)
         started = time.perf_counter()
         project_dir = Path(config.config_file_path or ".").resolve().parent
@@ -259,6 +263,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
 
     def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> None:
         if self._caching() and page.file.src_uri in self.page_uris:
+            self.source_cache.install(page)
             self.render_cache.install(page)
 
     @event_priority(-100)  # every page has its final content and title by now
@@ -285,15 +290,17 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
     @event_priority(-100)  # after the search plugin wrote its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self._caching():
+            self.source_cache.keep_only(self.page_uris)
             self.render_cache.keep_only(self.page_uris)
             self.page_cache.keep_only(self.page_uris)
             self.search_cache.keep_only_seen()
             self.kept_output.sweep()
             log.info(
                 f"skillshelf: serve cache: {self.plan_memo.hits} generated Markdown, "
-                f"{self.render_cache.hits} Markdown, "
+                f"{self.source_cache.hits} source, {self.render_cache.hits} Markdown, "
                 f"{self.page_cache.hits} page and {self.search_cache.hits} search hits, "
-                f"{self.plan_memo.misses}, {self.render_cache.misses}, "
+                f"{self.plan_memo.misses}, {self.source_cache.misses}, "
+                f"{self.render_cache.misses}, "
                 f"{self.page_cache.misses} and "
                 f"{self.search_cache.misses} misses; {self.kept_output.kept} files of the "
                 f"last rebuild kept ({self.kept_output.unchanged} of them unchanged, not "

@@ -4,6 +4,10 @@ MkDocs rebuilds every page on every change. For the pages the plugin adds
 (skills, references, categories, the catalog), two results are kept between
 rebuilds, each under a key made of everything that can change it:
 
+* :class:`SourceCache`, a page's source split into Markdown and metadata
+  (``Page.read_source``, which parses the YAML frontmatter). Key: the page's
+  source text; only while no plugin provides ``on_page_read_source``. Each
+  page gets its own copy of the metadata, which plugins may change.
 * :class:`RenderCache`, a page's Markdown conversion (``Page.render``): the
   HTML, table of contents, title, anchors and the messages MkDocs printed.
   Key: the page's final Markdown (after every plugin's ``on_page_markdown``),
@@ -135,6 +139,80 @@ def _digest(*parts: str) -> bytes:
 
 def _unstable(text: str) -> bool:
     return " at 0x" in text
+
+
+# -- reading the source --------------------------------------------------------------
+
+
+class _NotPlainError(Exception):
+    pass
+
+
+def _copy_meta(value: Any) -> Any:
+    """A copy of page metadata that shares nothing mutable with ``value``: built
+    directly when it is a tree of dicts, lists and scalars (what YAML gives
+    without anchors), else deep-copied (which also keeps an alias an alias)."""
+    try:
+        return _copy_plain(value, set())
+    except _NotPlainError:
+        return copy.deepcopy(value)
+
+
+def _copy_plain(value: Any, seen: set[int]) -> Any:
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if (kind is not dict and kind is not list) or id(value) in seen:
+        raise _NotPlainError
+    seen.add(id(value))
+    if kind is dict:
+        return {key: _copy_plain(item, seen) for key, item in value.items()}
+    return [_copy_plain(item, seen) for item in value]
+
+
+class SourceCache:
+    """Pages' sources split into Markdown and metadata, kept between serve rebuilds
+    (see the module docstring)."""
+
+    def __init__(self) -> None:
+        #: src_uri -> (source text, Markdown, metadata as parsed)
+        self.entries: dict[str, tuple[str, str, dict[str, Any]]] = {}
+        self.usable = False
+        self.hits = 0
+        self.misses = 0
+
+    def begin(self, config: MkDocsConfig) -> None:
+        self.hits = self.misses = 0
+        # A plugin's on_page_read_source may give a page another source than its file's.
+        events = getattr(config.plugins, "events", None)
+        self.usable = isinstance(events, dict) and events.get("page_read_source") == []
+
+    def install(self, page: Page) -> None:
+        """Make ``page.read_source`` use the cache (``page`` must have its content in
+        memory: a generated file)."""
+        if not self.usable:
+            return
+        read = partial(self._read, page, page.read_source)
+        setattr(page, "read_source", read)  # noqa: B010 (an instance attribute over a method)
+
+    def _read(
+        self, page: Page, original: Callable[[MkDocsConfig], None], config: MkDocsConfig
+    ) -> None:
+        source = page.file.content_string
+        entry = self.entries.get(page.file.src_uri)
+        if entry is not None and entry[0] == source:
+            self.hits += 1
+            page.markdown = entry[1]
+            page.meta = _copy_meta(entry[2])
+            return
+        self.misses += 1
+        original(config)
+        if page.markdown is not None and type(page.meta) is dict:
+            self.entries[page.file.src_uri] = (source, page.markdown, _copy_meta(page.meta))
+
+    def keep_only(self, uris: set[str]) -> None:
+        for uri in set(self.entries) - uris:
+            del self.entries[uri]
 
 
 # -- Markdown conversion ---------------------------------------------------------------
