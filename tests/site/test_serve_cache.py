@@ -597,3 +597,39 @@ def test_serve_freezes_what_startup_made_once(tmp_path: Path) -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=tmp_path
     )
     assert done.stdout.split() == ["True", "True", "False", "False", "0"]
+
+
+def test_collector_paused_during_rebuilds_and_run_when_idle(tmp_path: Path) -> None:
+    """In a process of its own: the collector's state is the whole interpreter's."""
+    import subprocess
+    import sys
+
+    script = (
+        "import gc, time, weakref\n"
+        "from skillshelf.mkdocs.serve_cache import CollectorPause\n"
+        "class Node: pass\n"
+        "pause = CollectorPause(delay=0.2)\n"
+        "pause.pause(); during = gc.isenabled()\n"
+        "node = Node(); node.me = node; ref = weakref.ref(node); del node\n"
+        "pause.finish(); after = gc.isenabled()\n"
+        "time.sleep(0.8); idle = gc.isenabled(); freed = ref() is None\n"
+        "pause.pause(); pause.finish(); pause.pause()  # the next rebuild comes first\n"
+        "quick = (gc.isenabled(), pause.pending)\n"
+        "pause.stop(); stopped = gc.isenabled()\n"
+        "gc.disable(); pause.pause(); pause.finish(); time.sleep(0.4)\n"
+        "theirs = gc.isenabled()  # turned off by someone else: left off\n"
+        "print(during, after, idle, freed, *quick, stopped, theirs)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    assert done.stdout.split() == [
+        "False",
+        "False",
+        "True",
+        "True",
+        "False",
+        "False",
+        "True",
+        "False",
+    ]

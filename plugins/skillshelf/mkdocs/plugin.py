@@ -56,6 +56,7 @@ from skillshelf.config import ConfigError, LintConfig, load_config
 from skillshelf.diagnostics import Diagnostic, Severity
 from skillshelf.mkdocs.config import SkillshelfConfig
 from skillshelf.mkdocs.serve_cache import (
+    CollectorPause,
     PageCache,
     RenderCache,
     SearchCache,
@@ -108,6 +109,9 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         self.template_code = TemplateCodeCache()
         self.kept_output = KeptOutput()
         self.plan_memo = PlanMemo()
+        #: The garbage collector's pause during rebuilds (once serving started).
+        self.collector = CollectorPause()
+        self.serving = False
         #: The inotify watcher of the skills tree while serving (None: MkDocs polls it).
         self.tree_watcher: BaseObserver | None = None
 
@@ -121,6 +125,8 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         self.dirty = dirty
 
     def on_shutdown(self) -> None:
+        self.collector.stop()
+        self.serving = False
         if self.tree_watcher is not None:
             stop_watching(self.tree_watcher)
             self.tree_watcher = None
@@ -145,6 +151,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
             self.plan = None
             self.tree = None
             freeze_what_startup_made()
+            self.serving = True
         return server
 
     # -- per-build events -----------------------------------------------------------
@@ -158,6 +165,8 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         if not self.config.enabled:
             return None
         if self._caching():
+            if self.serving:
+                self.collector.pause()
             self.source_cache.begin(config)
             self.render_cache.begin(config)
         started = time.perf_counter()
@@ -295,6 +304,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
             self.page_cache.keep_only(self.page_uris)
             self.search_cache.keep_only_seen()
             self.kept_output.sweep()
+            self.collector.finish()
             log.info(
                 f"skillshelf: serve cache: {self.plan_memo.hits} generated Markdown, "
                 f"{self.source_cache.hits} source, {self.render_cache.hits} Markdown, "
@@ -311,6 +321,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         # what MkDocs' clean would have left: nothing of the previous output
         self.kept_output.restore()
         self.kept_output.sweep()
+        self.collector.finish()
 
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files

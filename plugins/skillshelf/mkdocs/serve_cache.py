@@ -41,7 +41,9 @@ And for the session:
   cache, in memory): reused when a template's source and every environment
   setting that shapes the compiled code are the same.
 * :func:`freeze_what_startup_made`: once serving starts, what the first build
-  left is frozen out of the garbage collector's walks.
+  left is frozen out of the garbage collector's walks;
+* :class:`CollectorPause`: the garbage collector is off while a rebuild runs
+  and collects once after it.
 
 When something cannot be made into a stable key (an object printed with its
 address), the page is not cached. Themes whose templates print the build date
@@ -55,6 +57,8 @@ import copy
 import gc
 import hashlib
 import logging
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -796,6 +800,83 @@ class TemplateCodeCache(BytecodeCache):
 
 
 # -- the garbage collector ---------------------------------------------------------------
+
+
+class CollectorPause:
+    """The cyclic garbage collector held during each serve rebuild, and run once
+    when serving is idle.
+
+    A rebuild of a 1,000-skill site keeps ~150,000 container objects alive until
+    it ends (pages, files, the nav, tables of contents) and the previous one's
+    are garbage only in cycles (a file and its page point at each other). The
+    collector's thresholds make it run two full collections and ~250 younger
+    ones per rebuild, each walking the objects of the rebuild, which it cannot
+    free: ~0.45 s of a 1.9 s rebuild. Instead, :meth:`pause` turns it off when
+    a rebuild starts and :meth:`finish` schedules one full collection
+    ``delay`` seconds after the rebuild ended (when the browser has reloaded
+    the page), after which the collector runs as usual. A rebuild that starts
+    before then collects first, so at most one rebuild's garbage waits.
+
+    Not used when something else turned the collector off.
+    """
+
+    def __init__(self, delay: float = 1.0) -> None:
+        self.delay = delay
+        self.lock = threading.Lock()
+        #: Whether the collector is off because of :meth:`pause`.
+        self.owned = False
+        #: Whether a rebuild ended and its collection has not run yet.
+        self.pending = False
+        self.timer: threading.Timer | None = None
+        #: Seconds of the last collection (for the log).
+        self.seconds = 0.0
+
+    def pause(self) -> None:
+        """A rebuild starts: the collector stays off until it ended."""
+        with self.lock:
+            self._cancel_timer()
+            if self.pending:  # the last rebuild's garbage, before this one's starts
+                self._collect()
+            elif not self.owned and gc.isenabled():
+                gc.disable()
+                self.owned = True
+
+    def finish(self) -> None:
+        """A rebuild ended (or failed): collect once serving is idle."""
+        with self.lock:
+            if not self.owned or self.pending:
+                return
+            self.pending = True
+            self._cancel_timer()
+            self.timer = threading.Timer(self.delay, self._collect_and_resume)
+            self.timer.daemon = True
+            self.timer.start()
+
+    def stop(self) -> None:
+        """Serving stops: the collector is as it was."""
+        with self.lock:
+            self._cancel_timer()
+            if self.owned:
+                gc.enable()
+            self.owned = self.pending = False
+
+    def _collect_and_resume(self) -> None:
+        with self.lock:
+            if self.pending:
+                self._collect()
+                gc.enable()
+                self.owned = False
+
+    def _collect(self) -> None:
+        started = time.perf_counter()
+        gc.collect()
+        self.seconds = time.perf_counter() - started
+        self.pending = False
+
+    def _cancel_timer(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
 
 
 def freeze_what_startup_made() -> bool:
