@@ -813,14 +813,15 @@ class CollectorPause:
     ones per rebuild, each walking the objects of the rebuild, which it cannot
     free: ~0.45 s of a 1.9 s rebuild. Instead, :meth:`pause` turns it off when
     a rebuild starts and :meth:`finish` schedules one full collection
-    ``delay`` seconds after the rebuild ended (when the browser has reloaded
-    the page), after which the collector runs as usual. A rebuild that starts
-    before then collects first, so at most one rebuild's garbage waits.
+    ``delay`` seconds after the rebuild ended (the browser has asked for the
+    reloaded page by then; the next save is usually seconds away), after which
+    the collector runs as usual. A rebuild that starts before then collects
+    first, so at most one rebuild's garbage waits.
 
     Not used when something else turned the collector off.
     """
 
-    def __init__(self, delay: float = 1.0) -> None:
+    def __init__(self, delay: float = 0.25) -> None:
         self.delay = delay
         self.lock = threading.Lock()
         #: Whether the collector is off because of :meth:`pause`.
