@@ -199,8 +199,17 @@ class PlanMemo:
     def __init__(self) -> None:
         self.texts: dict[str, tuple[object, str]] = {}
         self.used: set[str] = set()
+        self.outline: object = None
         self.hits = 0
         self.misses = 0
+
+    def same_outline(self, outline: object) -> object:
+        """``outline``, or the previous plan's when they are equal: the ~200 texts
+        keyed by it then compare it by identity, not item by item each."""
+        if outline == self.outline:
+            return self.outline
+        self.outline = outline
+        return outline
 
     def begin(self) -> None:
         self.used = set()
@@ -270,7 +279,7 @@ class _Planner:
         self.options = options
         self.moves = moves
         self.memo = memo
-        self.outline = outline(tree, options) if memo is not None else None
+        self.outline = memo.same_outline(outline(tree, options)) if memo is not None else None
         self.urls = Urls(options.use_directory_urls)
         self.plan = SitePlan()
         self.skill_urls: dict[str, str] = {}
