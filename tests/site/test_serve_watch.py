@@ -107,9 +107,31 @@ def test_a_new_folder_is_watched_too(tree: Path, watched: FakeServer) -> None:
     assert watched.wait()
 
 
-def test_falls_back_when_it_cannot_watch(tree: Path, tmp_path: Path) -> None:
+def test_file_system_types_from_the_mount_table() -> None:
+    from skillshelf.mkdocs.serve_watch import filesystem_type
+
+    mounts = (
+        "/dev/vda / ext4 rw 0 0\n"
+        "server:/export /home/me/net nfs4 rw 0 0\n"
+        "drvfs /mnt/c 9p rw 0 0\n"
+        "tmpfs /home/me/net/scratch\\040space tmpfs rw 0 0\n"
+    )
+    assert filesystem_type("/home/me/skills", mounts) == "ext4"
+    assert filesystem_type("/home/me/net", mounts) == "nfs4"
+    assert filesystem_type("/home/me/network", mounts) == "ext4"
+    assert filesystem_type("/mnt/c/Users/me/skills", mounts) == "9p"
+    assert filesystem_type("/home/me/net/scratch space/skills", mounts) == "tmpfs"
+    assert filesystem_type("relative", mounts) is None
+
+
+def test_falls_back_when_it_cannot_watch(
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert watch_natively(object(), str(tree)) is None  # not MkDocs' server
     assert watch_natively(FakeServer(), str(tmp_path / "missing")) is None
+    # a tree on a network file system: inotify may not hear of changes made elsewhere
+    monkeypatch.setattr("skillshelf.mkdocs.serve_watch.filesystem_type", lambda path: "nfs4")
+    assert watch_natively(FakeServer(), str(tree)) is None
 
 
 def test_serve_uses_it_for_the_tree_and_polls_the_rest(

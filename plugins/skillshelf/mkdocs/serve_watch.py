@@ -12,15 +12,17 @@ server for a rebuild the way MkDocs' own watcher does. It reacts to every
 event that can change what the tree holds (a file written, created, deleted
 or moved; a folder created, deleted or moved, including a folder moved out of
 the tree, which polling would report as its files deleted), never to a file
-being opened or read. Anywhere it cannot be used (another system, a server
-without the internals it relies on, inotify refusing the watches), the caller
-falls back to MkDocs' ``server.watch``.
+being opened or read. Anywhere it cannot be used (another system, a tree on a
+file system whose changes may not reach inotify, a server without the
+internals it relies on, inotify refusing the watches), the caller falls back
+to MkDocs' ``server.watch``.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 import threading
 from typing import Any
@@ -41,6 +43,14 @@ from watchdog.events import (
 from watchdog.observers.api import BaseObserver
 
 log = logging.getLogger(__name__)
+
+#: File systems on which every change, whoever makes it, reaches inotify: local
+#: disks and memory. On network and FUSE file systems (NFS, SMB, 9p, WSL's drvfs,
+#: Docker Desktop's shares) a change made elsewhere may come without an event:
+#: MkDocs' polling sees it.
+LOCAL_FILESYSTEMS = frozenset(
+    {"ext2", "ext3", "ext4", "xfs", "btrfs", "tmpfs", "overlay", "zfs", "f2fs", "bcachefs"}
+)
 
 #: Every event that can mean the tree changed. Opening, reading and closing a file
 #: unwritten are left out (inotify is not even asked for them): the build does those.
@@ -74,6 +84,29 @@ class _Trigger(FileSystemEventHandler):
             self.condition.notify_all()
 
 
+def filesystem_type(path: str, mounts: str | None = None) -> str | None:
+    """The type of the file system holding ``path`` (an absolute, resolved path),
+    from ``/proc/self/mounts`` (or ``mounts``, its text); None when unknown."""
+    if mounts is None:
+        try:
+            with open("/proc/self/mounts", encoding="utf-8", errors="replace") as handle:
+                mounts = handle.read()
+        except OSError:
+            return None
+    found: tuple[int, str] | None = None
+    for line in mounts.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        # the kernel writes a space in a mount point as \040 (a tab, newline, backslash alike)
+        point = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), fields[1])
+        inside = path == point or path.startswith(point.rstrip("/") + "/")
+        # the last of equally long matches is the mount on top
+        if inside and (found is None or len(point) >= found[0]):
+            found = (len(point), fields[2])
+    return found[1] if found is not None else None
+
+
 def watch_natively(server: Any, path: str) -> BaseObserver | None:
     """Start watching ``path`` (a folder, recursively) with inotify, rebuilding
     through ``server`` on any change; the running observer (stop it with
@@ -84,6 +117,7 @@ def watch_natively(server: Any, path: str) -> BaseObserver | None:
         or not isinstance(condition, threading.Condition)
         or not isinstance(getattr(server, "_want_rebuild", None), bool)
         or not os.path.isdir(path)
+        or filesystem_type(os.path.realpath(path)) not in LOCAL_FILESYSTEMS
     ):
         return None
     try:
