@@ -599,7 +599,7 @@ def test_serve_freezes_what_startup_made_once(tmp_path: Path) -> None:
     assert done.stdout.split() == ["True", "True", "False", "False", "0"]
 
 
-def test_collector_paused_during_rebuilds_and_run_when_idle(tmp_path: Path) -> None:
+def test_collector_held_back_during_rebuilds_and_run_when_idle(tmp_path: Path) -> None:
     """In a process of its own: the collector's state is the whole interpreter's."""
     import subprocess
     import sys
@@ -608,28 +608,33 @@ def test_collector_paused_during_rebuilds_and_run_when_idle(tmp_path: Path) -> N
         "import gc, time, weakref\n"
         "from skillshelf.mkdocs.serve_cache import CollectorPause\n"
         "class Node: pass\n"
+        "usual = gc.get_threshold()\n"
         "pause = CollectorPause(delay=0.2)\n"
-        "pause.pause(); during = gc.isenabled()\n"
+        "pause.pause(); during = gc.get_threshold()[1:] == (pause.NEVER, pause.NEVER)\n"
         "node = Node(); node.me = node; ref = weakref.ref(node); del node\n"
-        "pause.finish(); after = gc.isenabled()\n"
-        "time.sleep(0.8); idle = gc.isenabled(); freed = ref() is None\n"
+        "gc.collect(1); old = Node(); old.me = old; old_ref = weakref.ref(old); del old\n"
+        "pause.finish(); after = gc.get_threshold() != usual\n"
+        "time.sleep(0.8); idle = gc.get_threshold() == usual\n"
+        "freed = ref() is None and old_ref() is None\n"
         "pause.pause(); pause.finish(); pause.pause()  # the next rebuild comes first\n"
-        "quick = (gc.isenabled(), pause.pending)\n"
-        "pause.stop(); stopped = gc.isenabled()\n"
-        "gc.disable(); pause.pause(); pause.finish(); time.sleep(0.4)\n"
-        "theirs = gc.isenabled()  # turned off by someone else: left off\n"
-        "print(during, after, idle, freed, *quick, stopped, theirs)\n"
+        "quick = (gc.get_threshold() != usual, pause.pending)\n"
+        "pause.stop(); stopped = gc.get_threshold() == usual\n"
+        "gc.disable(); pause.pause(); pause.finish()\n"
+        "theirs = (gc.isenabled(), gc.get_threshold() == usual, pause.pending)\n"
+        "print(during, after, idle, freed, *quick, stopped, *theirs)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=tmp_path
     )
     assert done.stdout.split() == [
-        "False",
-        "False",
         "True",
         "True",
+        "True",
+        "True",
+        "True",
         "False",
-        "False",
+        "True",
+        "False",  # turned off by someone else: left as it was
         "True",
         "False",
     ]

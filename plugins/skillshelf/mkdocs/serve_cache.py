@@ -42,8 +42,8 @@ And for the session:
   setting that shapes the compiled code are the same.
 * :func:`freeze_what_startup_made`: once serving starts, what the first build
   left is frozen out of the garbage collector's walks;
-* :class:`CollectorPause`: the garbage collector is off while a rebuild runs
-  and collects once after it.
+* :class:`CollectorPause`: the garbage collector only runs young collections
+  while a rebuild runs, and a full one after it.
 
 When something cannot be made into a stable key (an object printed with its
 address), the page is not cached. Themes whose templates print the build date
@@ -803,29 +803,37 @@ class TemplateCodeCache(BytecodeCache):
 
 
 class CollectorPause:
-    """The cyclic garbage collector held during each serve rebuild, and run once
-    when serving is idle.
+    """The cyclic garbage collector held back during each serve rebuild, and run
+    in full once serving is idle.
 
     A rebuild of a 1,000-skill site keeps ~150,000 container objects alive until
     it ends (pages, files, the nav, tables of contents) and the previous one's
     are garbage only in cycles (a file and its page point at each other). The
     collector's thresholds make it run two full collections and ~250 younger
     ones per rebuild, each walking the objects of the rebuild, which it cannot
-    free: ~0.45 s of a 1.9 s rebuild. Instead, :meth:`pause` turns it off when
-    a rebuild starts and :meth:`finish` schedules one full collection
-    ``delay`` seconds after the rebuild ended (the browser has asked for the
-    reloaded page by then; the next save is usually seconds away), after which
-    the collector runs as usual. A rebuild that starts before then collects
-    first, so at most one rebuild's garbage waits.
+    free: ~0.45 s of a 1.9 s rebuild. Instead, :meth:`pause` sets thresholds
+    under which a rebuild only sees a young collection every
+    :data:`YOUNG_THRESHOLD` new objects (what dies young, such as a page's
+    Markdown converter, is still freed: a rebuild of every page does not grow
+    the process by its garbage) and :meth:`finish` schedules one full
+    collection ``delay`` seconds after the rebuild ended (the browser has asked
+    for the reloaded page by then; the next save is usually seconds away), after
+    which the thresholds are as they were. A rebuild that starts before then
+    collects first, so at most one rebuild's garbage waits.
 
     Not used when something else turned the collector off.
     """
 
+    #: New container objects between two young collections while a rebuild runs.
+    YOUNG_THRESHOLD = 100_000
+    #: Young collections before an older one: never, until the rebuild ended.
+    NEVER = 1_000_000_000
+
     def __init__(self, delay: float = 0.25) -> None:
         self.delay = delay
         self.lock = threading.Lock()
-        #: Whether the collector is off because of :meth:`pause`.
-        self.owned = False
+        #: The collector's thresholds before :meth:`pause` (None: not held back).
+        self.saved: tuple[int, int, int] | None = None
         #: Whether a rebuild ended and its collection has not run yet.
         self.pending = False
         self.timer: threading.Timer | None = None
@@ -833,19 +841,19 @@ class CollectorPause:
         self.seconds = 0.0
 
     def pause(self) -> None:
-        """A rebuild starts: the collector stays off until it ended."""
+        """A rebuild starts: only young collections until it ended."""
         with self.lock:
             self._cancel_timer()
             if self.pending:  # the last rebuild's garbage, before this one's starts
                 self._collect()
-            elif not self.owned and gc.isenabled():
-                gc.disable()
-                self.owned = True
+            elif self.saved is None and gc.isenabled():
+                self.saved = gc.get_threshold()
+                gc.set_threshold(self.YOUNG_THRESHOLD, self.NEVER, self.NEVER)
 
     def finish(self) -> None:
         """A rebuild ended (or failed): collect once serving is idle."""
         with self.lock:
-            if not self.owned or self.pending:
+            if self.saved is None or self.pending:
                 return
             self.pending = True
             self._cancel_timer()
@@ -857,16 +865,19 @@ class CollectorPause:
         """Serving stops: the collector is as it was."""
         with self.lock:
             self._cancel_timer()
-            if self.owned:
-                gc.enable()
-            self.owned = self.pending = False
+            self._resume()
+            self.pending = False
 
     def _collect_and_resume(self) -> None:
         with self.lock:
             if self.pending:
                 self._collect()
-                gc.enable()
-                self.owned = False
+                self._resume()
+
+    def _resume(self) -> None:
+        if self.saved is not None:
+            gc.set_threshold(*self.saved)
+            self.saved = None
 
     def _collect(self) -> None:
         started = time.perf_counter()
