@@ -1,6 +1,6 @@
 """Profile one ``mkdocs serve`` rebuild after a one-line edit of a SKILL.md.
 
-Usage: ``python benchmarks/profile_serve.py PROJECT [--rounds N] [--top N]``, PROJECT
+Usage: ``python benchmarks/profile_serve.py PROJECT [--rounds N] [--top N] [--idle S]``, PROJECT
 being a folder with a mkdocs.yml (``benchmarks/run.py`` leaves one in
 ``benchmarks/.work/site/n1000``). Loads the config the way ``mkdocs serve`` does
 (plugins told ``command="serve"``, a temporary site folder kept between
@@ -9,7 +9,9 @@ appends a line to one SKILL.md and times the rebuild; the last round runs under
 cProfile and the functions with the most cumulative and own time are printed.
 With ``--phases``, no profiler: each timed rebuild prints the wall time spent in
 MkDocs' build steps and in each plugin's event handlers (inclusive times, so
-nested steps are counted in their callers too).
+nested steps are counted in their callers too). With ``--idle S``, each edit
+comes S seconds after the previous rebuild, as a user's next save would (work the
+plugin leaves for idle time then runs between rebuilds; its CPU time is printed).
 """
 
 from __future__ import annotations
@@ -78,6 +80,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="timed rebuilds after an edit")
     parser.add_argument("--top", type=int, default=45, help="rows of each profile table")
     parser.add_argument("--phases", action="store_true", help="time build steps, no cProfile")
+    parser.add_argument("--idle", type=float, default=0.0, help="seconds between rebuilds")
     args = parser.parse_args()
 
     from mkdocs.commands.build import build
@@ -112,6 +115,11 @@ def main() -> None:
         skills = sorted((project / "skills").rglob("SKILL.md"))
         skill = skills[len(skills) // 3]
         for round in range(args.rounds + 1):
+            if args.idle:
+                cpu_started = time.process_time()
+                time.sleep(args.idle)
+                idle_cpu = time.process_time() - cpu_started
+                print(f"idle {args.idle:.1f} s before the edit: CPU {idle_cpu:.2f} s")
             with skill.open("a", encoding="utf-8") as handle:
                 handle.write(f"\nprofile-marker-{time.time_ns()}\n")
             profiler = cProfile.Profile() if round == args.rounds and not args.phases else None

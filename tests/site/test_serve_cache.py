@@ -64,6 +64,19 @@ class Serve:
         return int(self.plugin.page_cache.misses)
 
     @property
+    def plan_hits(self) -> int:
+        return int(self.plugin.plan_memo.hits)
+
+    @property
+    def plan_misses(self) -> int:
+        """Generated pages and files whose Markdown (or text) was made again."""
+        return int(self.plugin.plan_memo.misses)
+
+    @property
+    def source_hits(self) -> int:
+        return int(self.plugin.source_cache.hits)
+
+    @property
     def render_hits(self) -> int:
         return int(self.plugin.render_cache.hits)
 
@@ -106,15 +119,24 @@ def empty_folders(site: Path) -> list[str]:
 
 def reset(plugin: Any) -> None:
     """MkDocs keeps plugin instances for the whole process: start and leave clean."""
-    from skillshelf.mkdocs.serve_cache import PageCache, RenderCache, SearchCache, TemplateCodeCache
+    from skillshelf.mkdocs.serve_cache import (
+        PageCache,
+        RenderCache,
+        SearchCache,
+        SourceCache,
+        TemplateCodeCache,
+    )
     from skillshelf.mkdocs.serve_output import KeptOutput
+    from skillshelf.site.plan import PlanMemo
 
     plugin.command = "build"
+    plugin.source_cache = SourceCache()
     plugin.render_cache = RenderCache()
     plugin.page_cache = PageCache()
     plugin.search_cache = SearchCache()
     plugin.template_code = TemplateCodeCache()
     plugin.kept_output = KeptOutput()
+    plugin.plan_memo = PlanMemo()
 
 
 def read(site: Path, uri: str) -> str:
@@ -143,7 +165,11 @@ def test_unchanged_rebuild_reuses_every_page(serve: Serve) -> None:
     assert pages > 10
     indexed = serve.search_misses
     assert indexed > pages  # the hand-written pages are indexed too
+    generated = serve.plan_misses
+    assert generated > 5 and serve.plan_hits == 0
     serve.rebuild()
+    assert (serve.plan_hits, serve.plan_misses) == (generated, 0)
+    assert serve.source_hits == pages
     assert (serve.page_hits, serve.page_misses) == (pages, 0)
     assert serve.render_hits == pages
     assert (serve.search_hits, serve.search_misses) == (indexed, 0)
@@ -162,6 +188,7 @@ def test_edit_shows_up_and_only_that_page_is_redone(serve: Serve) -> None:
         assert f"Marker {round} here." in read(site, "writing/essay/index.html")
         assert f"Marker {round} here." in read(site, "search/search_index.json")
         assert serve.page_misses == 1
+        assert serve.plan_misses == 1  # the skill's page, not the catalog nor skills.json
         assert serve.search_misses == 1
         assert serve.unchanged < serve.overwritten  # the page and the search index
 
@@ -209,6 +236,103 @@ def test_addition_move_deletion(serve: Serve) -> None:
     site = serve.rebuild()
     assert "poem" not in read(site, "catalog/index.html")
     assert 'href="../poem/"' not in read(site, "misc/one-thing/index.html")
+
+
+def test_generated_markdown_follows_everything_it_shows(serve: Serve) -> None:
+    """The plan's reused Markdown: each change below reaches every page that shows
+    it (every rebuild is compared with a cold build)."""
+    skills = serve.root / "skills"
+    deploy = skills / "ops/deploy/SKILL.md"
+    deploy.write_text(
+        deploy.read_text(encoding="utf-8").replace(
+            "license: MIT\n",
+            "license: MIT\nmetadata:\n  skillshelf:\n    related-skills: [poem, essay]\n",
+        ),
+        "utf-8",
+    )
+    site = serve.rebuild()
+    assert 'href="../../writing/poem/"' in read(site, "ops/deploy/index.html")
+    poem = skills / "writing/poem/SKILL.md"
+    # a related skill renamed: the page naming it no longer links it
+    poem.write_text(poem.read_text(encoding="utf-8").replace("name: poem", "name: verse"), "utf-8")
+    site = serve.rebuild()
+    assert 'href="../../writing/poem/"' not in read(site, "ops/deploy/index.html")
+    assert '"name": "verse"' in read(site, "skills.json")
+    # a description: the skill's page, its category's cards, the catalog, skills.json
+    text = poem.read_text(encoding="utf-8")
+    poem.write_text(text.replace("Write poems.", "Write short poems."), "utf-8")
+    site = serve.rebuild()
+    for uri in ("writing/poem/index.html", "writing/index.html", "catalog/index.html", "llms.txt"):
+        assert "Write short poems." in read(site, uri)
+    # a bundled file added, then grown: the skill's list of files and their sizes
+    (skills / "writing/poem/scripts").mkdir()
+    (skills / "writing/poem/scripts/run.py").write_text("print(1)\n", "utf-8")
+    site = serve.rebuild()
+    assert "scripts/run.py" in read(site, "writing/poem/index.html")
+    (skills / "writing/poem/scripts/run.py").write_text("print(1)\n" * 200, "utf-8")
+    site = serve.rebuild()
+    assert "1.8 KB" in read(site, "writing/poem/index.html")
+    # a reference added: the category's card counts it, skills.json lists it
+    (skills / "ops/deploy/references").mkdir()
+    (skills / "ops/deploy/references/steps.md").write_text("# Steps\n", "utf-8")
+    site = serve.rebuild()
+    assert "1 reference" in read(site, "ops/index.html")
+    assert "references/steps/" in read(site, "skills.json")
+    # a category's title: every skill header below it shows the new trail
+    cloud = skills / "ops/cloud/DESCRIPTION.md"
+    cloud.write_text(
+        cloud.read_text(encoding="utf-8").replace("title: Cloud", "title: Sky"), "utf-8"
+    )
+    site = serve.rebuild()
+    assert "Sky" in read(site, "ops/cloud/gcp/index.html")
+    assert "Sky" in read(site, "ops/cloud/aws/index.html")
+    # a category's body only: its own page
+    cloud.write_text(cloud.read_text(encoding="utf-8") + "\nMore about the sky.\n", "utf-8")
+    site = serve.rebuild()
+    assert "More about the sky." in read(site, "ops/cloud/index.html")
+    # the repository's address changes every skill's source link
+    config = serve.root / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("example/mixed", "example/renamed"), "utf-8"
+    )
+    site = serve.rebuild()
+    assert serve.plan_hits == 0
+    assert "example/renamed/blob/main/skills/writing/essay/SKILL.md" in read(
+        site, "writing/essay/index.html"
+    )
+
+
+def test_a_skill_moved_between_categories_and_back(serve: Serve) -> None:
+    skills = serve.root / "skills"
+    serve.rebuild()
+    (skills / "ops/deploy").rename(skills / "writing/deploy")
+    site = serve.rebuild()
+    assert "Writing" in read(site, "writing/deploy/index.html")
+    assert "writing/deploy/" in read(site, "catalog/index.html")
+    (skills / "writing/deploy").rename(skills / "ops/deploy")
+    site = serve.rebuild()
+    assert (site / "ops/deploy/index.html").is_file()
+    assert 'href="deploy/"' in read(site, "ops/index.html")
+
+
+def test_reference_frontmatter_and_metadata_copies(serve: Serve) -> None:
+    """A reference page's own frontmatter (anchors and all) is split once and every
+    rebuild gets metadata of its own: what a plugin changes in it does not stay."""
+    quotas = serve.root / "skills/ops/cloud/gcp/references/quotas.md"
+    quotas.write_text(
+        "---\ntags: &shared [alpha]\nkeywords: *shared\nsearch:\n  boost: 2\n---\n\n# Quotas\n",
+        "utf-8",
+    )
+    serve.rebuild()
+    site = serve.rebuild()
+    assert serve.source_hits > 0
+    assert "alpha" in read(site, "ops/cloud/gcp/references/quotas/index.html")
+    entry = serve.plugin.source_cache.entries["ops/cloud/gcp/references/quotas.md"]
+    assert entry[2]["tags"] is entry[2]["keywords"]  # an alias stays one (deep copy)
+    assert "title" not in entry[2]  # the plugin's own on_page_content title went to a copy
+    quotas.write_text("---\ntitle: Quota limits\n---\n\n# Quotas\n", "utf-8")
+    site = serve.rebuild()
+    assert "Quota limits" in read(site, "ops/cloud/gcp/index.html")
 
 
 def test_link_target_anchor_change_is_reported_again(serve: Serve) -> None:
@@ -473,3 +597,44 @@ def test_serve_freezes_what_startup_made_once(tmp_path: Path) -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=tmp_path
     )
     assert done.stdout.split() == ["True", "True", "False", "False", "0"]
+
+
+def test_collector_held_back_during_rebuilds_and_run_when_idle(tmp_path: Path) -> None:
+    """In a process of its own: the collector's state is the whole interpreter's."""
+    import subprocess
+    import sys
+
+    script = (
+        "import gc, time, weakref\n"
+        "from skillshelf.mkdocs.serve_cache import CollectorPause\n"
+        "class Node: pass\n"
+        "usual = gc.get_threshold()\n"
+        "pause = CollectorPause(delay=0.2)\n"
+        "pause.pause(); during = gc.get_threshold()[1:] == (pause.NEVER, pause.NEVER)\n"
+        "node = Node(); node.me = node; ref = weakref.ref(node); del node\n"
+        "gc.collect(1); old = Node(); old.me = old; old_ref = weakref.ref(old); del old\n"
+        "pause.finish(); after = gc.get_threshold() != usual\n"
+        "time.sleep(0.8); idle = gc.get_threshold() == usual\n"
+        "freed = ref() is None and old_ref() is None\n"
+        "pause.pause(); pause.finish(); pause.pause()  # the next rebuild comes first\n"
+        "quick = (gc.get_threshold() != usual, pause.pending)\n"
+        "pause.stop(); stopped = gc.get_threshold() == usual\n"
+        "gc.disable(); pause.pause(); pause.finish()\n"
+        "theirs = (gc.isenabled(), gc.get_threshold() == usual, pause.pending)\n"
+        "print(during, after, idle, freed, *quick, stopped, *theirs)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    assert done.stdout.split() == [
+        "True",
+        "True",
+        "True",
+        "True",
+        "True",
+        "False",
+        "True",
+        "False",  # turned off by someone else: left as it was
+        "True",
+        "False",
+    ]

@@ -16,7 +16,10 @@ Under ``mkdocs serve`` (option ``serve_cache``), a rebuild reuses what did not
 change, and its output is byte for byte what a clean build writes:
 
 * the scan reads only the files that changed (the scan cache);
-* the pages the plugin adds reuse their Markdown conversion and finished HTML,
+* the plan reuses the generated Markdown of every page whose inputs did not
+  change (:class:`skillshelf.site.plan.PlanMemo`);
+* the pages the plugin adds reuse the split of their source into Markdown and
+  metadata, their Markdown conversion and finished HTML,
   every page its search index entries (mkdocs-material's search), and the
   theme's templates are compiled once (:mod:`skillshelf.mkdocs.serve_cache`,
   which says what each key holds);
@@ -24,7 +27,8 @@ change, and its output is byte for byte what a clean build writes:
   when their bytes change; whatever this rebuild did not write is removed
   (:mod:`skillshelf.mkdocs.serve_output`);
 * ``on_serve`` freezes what the first build left out of the garbage
-  collector's walks.
+  collector's walks, and watches the skills tree with inotify rather than
+  MkDocs' polling (:mod:`skillshelf.mkdocs.serve_watch`).
 """
 
 from __future__ import annotations
@@ -45,25 +49,31 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from watchdog.observers.api import BaseObserver
 
 from skillshelf.cache import ScanCache
 from skillshelf.config import ConfigError, LintConfig, load_config
 from skillshelf.diagnostics import Diagnostic, Severity
 from skillshelf.mkdocs.config import SkillshelfConfig
 from skillshelf.mkdocs.serve_cache import (
+    CollectorPause,
     PageCache,
     RenderCache,
     SearchCache,
+    SourceCache,
     TemplateCodeCache,
     freeze_what_startup_made,
 )
 from skillshelf.mkdocs.serve_output import KeptOutput
+from skillshelf.mkdocs.serve_watch import stop as stop_watching
+from skillshelf.mkdocs.serve_watch import watch_natively
 from skillshelf.model import SkillTree, scan
 from skillshelf.readahead import read_ahead
 from skillshelf.site.moves import Moves, find_moves, read_moves_file, resolve_moves
 from skillshelf.site.plan import (
     ASSET_URIS,
     NavItem,
+    PlanMemo,
     SiteOptions,
     SitePage,
     SitePlan,
@@ -91,12 +101,19 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         self.seconds: float = 0.0
         self.nav: Navigation | None = None
         #: Kept across ``mkdocs serve`` rebuilds (see :mod:`skillshelf.mkdocs.serve_cache`).
+        self.source_cache = SourceCache()
         self.render_cache = RenderCache()
         self.page_cache = PageCache()
         self.scan_cache: ScanCache | None = None
         self.search_cache = SearchCache()
         self.template_code = TemplateCodeCache()
         self.kept_output = KeptOutput()
+        self.plan_memo = PlanMemo()
+        #: The garbage collector's pause during rebuilds (once serving started).
+        self.collector = CollectorPause()
+        self.serving = False
+        #: The inotify watcher of the skills tree while serving (None: MkDocs polls it).
+        self.tree_watcher: BaseObserver | None = None
 
     def _caching(self) -> bool:
         return self.command == "serve" and self.config.enabled and self.config.serve_cache
@@ -108,6 +125,11 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         self.dirty = dirty
 
     def on_shutdown(self) -> None:
+        self.collector.stop()
+        self.serving = False
+        if self.tree_watcher is not None:
+            stop_watching(self.tree_watcher)
+            self.tree_watcher = None
         if self.scan_cache is not None:
             self.scan_cache.save()  # what the session learnt, for the next `skillshelf lint`
 
@@ -115,7 +137,12 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
         if self.config.enabled and self.lint_config is not None:
-            server.watch(str(self.lint_config.root))
+            root = str(self.lint_config.root)
+            # the kernel's notifications when it can, not a poll of the whole tree
+            if self.tree_watcher is None and self.config.serve_cache:
+                self.tree_watcher = watch_natively(server, root)
+            if self.tree_watcher is None:
+                server.watch(root)
             if self.lint_config.source is not None:
                 server.watch(str(self.lint_config.source))
         if self._caching():
@@ -124,6 +151,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
             self.plan = None
             self.tree = None
             freeze_what_startup_made()
+            self.serving = True
         return server
 
     # -- per-build events -----------------------------------------------------------
@@ -137,6 +165,9 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         if not self.config.enabled:
             return None
         if self._caching():
+            if self.serving:
+                self.collector.pause()
+            self.source_cache.begin(config)
             self.render_cache.begin(config)
         started = time.perf_counter()
         project_dir = Path(config.config_file_path or ".").resolve().parent
@@ -198,7 +229,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
             llms_txt=self.config.llms_txt,
             redirects=self.config.redirects,
         )
-        plan = plan_site(tree, options, moves)
+        plan = plan_site(tree, options, moves, self.plan_memo if self._caching() else None)
         _refuse_non_utf8_names(plan, tree.root, lint_config.project_dir)
         self.plan = plan
         for problem in plan.problems:
@@ -241,6 +272,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
 
     def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> None:
         if self._caching() and page.file.src_uri in self.page_uris:
+            self.source_cache.install(page)
             self.render_cache.install(page)
 
     @event_priority(-100)  # every page has its final content and title by now
@@ -267,14 +299,19 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
     @event_priority(-100)  # after the search plugin wrote its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self._caching():
+            self.source_cache.keep_only(self.page_uris)
             self.render_cache.keep_only(self.page_uris)
             self.page_cache.keep_only(self.page_uris)
             self.search_cache.keep_only_seen()
             self.kept_output.sweep()
+            self.collector.finish()
             log.info(
-                f"skillshelf: serve cache: {self.render_cache.hits} Markdown, "
+                f"skillshelf: serve cache: {self.plan_memo.hits} generated Markdown, "
+                f"{self.source_cache.hits} source, {self.render_cache.hits} Markdown, "
                 f"{self.page_cache.hits} page and {self.search_cache.hits} search hits, "
-                f"{self.render_cache.misses}, {self.page_cache.misses} and "
+                f"{self.plan_memo.misses}, {self.source_cache.misses}, "
+                f"{self.render_cache.misses}, "
+                f"{self.page_cache.misses} and "
                 f"{self.search_cache.misses} misses; {self.kept_output.kept} files of the "
                 f"last rebuild kept ({self.kept_output.unchanged} of them unchanged, not "
                 f"rewritten), {self.kept_output.removed} removed"
@@ -284,6 +321,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         # what MkDocs' clean would have left: nothing of the previous output
         self.kept_output.restore()
         self.kept_output.sweep()
+        self.collector.finish()
 
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files

@@ -23,7 +23,7 @@ name.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TypeAlias
@@ -182,14 +182,104 @@ def export_uri(src_uri: str) -> str:
     return src_uri
 
 
+# -- reusing the previous plan's texts ------------------------------------------
+
+
+class PlanMemo:
+    """The generated texts of the previous plan (``mkdocs serve``), each kept with
+    the inputs it was made from and reused by the next plan while they are equal.
+
+    Inputs are compared by value (texts, paths, sizes, never objects that might
+    change in place), so a text is only reused when making it again would give
+    the same one. Skill pages are keyed by :func:`render.skill_page_inputs`; the
+    category pages, the catalog, ``skills.json`` and ``llms.txt`` by the tree's
+    :func:`outline`.
+    """
+
+    def __init__(self) -> None:
+        self.texts: dict[str, tuple[object, str]] = {}
+        self.used: set[str] = set()
+        self.outline: object = None
+        self.hits = 0
+        self.misses = 0
+
+    def same_outline(self, outline: object) -> object:
+        """``outline``, or the previous plan's when they are equal: the ~200 texts
+        keyed by it then compare it by identity, not item by item each."""
+        if outline == self.outline:
+            return self.outline
+        self.outline = outline
+        return outline
+
+    def begin(self) -> None:
+        self.used = set()
+        self.hits = self.misses = 0
+
+    def text(self, name: str, inputs: object, make: Callable[[], str]) -> str:
+        self.used.add(name)
+        kept = self.texts.get(name)
+        if kept is not None and kept[0] == inputs:
+            self.hits += 1
+            return kept[1]
+        self.misses += 1
+        text = make()
+        self.texts[name] = (inputs, text)
+        return text
+
+    def forget_unused(self) -> None:
+        """Drop what the last plan did not ask for (a skill deleted or moved)."""
+        for name in self.texts.keys() - self.used:
+            del self.texts[name]
+
+
+def outline(tree: SkillTree, options: SiteOptions) -> tuple[object, ...]:
+    """What the site-wide texts read from the tree and the options: the categories
+    (their DESCRIPTION.md texts) and, in each, its skills with their frontmatter
+    (its source text decides its data), source file and references; not the skills'
+    bodies. Equal outlines give the same category pages, catalog, ``skills.json``
+    and ``llms.txt``."""
+
+    def description(category: Category) -> object:
+        document = category.description
+        if document is None:
+            return None
+        return (document.text, document.relpath)
+
+    return (
+        options,
+        tuple(
+            (
+                category.path,
+                description(category),
+                tuple(
+                    (
+                        skill.relpath,
+                        skill.document.abspath,
+                        skill.document.frontmatter.source
+                        if skill.document.frontmatter is not None
+                        else None,
+                        tuple(reference.relpath for reference in skill.references),
+                    )
+                    for skill in category.skills
+                ),
+            )
+            for category in tree.top.walk()
+        ),
+    )
+
+
 # -- the plan -------------------------------------------------------------------
 
 
 class _Planner:
-    def __init__(self, tree: SkillTree, options: SiteOptions, moves: Moves) -> None:
+    def __init__(
+        self, tree: SkillTree, options: SiteOptions, moves: Moves, memo: PlanMemo | None = None
+    ) -> None:
         self.tree = tree
         self.options = options
         self.moves = moves
+        self.memo = memo
+        self.outline = memo.same_outline(outline(tree, options)) if memo is not None else None
         self.urls = Urls(options.use_directory_urls)
         self.plan = SitePlan()
         self.skill_urls: dict[str, str] = {}
@@ -211,6 +301,17 @@ class _Planner:
             source_url=self.options.source_url,
             project_dir=self.options.project_dir,
         )
+
+    def text(self, name: str, inputs: Callable[[], object], make: Callable[[], str]) -> str:
+        """``make()``, or the previous plan's text of that name when ``inputs()`` equal
+        what it was made from."""
+        if self.memo is None:
+            return make()
+        return self.memo.text(name, inputs(), make)
+
+    def site_inputs(self) -> object:
+        """What the site-wide texts (catalog, skills.json, llms.txt) are made from."""
+        return self.outline
 
     def add_page(
         self,
@@ -246,19 +347,26 @@ class _Planner:
         for document in self.tree.top.extra_documents:
             self.document_page(document)
         if self.options.catalog:
-            page = self.add_page(
-                self.options.catalog,
-                render.catalog_page(ctx, list(ordered_skills(self.tree)), self.catalog_url or ""),
+            content = self.text(
                 "catalog",
-                None,
+                self.site_inputs,
+                lambda: render.catalog_page(
+                    ctx, list(ordered_skills(self.tree)), self.catalog_url or ""
+                ),
             )
+            page = self.add_page(self.options.catalog, content, "catalog", None)
             self.plan.catalog_nav.append({"Catalog": page.src_uri})
         self.assets()
         if self.options.skills_json:
-            content = outputs.skills_json(self, ordered_skills(self.tree))
+            content = self.text(
+                "skills.json",
+                self.site_inputs,
+                lambda: outputs.skills_json(self, ordered_skills(self.tree)),
+            )
             self.plan.files.append(SiteFile("skills.json", content=content))
         if self.options.llms_txt:
-            self.plan.files.append(SiteFile("llms.txt", content=outputs.llms_txt(self)))
+            content = self.text("llms.txt", self.site_inputs, lambda: outputs.llms_txt(self))
+            self.plan.files.append(SiteFile("llms.txt", content=content))
         if self.options.redirects:
             self.redirects()
         return self.plan
@@ -266,9 +374,14 @@ class _Planner:
     def category(self, category: Category, ctx: render.Context) -> NavItem:
         src = category_src(category)
         description = category.description
+        url = self.category_urls[category.path]
         self.add_page(
             src,
-            render.category_page(ctx, category, self.category_urls[category.path]),
+            self.text(
+                src,
+                lambda: (self.outline, url),
+                lambda: render.category_page(ctx, category, url),
+            ),
             "category",
             description.path if description is not None else None,
             index=True,
@@ -286,7 +399,11 @@ class _Planner:
         url = self.skill_urls[skill.rel.as_posix()]
         self.add_page(
             src,
-            render.skill_page(ctx, skill, url, self.urls),
+            self.text(
+                src,
+                lambda: render.skill_page_inputs(ctx, skill, url, self.urls),
+                lambda: render.skill_page(ctx, skill, url, self.urls),
+            ),
             "skill",
             skill.document.path,
             index=True,
@@ -354,9 +471,17 @@ class _Planner:
             )
 
 
-def plan_site(tree: SkillTree, options: SiteOptions, moves: Moves | None = None) -> SitePlan:
-    """Everything the site needs from ``tree``; pure, no I/O beyond what the model holds."""
-    return _Planner(tree, options, moves or Moves()).build()
+def plan_site(
+    tree: SkillTree, options: SiteOptions, moves: Moves | None = None, memo: PlanMemo | None = None
+) -> SitePlan:
+    """Everything the site needs from ``tree``; pure, no I/O beyond what the model holds.
+    With ``memo``, texts whose inputs did not change since its last plan are reused."""
+    if memo is not None:
+        memo.begin()
+    plan = _Planner(tree, options, moves or Moves(), memo).build()
+    if memo is not None:
+        memo.forget_unused()
+    return plan
 
 
 def repository_path(path: Path, project_dir: Path | None) -> str:

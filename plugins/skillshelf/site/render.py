@@ -211,6 +211,39 @@ def skill_page(ctx: Context, skill: Skill, url: str, urls: Urls) -> str:
     )
 
 
+def skill_page_inputs(ctx: Context, skill: Skill, url: str, urls: Urls) -> tuple[object, ...]:
+    """Everything :func:`skill_page` reads, as values that are equal exactly when it
+    would write the same page (kept in step with it and the functions it calls).
+
+    The document's text decides its frontmatter, hence the name, description,
+    tags, related skills and every other field the header shows.
+    """
+    document = skill.document
+    text = document.text
+    category = skill.category
+    related = []
+    for name in skill.related_skills:
+        found = ctx.tree.skills_named(name)
+        related.append((name, ctx.skill_urls[found[0].rel.as_posix()] if found else None))
+    return (
+        text,
+        None if text is not None else tuple(issue.message for issue in document.issues),
+        document.abspath,
+        skill.relpath,
+        url,
+        urls.use_directory_urls,
+        category.path,
+        ctx.category_urls.get(category.path),
+        category_trail(category),
+        tuple(related),
+        tuple((bundled.relpath, bundled.size) for bundled in skill.bundled),
+        tuple((extra.relpath, extra.size) for extra in skill.extra_documents),
+        ctx.catalog_url,
+        ctx.source_url,
+        ctx.project_dir,
+    )
+
+
 def _unreadable(document: Document) -> str:
     reasons = "; ".join(issue.message for issue in document.issues) or "unreadable"
     return f'\n<p class="skillshelf-problem">This file could not be read: {esc(reasons)}</p>\n'
