@@ -10,6 +10,8 @@ and the served folder must hold no other file and no empty folder.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -578,11 +580,17 @@ def test_stable_texts_tell_kinds_of_containers_apart() -> None:
     assert stable([True]) != stable([1]) and stable(["1"]) != stable([1])
 
 
+def printed_by_own_interpreter(script: str, cwd: Path) -> list[str]:
+    """The words ``script`` prints, run by an interpreter of its own (for state that
+    is the whole interpreter's, such as the garbage collector's)."""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=cwd
+    )
+    return done.stdout.split()
+
+
 def test_serve_freezes_what_startup_made_once(tmp_path: Path) -> None:
     """In a process of its own: freezing is for the whole interpreter."""
-    import subprocess
-    import sys
-
     script = (
         "import gc\n"
         "from skillshelf.mkdocs.serve_cache import freeze_what_startup_made\n"
@@ -593,17 +601,11 @@ def test_serve_freezes_what_startup_made_once(tmp_path: Path) -> None:
         "off = freeze_what_startup_made()\n"
         "print(first, frozen > 0, second, off, gc.get_freeze_count())\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=tmp_path
-    )
-    assert done.stdout.split() == ["True", "True", "False", "False", "0"]
+    assert printed_by_own_interpreter(script, tmp_path) == ["True", "True", "False", "False", "0"]
 
 
 def test_collector_held_back_during_rebuilds_and_run_when_idle(tmp_path: Path) -> None:
     """In a process of its own: the collector's state is the whole interpreter's."""
-    import subprocess
-    import sys
-
     script = (
         "import gc, time, weakref\n"
         "from skillshelf.mkdocs.serve_cache import CollectorPause\n"
@@ -623,10 +625,7 @@ def test_collector_held_back_during_rebuilds_and_run_when_idle(tmp_path: Path) -
         "theirs = (gc.isenabled(), gc.get_threshold() == usual, pause.pending)\n"
         "print(during, after, idle, freed, *quick, stopped, *theirs)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=tmp_path
-    )
-    assert done.stdout.split() == [
+    assert printed_by_own_interpreter(script, tmp_path) == [
         "True",
         "True",
         "True",

@@ -58,7 +58,6 @@ import gc
 import hashlib
 import logging
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -837,8 +836,6 @@ class CollectorPause:
         #: Whether a rebuild ended and its collection has not run yet.
         self.pending = False
         self.timer: threading.Timer | None = None
-        #: Seconds of the last collection (for the log).
-        self.seconds = 0.0
 
     def pause(self) -> None:
         """A rebuild starts: only young collections until it ended."""
@@ -880,9 +877,7 @@ class CollectorPause:
             self.saved = None
 
     def _collect(self) -> None:
-        started = time.perf_counter()
         gc.collect()
-        self.seconds = time.perf_counter() - started
         self.pending = False
 
     def _cancel_timer(self) -> None:
