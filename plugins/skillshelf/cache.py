@@ -44,6 +44,7 @@ import hashlib
 import io
 import os
 import pickle
+import shutil
 import sys
 import tempfile
 import time
@@ -411,9 +412,7 @@ def _prune(home: Path, keep: Path) -> None:
             if path == keep or path.stat().st_mtime >= horizon:
                 continue
             if path.is_dir() and not path.is_symlink():
-                for child in path.iterdir():
-                    child.unlink(missing_ok=True)
-                path.rmdir()
+                shutil.rmtree(path, ignore_errors=True)
             else:
                 path.unlink(missing_ok=True)
     except OSError:
