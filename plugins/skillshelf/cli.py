@@ -134,15 +134,19 @@ def _lint(args: argparse.Namespace) -> int:
         )
 
     result = run()
+    unwritten = False
     if args.fix:
-        changed = apply_fixes([d.fix for d in result.diagnostics if d.fix is not None])
-        if changed:
-            for path in changed:
-                print(f"fixed {report.display_path(path)}", file=sys.stderr)
+        outcome = apply_fixes([d.fix for d in result.diagnostics if d.fix is not None], config.root)
+        for line in outcome.lines(report.display_path):
+            print(line, file=sys.stderr)
+        unwritten = bool(outcome.failed)
+        if outcome.fixed:
             result = run()
     colour = args.format == "text" and not args.no_color and report.use_colour(sys.stdout.isatty())
     sys.stdout.write(report.render(result.diagnostics, args.format, colour=colour))
     failing = [d for d in result.diagnostics if d.severity.rank >= 2]
+    if unwritten:  # asked to write and could not: an error, whatever the findings
+        return EXIT_ERROR
     return EXIT_FINDINGS if failing else EXIT_CLEAN
 
 
