@@ -98,7 +98,7 @@ def _plugin_commands() -> list[Register]:
 
 
 def _lint(args: argparse.Namespace) -> int:
-    from skillshelf import report
+    from skillshelf import cache_folder, report
     from skillshelf.config import load_config
     from skillshelf.fixes import apply_fixes
     from skillshelf.lint import lint
@@ -123,12 +123,19 @@ def _lint(args: argparse.Namespace) -> int:
             )
             return EXIT_ERROR
 
+    use_cache = not args.no_cache
+    if use_cache:  # told here, once, though a --fix run lints twice
+        refused = cache_folder.refusal(cache_folder.own_folder())
+        if refused is not None:
+            print(f"skillshelf: info: not using the scan cache: {refused}", file=sys.stderr)
+            use_cache = False
+
     def run() -> LintResult:
         return lint(
             config,
             args.paths,
             select=select,
-            use_cache=not args.no_cache,
+            use_cache=use_cache,
             parallel=True,
             one_shot=True,
         )
