@@ -78,9 +78,13 @@ def replace_file(
     set it, ``owner`` (uid, gid), and is then renamed over ``name``. On any
     error the temporary file is removed and ``name`` is untouched.
 
-    ``durable`` flushes the file to disk before the rename and the folder
-    after it, so that even a power cut leaves the old bytes or the new ones:
-    wanted for a user's file, not for a cache that checks what it reads.
+    ``durable`` flushes the file to disk before the rename, so that even a
+    power cut leaves the name holding the old bytes or the new ones, never
+    a file whose data was not written yet: wanted for a user's file, not for
+    a cache that checks what it reads. The folder is not flushed after the
+    rename: that would only make the new name survive a power cut (the old
+    file is as good), at about 4 ms a file (1,000 fixes: 11-13 s instead of
+    6.6-8.7 s on an ext4 virtual disk).
     """
     temporary = f"{TEMPORARY_PREFIX}{secrets.token_hex(8)}.tmp"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -102,8 +106,6 @@ def replace_file(
         with suppress(OSError):
             os.unlink(temporary, dir_fd=folder)
         raise
-    if durable:
-        os.fsync(folder)
 
 
 def _keep_owner(descriptor: int, owner: tuple[int, int]) -> None:
