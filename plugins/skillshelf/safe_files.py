@@ -10,7 +10,7 @@ beside it and renames that over the name, which replaces the link itself.
 A write that fails (a full disk, a file size limit, a kill) leaves the old
 file as it was. A killed process can leave its temporary file behind (a
 hidden name starting with :data:`TEMPORARY_PREFIX`, which the tree scan
-skips); nothing else.
+skips); nothing else. POSIX only: it needs ``O_NOFOLLOW`` and ``dir_fd``.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ _NOFOLLOW_FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 def open_folder(path: str, *, at: int | None = None, follow: bool = False) -> Iterator[int]:
     """A file descriptor of the folder ``path`` (relative to the folder ``at``).
 
-    Unless ``follow``, a symlink at ``path`` itself is refused (``ELOOP``),
-    as is anything that is not a folder (``ENOTDIR``).
+    Unless ``follow``, a symlink at ``path`` itself is refused (``ENOTDIR`` on
+    Linux, ``ELOOP`` elsewhere), as is anything that is not a folder.
     """
     flags = _NOFOLLOW_FOLDER if not follow else _NOFOLLOW_FOLDER & ~os.O_NOFOLLOW
     descriptor = os.open(path, flags, dir_fd=at)
