@@ -23,16 +23,18 @@ Never stale:
   folder that cannot be written just means no cache.
 
 It lives outside the project, so that linting never writes into the
-repository (only ``--fix`` does): ``$SKILLSHELF_CACHE_DIR``, else
-``$XDG_CACHE_HOME/skillshelf``, else ``~/.cache/skillshelf``; one folder per
-skills root (named by a hash of its absolute path), next to a ``.gitignore``
-holding ``*`` in case the folder is ever pointed inside a repository. Folders
-of roots not linted for :data:`PRUNE_DAYS` days are removed. A root's entries
+repository (only ``--fix`` does), in skillshelf's own folder ``skillshelf/``
+of ``$SKILLSHELF_CACHE_DIR``, else of ``$XDG_CACHE_HOME``, else of
+``~/.cache``, which :mod:`skillshelf.cache_folder` vets, tags and prunes (a
+folder of another user, or one others can write, means no cache). There is
+one folder per skills root (named by a hash of its absolute path); folders of
+roots not linted for a month are removed. A root's entries
 are spread over :data:`SHARDS` files by a hash of their paths, and a run
 rewrites only the files holding an entry that changed: the pre-commit hook
 after a one-file edit writes one small file, not the cache of the whole tree.
-Each file is replaced atomically and checked on its own, so files written by
-different runs mix safely (every entry is still checked against its file).
+Each file is replaced atomically, never through a symlink, and checked on its
+own, so files written by different runs mix safely (every entry is still
+checked against its file).
 ``skillshelf lint --no-cache`` neither reads nor writes it. Loading uses a
 restricted unpickler that can only build the types the cache stores, so a
 planted cache file cannot run code.
@@ -44,22 +46,20 @@ import hashlib
 import io
 import os
 import pickle
-import shutil
 import sys
-import tempfile
 import time
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from skillshelf import schemas
+from skillshelf import cache_folder, schemas
 from skillshelf.frontmatter import Frontmatter
 from skillshelf.model import Document, Kind, gc_paused, read_document
+from skillshelf.safe_files import read_file, replace_file
 
 #: Bump whenever what an entry holds, or how it is computed, changes.
 CACHE_VERSION = 5
-PRUNE_DAYS = 30
 #: Files modified this close to the cache write are also checked by content.
 RACY_SECONDS = 3.0
 #: How many files a root's cache is split into (see the module's docstring).
@@ -215,8 +215,14 @@ class ScanCache:
 
     @classmethod
     def open(cls, root: Path, directory: Path | None = None) -> ScanCache:
+        """The cache of ``root`` in the cache home ``directory`` (default:
+        :func:`skillshelf.cache_folder.cache_home`); in memory only when
+        skillshelf's folder there must not be used."""
+        own = cache_folder.own_folder(directory)
+        if cache_folder.refusal(own) is not None:
+            return cls.in_memory(root)
         root_key = hashlib.blake2b(str(root).encode(), digest_size=8).hexdigest()
-        folder = (directory or cache_home()) / f"scan-{root_key}"
+        folder = own / f"scan-{root_key}"
         cache = cls(folder, root, _environment())
         cache.previous = cache._load()
         return cache
@@ -248,17 +254,20 @@ class ScanCache:
         if self.folder is None:
             return {}
         entries: dict[str, Any] = {}
-        with gc_paused():
-            for shard in range(SHARDS):
-                entries.update(self._load_shard(shard))
+        opened = cache_folder.root_folder(self.folder.parent, self.folder.name, create=False)
+        try:
+            with opened as (_, folder), gc_paused():
+                for shard in range(SHARDS):
+                    entries.update(self._load_shard(folder, shard))
+        except OSError:  # no cache yet, or one that must not be used: every file is read
+            return {}
         # Entries stay raw tuples until a file asks for its own: building all of
         # them up front costs more than a warm scan of a big tree saves elsewhere.
         return entries
 
-    def _load_shard(self, shard: int) -> dict[str, Any]:
-        assert self.folder is not None
+    def _load_shard(self, folder: int, shard: int) -> dict[str, Any]:
         try:
-            with (self.folder / f"{shard:02d}.pickle").open("rb") as handle:
+            with io.BytesIO(read_file(folder, f"{shard:02d}.pickle")[0]) as handle:
                 header = _Unpickler(handle).load()
                 if header != (CACHE_VERSION, self.environment, str(self.root), shard):
                     return {}
@@ -361,62 +370,26 @@ class ScanCache:
         by_shard: dict[int, dict[str, tuple[Any, ...]]] = {shard: {} for shard in shards}
         for key, entry in entries.items():
             by_shard[shard_of(key)][key] = _raw(entry)
-        home = self.folder.parent
+        opened = cache_folder.root_folder(self.folder.parent, self.folder.name, create=True)
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            own_ignore = home / ".gitignore"
-            if not own_ignore.exists():
-                own_ignore.write_text("# created by skillshelf\n*\n", encoding="utf-8")
-            for shard, shard_entries in sorted(by_shard.items()):
-                self._write_shard(shard, shard_entries)
-                self._behind.discard(shard)
+            with opened as (own, folder):
+                for shard, shard_entries in sorted(by_shard.items()):
+                    self._write_shard(folder, shard, shard_entries)
+                    self._behind.discard(shard)
+                cache_folder.prune(own, keep=self.folder.name)
         except (OSError, pickle.PicklingError, RecursionError, TypeError):
             return False
-        _prune(home, keep=self.folder)
         return True
 
-    def _write_shard(self, shard: int, entries: dict[str, tuple[Any, ...]]) -> None:
+    def _write_shard(self, folder: int, shard: int, entries: dict[str, tuple[Any, ...]]) -> None:
         """Replace one shard's file atomically (an empty shard is written too,
-        so that the entries of deleted files do not come back)."""
-        assert self.folder is not None
+        so that the entries of deleted files do not come back). Not flushed to
+        disk: a shard a crash cuts short fails to load and its files are read."""
         buffer = io.BytesIO()
         header = (CACHE_VERSION, self.environment, str(self.root), shard)
         pickle.dump(header, buffer, protocol=5)
         pickle.dump(entries, buffer, protocol=5)
-        handle, temporary = tempfile.mkstemp(prefix=".shard-", dir=self.folder)
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(buffer.getbuffer())
-            Path(temporary).replace(self.folder / f"{shard:02d}.pickle")
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-
-
-def cache_home() -> Path:
-    explicit = os.environ.get("SKILLSHELF_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
-    return base / "skillshelf"
-
-
-def _prune(home: Path, keep: Path) -> None:
-    """Remove the caches of roots nobody linted for PRUNE_DAYS days (a folder's
-    mtime moves whenever one of its shards is replaced), and single-file caches
-    left by skillshelf before format 5 once they are as old."""
-    horizon = time.time() - PRUNE_DAYS * 86400
-    try:
-        for path in home.glob("scan-*"):
-            if path == keep or path.stat().st_mtime >= horizon:
-                continue
-            if path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                path.unlink(missing_ok=True)
-    except OSError:
-        pass
+        replace_file(folder, f"{shard:02d}.pickle", buffer.getvalue(), durable=False)
 
 
 def _digest_of(path: str) -> bytes:

@@ -98,7 +98,7 @@ def _plugin_commands() -> list[Register]:
 
 
 def _lint(args: argparse.Namespace) -> int:
-    from skillshelf import report
+    from skillshelf import cache_folder, report
     from skillshelf.config import load_config
     from skillshelf.fixes import apply_fixes
     from skillshelf.lint import lint
@@ -123,26 +123,37 @@ def _lint(args: argparse.Namespace) -> int:
             )
             return EXIT_ERROR
 
+    use_cache = not args.no_cache
+    if use_cache:  # told here, once, though a --fix run lints twice
+        refused = cache_folder.refusal(cache_folder.own_folder())
+        if refused is not None:
+            print(f"skillshelf: info: not using the scan cache: {refused}", file=sys.stderr)
+            use_cache = False
+
     def run() -> LintResult:
         return lint(
             config,
             args.paths,
             select=select,
-            use_cache=not args.no_cache,
+            use_cache=use_cache,
             parallel=True,
             one_shot=True,
         )
 
     result = run()
+    unwritten = False
     if args.fix:
-        changed = apply_fixes([d.fix for d in result.diagnostics if d.fix is not None])
-        if changed:
-            for path in changed:
-                print(f"fixed {report.display_path(path)}", file=sys.stderr)
+        outcome = apply_fixes([d.fix for d in result.diagnostics if d.fix is not None], config.root)
+        for line in outcome.lines(report.display_path):
+            print(line, file=sys.stderr)
+        unwritten = bool(outcome.failed)
+        if outcome.fixed:
             result = run()
     colour = args.format == "text" and not args.no_color and report.use_colour(sys.stdout.isatty())
     sys.stdout.write(report.render(result.diagnostics, args.format, colour=colour))
     failing = [d for d in result.diagnostics if d.severity.rank >= 2]
+    if unwritten:  # asked to write and could not: an error, whatever the findings
+        return EXIT_ERROR
     return EXIT_FINDINGS if failing else EXIT_CLEAN
 
 

@@ -47,7 +47,7 @@ def findings(capsys: pytest.CaptureFixture[str], *args: str) -> list[tuple[str, 
 
 def shard_files(cache_dir: Path) -> list[Path]:
     """The cache files of the one root linted (at least one)."""
-    shards = sorted(cache_dir.glob("scan-*/*.pickle"))
+    shards = sorted(cache_dir.glob("skillshelf/scan-*/*.pickle"))
     assert shards
     return shards
 
@@ -63,8 +63,8 @@ def test_a_second_run_reads_nothing_and_reports_the_same(
 ) -> None:
     first = findings(capsys)
     assert first == [("skills/alpha/two/SKILL.md", "name-mismatch", 2)]
-    assert list(cache_dir.glob("scan-*/*.pickle"))
-    assert (cache_dir / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+    assert list(cache_dir.glob("skillshelf/scan-*/*.pickle"))
+    assert (cache_dir / "skillshelf/.gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
     warm = cached_scan(project / "skills", cache_dir)
     assert warm.misses == 0 and warm.hits == 8
     assert findings(capsys) == first
@@ -156,27 +156,6 @@ def test_the_entry_of_a_deleted_file_does_not_come_back(
     assert gone not in ScanCache.open((project / "skills").resolve(), cache_dir).previous
 
 
-def test_caches_of_roots_not_linted_for_a_month_are_pruned(
-    project: Path, cache_dir: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    findings(capsys)
-    old = time.time() - (cache_module.PRUNE_DAYS + 1) * 86400
-    stale_folder = cache_dir / "scan-0000000000000000"
-    stale_folder.mkdir()
-    (stale_folder / "00.pickle").write_bytes(b"old")
-    legacy = cache_dir / "scan-1111111111111111.pickle"  # the format before shards
-    legacy.write_bytes(b"old")
-    recent = cache_dir / "scan-2222222222222222"
-    recent.mkdir()
-    for path in (stale_folder, legacy):
-        os.utime(path, (old, old))
-    with (project / "skills/alpha/one/SKILL.md").open("a", encoding="utf-8") as handle:
-        handle.write("An edit, so that the cache is written.\n")
-    findings(capsys)
-    assert not stale_folder.exists() and not legacy.exists()
-    assert recent.is_dir() and len(list(cache_dir.glob("scan-*"))) == 2
-
-
 @pytest.mark.parametrize(
     "damage",
     [
@@ -249,7 +228,7 @@ def test_the_library_api_uses_no_cache_unless_asked(project: Path, cache_dir: Pa
     lint(config)
     assert not cache_dir.exists()
     lint(config, use_cache=True)
-    assert list(cache_dir.glob("scan-*/*.pickle"))
+    assert list(cache_dir.glob("skillshelf/scan-*/*.pickle"))
 
 
 def test_cached_documents_equal_read_documents(project: Path, cache_dir: Path) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from skillshelf import schemas
 from skillshelf.diagnostics import START, Position
-from skillshelf.fixes import move_tags_fix
+from skillshelf.fixes import merge_tags, move_tags_fix
 from skillshelf.model import Skill
 from skillshelf.rules.base import Finding, LintContext, rule
 from skillshelf.suggest import did_you_mean
@@ -96,16 +96,22 @@ def unknown_related_skill(ctx: LintContext) -> Iterator[Finding]:
     fixable=True,
 )
 def misplaced_tags(ctx: LintContext) -> Iterator[Finding]:
+    """Top-level ``tags`` is not part of the Agent Skills specification; each
+    style keeps them in its namespace. ``--fix`` moves them there, merged into
+    the tags already there (order kept, duplicates dropped). A finding is
+    fixable only when that merge can be done (both places hold lists, the
+    namespace is a mapping), so that one ``--fix`` leaves nothing fixable."""
     namespace = NAMESPACE[ctx.config.style]
+    target = ".".join((*namespace, "tags"))
     for skill in ctx.tree.skills:
         frontmatter = skill.document.frontmatter
         if frontmatter is None or "tags" not in skill.document.data:
             continue
-        target = ".".join((*namespace, "tags"))
+        fixable = merge_tags(frontmatter.source, namespace) is not None
         yield Finding(
             skill.document.path,
             "'tags' at the top level is not part of the Agent Skills specification; "
-            f"move it to {target}",
+            + (f"move it to {target}" if fixable else f"merge it into {target} by hand"),
             frontmatter.position(("tags",), key=True),
-            move_tags_fix(skill.document.path, namespace),
+            move_tags_fix(skill.document.path, namespace) if fixable else None,
         )
