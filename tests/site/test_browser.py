@@ -350,3 +350,35 @@ def test_copy_button_does_not_cover_one_line_code_on_a_phone(
     finally:
         page.close()
     assert blocked == []
+
+
+@pytest.mark.browser
+def test_search_ranks_skill_pages_above_the_tags_page(served: str, chromium: Browser) -> None:
+    """A word that is a tag and also appears in a skill's text ("agents" tags dspy and is
+    mentioned by weights-and-biases): every skill page comes before the tags index."""
+    from playwright.sync_api import expect
+
+    blocked: list[str] = []
+    page = offline_page(chromium, DESKTOP, blocked)
+    try:
+        page.goto(served, wait_until="load")
+        search = page.locator("input.md-search__input")
+        search.click()
+        expect(page.locator(".md-search-result__meta")).to_contain_text(
+            re.compile("type to start searching", re.I), timeout=20_000
+        )
+        for query in ("agents", "ann", "benchmarks"):
+            search.fill("")
+            search.press_sequentially(query, delay=20)
+            links = page.locator(".md-search-result__item > a")
+            expect(links.first).to_be_visible(timeout=15_000)
+            page.wait_for_timeout(300)  # the worker answers the last key stroke
+            hrefs = [str(link.get_attribute("href")) for link in links.all()]
+            paths = [href.removeprefix(served).split("?")[0] for href in hrefs]
+            assert "tags/" in paths, (query, paths)
+            # skill, reference and category pages: every page below the top level
+            library = [i for i, path in enumerate(paths) if path.count("/") >= 2]
+            assert library and max(library) < paths.index("tags/"), (query, paths)
+    finally:
+        page.close()
+    assert blocked == []
