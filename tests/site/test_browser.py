@@ -280,7 +280,7 @@ def test_no_serious_accessibility_violations_in_our_markup(
                     where = " ".join(str(part) for part in node["target"])
                     line = (
                         f"{name} ({viewport['width']}px): {violation['id']} "
-                        f"[{violation['impact']}] {where}: {node['html'][:200]}"
+                        f"[{violation['impact']}] {where}: {' '.join(node['html'].split())[:160]}"
                     )
                     owner = page.evaluate(OWNER, node["target"])
                     (ours if owner == "skillshelf" else theirs).append(line)

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
-from skillshelf.diagnostics import Position, Severity
-from skillshelf.markdown import code_block_lines
+from skillshelf.diagnostics import Severity
+from skillshelf.quotes import ACCIDENTAL_BLOCKQUOTE
 from skillshelf.rules.base import Finding, LintContext, rule
 
-ACCIDENTAL_BLOCKQUOTE = "accidental-blockquote"
-
-_QUOTE = re.compile(r"^( *)>")
-_LIST_ITEM = re.compile(r"^( *)(?:[-*+]|\d{1,9}[.)])( +)\S")
-# Lines that are not paragraph text: a quote, heading, table row, HTML, fence,
-# thematic break, math block, definition, or nothing.
-_NOT_PARAGRAPH = re.compile(r"^ *(?:>|#{1,6}(?: |$)|\||<|```|~~~|\$\$|[-*_](?: *[-*_]){2,} *$|$)")
+__all__ = ["ACCIDENTAL_BLOCKQUOTE", "accidental_blockquote"]
 
 
 @rule(
@@ -48,33 +41,8 @@ def accidental_blockquote(ctx: LintContext) -> Iterator[Finding]:
     ```
     A block quote that is meant starts after a blank line.
     """
+    # Found while reading (skillshelf.quotes), so the scan cache keeps them.
     for document in ctx.documents():
-        if not document.has_text:
-            continue
-        text = document.text
-        if text is None or ">" not in text:
-            continue
-        lines = text.split("\n")
-        first = document.body_line  # the frontmatter is YAML, not Markdown
-        code = code_block_lines(text)
-        for index in range(max(first, 2), len(lines) + 1):
-            quote = _QUOTE.match(lines[index - 1])
-            if quote is None or index in code or index - 1 in code:
-                continue
-            above = lines[index - 2].rstrip("\r")
-            if _NOT_PARAGRAPH.match(above):
-                continue
-            # The text's own column: a list item's content, else the line's indent. A
-            # '>' up to three columns further right still opens a quote; beyond, the
-            # line is plain continuation text.
-            item = _LIST_ITEM.match(above)
-            column = len(item.group(0)) - 1 if item else len(above) - len(above.lstrip(" "))
-            if len(quote.group(1)) > column + 3:
-                continue
-            yield Finding(
-                document.path,
-                "this line starts with '>' right after paragraph text, so Markdown shows it "
-                "as a block quote: rewrap the paragraph (or write 'greater than'), or put a "
-                "blank line before a quote that is meant",
-                Position(index, len(quote.group(1)) + 1),
-            )
+        for issue in document.issues:
+            if issue.rule == ACCIDENTAL_BLOCKQUOTE:
+                yield Finding(document.path, issue.message, issue.position)
