@@ -18,13 +18,15 @@ import threading
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import pytest
 from tests.site.conftest import REPO
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, ViewportSize
+
+ColorScheme = Literal["light", "dark"]
 
 SCREENS = Path("/tmp/skillshelf-screens")
 CHROMIUM = "/usr/bin/chromium"
@@ -92,11 +94,13 @@ def chromium() -> Iterator[Browser]:
             browser.close()
 
 
-def offline_page(browser: Browser, viewport: ViewportSize, blocked: list[str]) -> Page:
+def offline_page(
+    browser: Browser, viewport: ViewportSize, blocked: list[str], scheme: ColorScheme = "light"
+) -> Page:
     """A page that may only reach 127.0.0.1: any other request is aborted and recorded."""
     from playwright.sync_api import Route
 
-    page = browser.new_page(viewport=viewport, color_scheme="light")
+    page = browser.new_page(viewport=viewport, color_scheme=scheme)
 
     def block(route: Route) -> None:
         blocked.append(route.request.url)
@@ -252,12 +256,17 @@ OWNER = """(target) => {
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize(
+    ("viewport", "scheme"),
+    [(DESKTOP, "light"), (PHONE, "light"), (DESKTOP, "dark")],
+    ids=["desktop", "phone", "desktop-dark"],
+)
 def test_no_serious_accessibility_violations_in_our_markup(
-    served: str, chromium: Browser, viewport: ViewportSize
+    served: str, chromium: Browser, viewport: ViewportSize, scheme: ColorScheme
 ) -> None:
-    """axe-core on one page of each kind, in the light scheme: skillshelf's own HTML and
-    CSS have no serious or critical violation; the theme's are reported as warnings."""
+    """axe-core on one page of each kind: skillshelf's own HTML and CSS have no serious
+    or critical violation; the theme's are reported as warnings. The site follows the
+    reader's light or dark system setting, so both schemes are audited."""
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import expect
 
@@ -266,7 +275,7 @@ def test_no_serious_accessibility_violations_in_our_markup(
     theirs: list[str] = []
     blocked: list[str] = []
     for name, path in AUDITED.items():
-        page = offline_page(chromium, viewport, blocked)
+        page = offline_page(chromium, viewport, blocked, scheme)
         try:
             page.goto(served + path, wait_until="load")
             if path == MATH_PAGE:
@@ -279,7 +288,7 @@ def test_no_serious_accessibility_violations_in_our_markup(
                 for node in violation["nodes"]:
                     where = " ".join(str(part) for part in node["target"])
                     line = (
-                        f"{name} ({viewport['width']}px): {violation['id']} "
+                        f"{name} ({viewport['width']}px, {scheme}): {violation['id']} "
                         f"[{violation['impact']}] {where}: {' '.join(node['html'].split())[:160]}"
                     )
                     owner = page.evaluate(OWNER, node["target"])
