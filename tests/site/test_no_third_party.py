@@ -19,7 +19,7 @@ import pytest
 from mkdocs.config import load_config
 from tests.site.conftest import REPO, build_site
 
-from skillshelf.site.math import LOADER_URI, MATHJAX_SCRIPT, MATHJAX_URI
+from skillshelf.site.formulas import LOADER_URI, MATHJAX_SCRIPT, MATHJAX_URI
 
 #: Attributes that make the browser fetch something as soon as the page loads.
 FETCHED = {

@@ -69,7 +69,7 @@ from skillshelf.mkdocs.serve_watch import stop as stop_watching
 from skillshelf.mkdocs.serve_watch import watch_natively
 from skillshelf.model import SkillTree, scan
 from skillshelf.readahead import read_ahead
-from skillshelf.site.math import LOADER_URI, uses_math
+from skillshelf.site.formulas import LOADER_URI, uses_math
 from skillshelf.site.moves import Moves, find_moves, read_moves_file, resolve_moves
 from skillshelf.site.plan import (
     ASSET_URIS,

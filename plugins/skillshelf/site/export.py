@@ -24,7 +24,7 @@ from typing import Any
 from skillshelf.config import LintConfig, load_config
 from skillshelf.links import iter_links
 from skillshelf.model import scan
-from skillshelf.site.math import LOADER_URI, uses_math
+from skillshelf.site.formulas import LOADER_URI, uses_math
 from skillshelf.site.moves import find_moves
 from skillshelf.site.plan import ASSET_URIS, NavItem, SiteOptions, SitePlan, plan_site, prune_nav
 from skillshelf.site.text import derive_source_url

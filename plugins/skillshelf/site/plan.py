@@ -29,7 +29,7 @@ from pathlib import Path, PurePosixPath
 from typing import TypeAlias
 
 from skillshelf.model import Category, Document, Skill, SkillTree
-from skillshelf.site import math, outputs, render
+from skillshelf.site import formulas, outputs, render
 from skillshelf.site.moves import Moves
 from skillshelf.site.text import esc
 
@@ -434,9 +434,10 @@ class _Planner:
             name = posixpath.basename(uri)
             self.plan.files.append(SiteFile(uri, source=ASSETS_DIR / name))
         if self.options.math:
-            loader = math.LOADER_URI
+            loader = formulas.LOADER_URI
             self.plan.files.append(SiteFile(loader, source=ASSETS_DIR / posixpath.basename(loader)))
-            self.plan.files.extend(SiteFile(uri, source=path) for uri, path in math.mathjax_files())
+            mathjax = formulas.mathjax_files()
+            self.plan.files.extend(SiteFile(uri, source=path) for uri, path in mathjax)
 
     def redirects(self) -> None:
         taken = {page.dest_uri for page in self.plan.pages}
