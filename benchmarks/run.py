@@ -24,6 +24,9 @@ figure being the wall time of whole processes (start-up included):
   mkdocs-awesome-nav 3.3.0 (default ordering, in the tools venv with the same
   MkDocs and mkdocs-material); wall time and peak RSS of each process, and the
   page counts, which must agree;
+* the page weight of the site of each tree: bytes per HTML page (mean, median,
+  95th percentile, largest), the catalog page, and the size of material's
+  search index (raw and gzip-compressed);
 * ``mkdocs serve`` on that tree: the time from saving one SKILL.md (a unique
   marker appended) to the served page showing it, median of several edits, and
   from adding a skill to a sibling page's nav listing it.
@@ -35,6 +38,7 @@ the command line. Nothing is asserted.
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import platform
 import shutil
@@ -478,6 +482,56 @@ def bench_site(
     return header, rows
 
 
+def bench_weight(tree: Path, count: int) -> list[str]:
+    """What readers download: the HTML pages of the site built with the plugin (bytes per
+    page, the catalog page on its own since it lists every skill) and material's search
+    index, which the browser fetches whole on the first search (raw and gzip-compressed,
+    as a static host serves it)."""
+    project = make_site_project(tree, count)
+    site = WORK / "site" / f"weight-{count}"
+    shutil.rmtree(site, ignore_errors=True)
+    measured([BIN / "mkdocs", "build", "-q", "-d", site], cwd=project, env=site_env())
+    sizes = {p.relative_to(site).as_posix(): p.stat().st_size for p in site.rglob("*.html")}
+    catalog = sizes.pop("catalog/index.html", 0)
+    pages = sorted(sizes.values())
+    index = (site / "search" / "search_index.json").read_bytes()
+    shutil.rmtree(site, ignore_errors=True)
+    return [
+        f"{count:,}",
+        f"{len(pages) + (1 if catalog else 0):,}",
+        kib(statistics.mean(pages)),
+        kib(statistics.median(pages)),
+        kib(pages[int(len(pages) * 0.95)]),
+        kib(max(pages)),
+        kib(catalog),
+        mib(sum(pages) + catalog),
+        mib(len(index)),
+        mib(len(gzip.compress(index, 6))),
+    ]
+
+
+WEIGHT_HEADER = [
+    "Skills",
+    "HTML pages",
+    "Page mean",
+    "Page median",
+    "Page p95",
+    "Page max",
+    "Catalog page",
+    "All HTML",
+    "Search index",
+    "Search index (gzip)",
+]
+
+
+def kib(size: float) -> str:
+    return f"{size / 1024:,.1f} KiB"
+
+
+def mib(size: float) -> str:
+    return f"{size / 1024 / 1024:,.2f} MiB"
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -626,6 +680,9 @@ def main() -> None:
     parser.add_argument("--skip-serve", action="store_true", help="skip mkdocs serve")
     parser.add_argument("--skip-lint", action="store_true", help="skip the whole-tree lint")
     parser.add_argument("--serve-edits", type=int, default=5, help="edits timed under serve")
+    parser.add_argument(
+        "--skip-weight", action="store_true", help="skip the page weight of each size"
+    )
     args = parser.parse_args()
     command = "make bench" if len(sys.argv) == 1 else "benchmarks/run.py " + " ".join(sys.argv[1:])
     info = machine()
@@ -667,6 +724,16 @@ def main() -> None:
         print("mkdocs serve on the 1,000-skill tree ...", flush=True)
         tables["Site: `mkdocs serve` rebuilds of the 1,000-skill tree"] = bench_serve(
             projects[1000], 1000, args.serve_edits
+        )
+    if not args.skip_weight:
+        weight_rows = []
+        for n, project in projects.items():
+            print(f"page weight {n} skills ...", flush=True)
+            weight_rows.append(bench_weight(project, n))
+            print("  " + " | ".join(weight_rows[-1]), flush=True)
+        tables["Site: page weight (HTML bytes per page, search index)"] = (
+            WEIGHT_HEADER,
+            weight_rows,
         )
     info["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(write_results(command, info, sections, tables))

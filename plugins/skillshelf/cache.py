@@ -71,6 +71,7 @@ _CODE = (
     "links.py",
     "markdown.py",
     "model.py",
+    "quotes.py",
     "cache.py",
     "schemas.py",
     "trl/snippets.py",

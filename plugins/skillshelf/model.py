@@ -29,9 +29,12 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from skillshelf.diagnostics import Position
 from skillshelf.frontmatter import Frontmatter, Issue, decode, parse_document
 from skillshelf.links import Link, links_of
 from skillshelf.markdown import FencedBlock, iter_fenced_blocks
+from skillshelf.quotes import ACCIDENTAL_BLOCKQUOTE, accidental_quotes
+from skillshelf.quotes import MESSAGE as QUOTE_MESSAGE
 
 if TYPE_CHECKING:
     from skillshelf.cache import ScanCache
@@ -435,6 +438,10 @@ def read_document(
     text = decoded.text
     parsed = parse_document(text, expect_frontmatter=expect, known=known)
     issues.extend(parsed.issues)
+    issues.extend(
+        Issue(ACCIDENTAL_BLOCKQUOTE, QUOTE_MESSAGE, Position(line, column))
+        for line, column in accidental_quotes(text, parsed.body_line)
+    )
     document = Document(abspath, relpath, kind, size, parsed.frontmatter, parsed.body_line, issues)
     document.loaded_text = text
     if parsed.body != document.body:

@@ -91,11 +91,12 @@ def make_project(directory: Path, skills: dict[str, str | bytes] | Path, reverse
 
 
 def copy_repository_site(source: Path, target: Path) -> Path:
-    """The repository's own site project: mkdocs.yml, docs/, the configuration, skills/."""
+    """The repository's own site project: mkdocs.yml, docs/, the configuration, skills/,
+    the theme's overrides/."""
     target.mkdir(parents=True)
     for name in ("mkdocs.yml", "pyproject.toml"):
         shutil.copy2(source / name, target / name)
-    for name in ("docs", "skills"):
+    for name in ("docs", "skills", "overrides"):
         shutil.copytree(source / name, target / name, symlinks=True)
     return target
 

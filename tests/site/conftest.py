@@ -44,3 +44,11 @@ def project(tmp_path: Path) -> Callable[[str], Path]:
         return target
 
     return copy
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own site (mkdocs.yml, the real skills tree), built once."""
+    site = tmp_path_factory.mktemp("real-site") / "site"
+    build_site(REPO, site=str(site))
+    return site

@@ -1,9 +1,10 @@
-"""The real repository's site in headless chromium: nav clicks, catalog filter, search.
+"""The real repository's site in headless chromium: nav clicks, catalog filter, search,
+formulas rendered offline, the copy button, and an accessibility audit (axe-core).
 
 Builds ``mkdocs.yml`` at the repository root (the real, possibly still growing
 ``skills/`` tree) into a temporary folder, serves it on 127.0.0.1 and drives it
-with Playwright. Requests leaving 127.0.0.1 (web fonts, MathJax) are blocked so
-the test never depends on the network. Screenshots are kept in the test's tmp
+with Playwright. Requests leaving 127.0.0.1 are blocked (and recorded), so the
+tests never depend on the network. Screenshots are kept in the test's tmp
 folder and copied to /tmp/skillshelf-screens/.
 """
 
@@ -14,11 +15,18 @@ import http.server
 import re
 import shutil
 import threading
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 import pytest
 from tests.site.conftest import REPO
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, ViewportSize
+
+ColorScheme = Literal["light", "dark"]
 
 SCREENS = Path("/tmp/skillshelf-screens")
 CHROMIUM = "/usr/bin/chromium"
@@ -30,6 +38,24 @@ ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+
+
+DESKTOP: ViewportSize = {"width": 1440, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+#: A page with formulas (pymdownx.arithmatex), inline and displayed.
+MATH_PAGE = "mlops/training/trl-fine-tuning/references/dpo-variants/"
+#: A skill page whose first code block is one long line.
+ONE_LINE_CODE_PAGE = "mlops/training/trl-fine-tuning/"
+#: One page of each kind the accessibility audit covers.
+AUDITED = {
+    "home": "",
+    "catalog": "catalog/",
+    "category": "mlops/training/",
+    "skill": "mlops/training/trl-fine-tuning/",
+    "reference": MATH_PAGE,
+    "tags": "tags/",
+}
+NOT_LOCAL = re.compile(r"^(?!https?://127\.0\.0\.1[:/])[a-z][a-z0-9+.-]*://", re.I)
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -56,9 +82,37 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.server_close()
 
 
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def offline_page(
+    browser: Browser, viewport: ViewportSize, blocked: list[str], scheme: ColorScheme = "light"
+) -> Page:
+    """A page that may only reach 127.0.0.1: any other request is aborted and recorded."""
+    from playwright.sync_api import Route
+
+    page = browser.new_page(viewport=viewport, color_scheme=scheme)
+
+    def block(route: Route) -> None:
+        blocked.append(route.request.url)
+        route.abort()
+
+    page.route(NOT_LOCAL, block)
+    return page
+
+
 @pytest.mark.browser
-def test_browse_filter_and_search(served: str, tmp_path: Path) -> None:
-    from playwright.sync_api import expect, sync_playwright
+def test_browse_filter_and_search(served: str, chromium: Browser, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
 
     SCREENS.mkdir(exist_ok=True)
     expect.set_options(timeout=20_000)  # generous: the machine may be busy with other builds
@@ -69,79 +123,271 @@ def test_browse_filter_and_search(served: str, tmp_path: Path) -> None:
         page.screenshot(path=str(path), full_page=False)  # type: ignore[attr-defined]
         shutil.copyfile(path, SCREENS / path.name)
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/])"), lambda route: route.abort())
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.goto(served, wait_until="domcontentloaded")
-            expect(page.locator("h1").first).to_contain_text("skillshelf")
-            shot(page, "01-home")
+    blocked: list[str] = []
+    page = offline_page(chromium, DESKTOP, blocked)
+    try:
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(served, wait_until="domcontentloaded")
+        expect(page.locator("h1").first).to_contain_text("skillshelf")
+        shot(page, "01-home")
 
-            nav = page.locator("nav.md-nav--primary")
+        nav = page.locator("nav.md-nav--primary")
 
-            def click_nav(label: re.Pattern[str], url_part: str) -> None:
-                link = nav.locator("a.md-nav__link:visible", has_text=label).first
-                link.click()
-                page.wait_for_url(re.compile(re.escape(url_part) + "$"))
+        def click_nav(label: re.Pattern[str], url_part: str) -> None:
+            link = nav.locator("a.md-nav__link:visible", has_text=label).first
+            link.click()
+            page.wait_for_url(re.compile(re.escape(url_part) + "$"))
 
-            click_nav(re.compile(r"^\s*ml\s*ops\s*$", re.I), "/mlops/")
-            expect(page.locator("article h1")).to_contain_text(re.compile("ml ?ops", re.I))
-            expect(page.locator(".grid.cards")).to_contain_text(re.compile("Training"))
-            shot(page, "02-mlops")
+        click_nav(re.compile(r"^\s*ml\s*ops\s*$", re.I), "/mlops/")
+        expect(page.locator("article h1")).to_contain_text(re.compile("ml ?ops", re.I))
+        expect(page.locator(".grid.cards")).to_contain_text(re.compile("Training"))
+        shot(page, "02-mlops")
 
-            click_nav(re.compile(r"^\s*Training\s*$"), "/mlops/training/")
-            expect(page.locator(".grid.cards")).to_contain_text("trl-fine-tuning")
-            shot(page, "03-training")
+        click_nav(re.compile(r"^\s*Training\s*$"), "/mlops/training/")
+        expect(page.locator(".grid.cards")).to_contain_text("trl-fine-tuning")
+        shot(page, "03-training")
 
-            click_nav(re.compile(r"^\s*trl-fine-tuning\s*$"), "/mlops/training/trl-fine-tuning/")
-            expect(page.locator(".skillshelf-skill")).to_contain_text("TRL")
-            expect(page.locator(".skillshelf-meta")).to_contain_text("trl==1.16.0")
-            shot(page, "04-trl-fine-tuning")
+        click_nav(re.compile(r"^\s*trl-fine-tuning\s*$"), "/mlops/training/trl-fine-tuning/")
+        expect(page.locator(".skillshelf-skill")).to_contain_text("TRL")
+        expect(page.locator(".skillshelf-meta")).to_contain_text("trl==1.16.0")
+        shot(page, "04-trl-fine-tuning")
 
-            click_nav(re.compile(r"DPO", re.I), "/trl-fine-tuning/references/dpo-variants/")
-            expect(page.locator("article h1")).to_contain_text(re.compile("DPO", re.I))
-            shot(page, "05-dpo-variants")
+        click_nav(re.compile(r"DPO", re.I), "/trl-fine-tuning/references/dpo-variants/")
+        expect(page.locator("article h1")).to_contain_text(re.compile("DPO", re.I))
+        shot(page, "05-dpo-variants")
 
-            # the catalog's filter
-            click_nav(re.compile(r"^\s*Catalog\s*$"), "/catalog/")
-            rows = page.locator(".skillshelf-catalog tbody tr")
-            total = rows.count()
-            assert total >= 10
-            visible = page.locator(".skillshelf-catalog tbody tr:not([hidden])")
-            expect(visible).to_have_count(total)
-            page.fill(".skillshelf-filter", "dpo")
-            expect(visible.filter(has_text="trl-fine-tuning")).to_have_count(1)
-            shown = visible.count()
-            assert 0 < shown < total
-            expect(page.locator(".skillshelf-shown")).to_contain_text(f"{shown} of {total}")
-            shot(page, "06-catalog-filtered")
-            page.fill(".skillshelf-filter", "no-such-skill-anywhere")
-            expect(visible).to_have_count(0)
-            expect(page.locator(".skillshelf-none")).to_be_visible()
-            page.fill(".skillshelf-filter", "")
-            expect(visible).to_have_count(total)
+        # the catalog's filter
+        click_nav(re.compile(r"^\s*Catalog\s*$"), "/catalog/")
+        rows = page.locator(".skillshelf-catalog tbody tr")
+        total = rows.count()
+        assert total >= 10
+        visible = page.locator(".skillshelf-catalog tbody tr:not([hidden])")
+        expect(visible).to_have_count(total)
+        page.fill(".skillshelf-filter", "dpo")
+        expect(visible.filter(has_text="trl-fine-tuning")).to_have_count(1)
+        shown = visible.count()
+        assert 0 < shown < total
+        expect(page.locator(".skillshelf-shown")).to_contain_text(f"{shown} of {total}")
+        shot(page, "06-catalog-filtered")
+        page.fill(".skillshelf-filter", "no-such-skill-anywhere")
+        expect(visible).to_have_count(0)
+        expect(page.locator(".skillshelf-none")).to_be_visible()
+        page.fill(".skillshelf-filter", "")
+        expect(visible).to_have_count(total)
 
-            # material's search finds a skill by its name and by words of its description
-            search = page.locator("input.md-search__input")
-            search.click()  # on a wide screen the search box sits in the header
-            results = page.locator(".md-search-result__item")
-            # wait for the search worker to load the index: a query typed earlier is lost
-            expect(page.locator(".md-search-result__meta")).to_contain_text(
-                re.compile("type to start searching", re.I)
-            )
-            # typed key by key (material listens to keyboard events); "-" would mean NOT
-            search.press_sequentially("trl fine tuning", delay=20)
-            expect(results.filter(has_text=re.compile("TRL fine-tuning", re.I))).not_to_have_count(
-                0, timeout=15000
-            )
-            search.fill("")
-            search.press_sequentially("Hugging Face TRL supervised", delay=20)
-            expect(results.filter(has_text=re.compile("TRL", re.I))).not_to_have_count(
-                0, timeout=15000
-            )
-            shot(page, "07-search")
-        finally:
-            browser.close()
+        # material's search finds a skill by its name and by words of its description
+        search = page.locator("input.md-search__input")
+        search.click()  # on a wide screen the search box sits in the header
+        results = page.locator(".md-search-result__item")
+        # wait for the search worker to load the index: a query typed earlier is lost
+        expect(page.locator(".md-search-result__meta")).to_contain_text(
+            re.compile("type to start searching", re.I)
+        )
+        # typed key by key (material listens to keyboard events); "-" would mean NOT
+        search.press_sequentially("trl fine tuning", delay=20)
+        expect(results.filter(has_text=re.compile("TRL fine-tuning", re.I))).not_to_have_count(
+            0, timeout=15000
+        )
+        search.fill("")
+        search.press_sequentially("Hugging Face TRL supervised", delay=20)
+        expect(results.filter(has_text=re.compile("TRL", re.I))).not_to_have_count(0, timeout=15000)
+        shot(page, "07-search")
+    finally:
+        page.close()
     assert errors == []
+    assert blocked == []
+
+
+@pytest.mark.browser
+def test_formulas_render_offline_and_mathjax_loads_only_where_needed(
+    served: str, chromium: Browser
+) -> None:
+    from playwright.sync_api import expect
+
+    blocked: list[str] = []
+    fetched: list[str] = []
+    page = offline_page(chromium, DESKTOP, blocked)
+    page.on("request", lambda request: fetched.append(request.url))
+    try:
+        page.goto(served + AUDITED["skill"], wait_until="load")
+        page.wait_for_load_state("networkidle")
+        assert [url for url in fetched if url.endswith("/math.js")]
+        assert not [url for url in fetched if "/mathjax/" in url]
+
+        page.goto(served + MATH_PAGE, wait_until="load")
+        formulas = page.locator(".arithmatex")
+        count = formulas.count()
+        assert count > 5
+        # MathJax replaced every formula's TeX with its rendering
+        expect(page.locator(".arithmatex mjx-container")).to_have_count(count, timeout=30_000)
+        expect(page.locator("article")).not_to_contain_text("\\(")
+        page.wait_for_load_state("networkidle")
+        fonts = [url for url in fetched if url.endswith(".woff")]
+        assert fonts and all(url.startswith(served) for url in fonts)
+        # the glyphs come from MathJax's own fonts, not a fallback: they are in use
+        assert page.evaluate("document.fonts.check('12px MJXZERO')")
+        box = page.locator("mjx-container").first.bounding_box()
+        assert box is not None and box["width"] > 5
+    finally:
+        page.close()
+    assert blocked == []
+
+
+# Whose markup a violating node is: inside the article, anything but material's own
+# components (class "md-...": copy buttons, edit buttons, tags; its "md-typeset__"
+# wrappers of tables are only layout) is skillshelf's (the pages it generates and the
+# Markdown it renders, styled by skillshelf.css); a "skillshelf-" class anywhere is
+# skillshelf's; the rest (header, navigation, search, footer) is the theme's.
+OWNER = """(target) => {
+  if (target.length !== 1) { return "theme"; }
+  const node = document.querySelector(target[0]);
+  if (node === null) { return "theme"; }
+  if (node.closest('[class*="skillshelf-"]')) { return "skillshelf"; }
+  const article = node.closest("article.md-content__inner");
+  if (article === null) { return "theme"; }
+  for (let at = node; at !== article; at = at.parentElement) {
+    const names = [...at.classList];
+    if (names.some((name) => name.startsWith("md-") && !name.startsWith("md-typeset"))) {
+      return "theme";
+    }
+  }
+  return "skillshelf";
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("viewport", "scheme"),
+    [(DESKTOP, "light"), (PHONE, "light"), (DESKTOP, "dark")],
+    ids=["desktop", "phone", "desktop-dark"],
+)
+def test_no_serious_accessibility_violations_in_our_markup(
+    served: str, chromium: Browser, viewport: ViewportSize, scheme: ColorScheme
+) -> None:
+    """axe-core on one page of each kind: skillshelf's own HTML and CSS have no serious
+    or critical violation; the theme's are reported as warnings. The site follows the
+    reader's light or dark system setting, so both schemes are audited."""
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import expect
+
+    axe = Axe()
+    ours: list[str] = []
+    theirs: list[str] = []
+    blocked: list[str] = []
+    for name, path in AUDITED.items():
+        page = offline_page(chromium, viewport, blocked, scheme)
+        try:
+            page.goto(served + path, wait_until="load")
+            if path == MATH_PAGE:
+                expect(page.locator("mjx-container").first).to_be_visible(timeout=30_000)
+            page.wait_for_load_state("networkidle")
+            results: dict[str, Any] = axe.run(page).response
+            for violation in results["violations"]:
+                if violation["impact"] not in ("serious", "critical"):
+                    continue
+                for node in violation["nodes"]:
+                    where = " ".join(str(part) for part in node["target"])
+                    line = (
+                        f"{name} ({viewport['width']}px, {scheme}): {violation['id']} "
+                        f"[{violation['impact']}] {where}: {' '.join(node['html'].split())[:160]}"
+                    )
+                    owner = page.evaluate(OWNER, node["target"])
+                    (ours if owner == "skillshelf" else theirs).append(line)
+        finally:
+            page.close()
+    if theirs:
+        warnings.warn(
+            "theme-owned accessibility violations (not failing):\n" + "\n".join(theirs),
+            stacklevel=1,
+        )
+    assert ours == [], "\n".join(ours)
+    assert blocked == []
+
+
+# The visible part of a code block's text, the box of its copy button, and its lines.
+BOXES = """(code) => {
+  // material 9.8 puts its buttons in a nav; older releases had one .md-clipboard button
+  const button = code.parentElement.querySelector(":scope > .md-code__nav, :scope > .md-clipboard");
+  if (button === null) { return null; }
+  const range = document.createRange();
+  range.selectNodeContents(code);
+  const text = range.getBoundingClientRect();
+  const frame = code.getBoundingClientRect();
+  const visible = {
+    left: Math.max(text.left, frame.left + code.clientLeft),
+    right: Math.min(text.right, frame.left + code.clientLeft + code.clientWidth),
+    top: Math.max(text.top, frame.top),
+    bottom: Math.min(text.bottom, frame.bottom),
+  };
+  const b = button.getBoundingClientRect();
+  return {
+    text: visible,
+    button: {left: b.left, right: b.right, top: b.top, bottom: b.bottom},
+    lines: code.textContent.replace(/\\n$/, "").split("\\n").length,
+  };
+}"""
+
+
+@pytest.mark.browser
+def test_copy_button_does_not_cover_one_line_code_on_a_phone(
+    served: str, chromium: Browser, tmp_path: Path
+) -> None:
+    blocked: list[str] = []
+    page = offline_page(chromium, PHONE, blocked)
+    try:
+        page.goto(served + ONE_LINE_CODE_PAGE, wait_until="load")
+        page.wait_for_load_state("networkidle")
+        checked = []
+        for code in page.locator("article pre > code").all():
+            boxes = code.evaluate(BOXES)
+            if boxes is None or boxes["lines"] != 1:
+                continue
+            text, button = boxes["text"], boxes["button"]
+            overlap = (
+                text["left"] < button["right"]
+                and button["left"] < text["right"]
+                and text["top"] < button["bottom"]
+                and button["top"] < text["bottom"]
+            )
+            assert not overlap, f"the copy button {button} covers the code {text}"
+            checked.append(code)
+        assert checked
+        checked[0].scroll_into_view_if_needed()
+        page.screenshot(path=str(tmp_path / "08-one-line-code.png"))
+        SCREENS.mkdir(exist_ok=True)
+        shutil.copyfile(tmp_path / "08-one-line-code.png", SCREENS / "08-one-line-code.png")
+    finally:
+        page.close()
+    assert blocked == []
+
+
+@pytest.mark.browser
+def test_search_ranks_skill_pages_above_the_tags_page(served: str, chromium: Browser) -> None:
+    """A word that is a tag and also appears in a skill's text ("agents" tags dspy and is
+    mentioned by weights-and-biases): every skill page comes before the tags index."""
+    from playwright.sync_api import expect
+
+    blocked: list[str] = []
+    page = offline_page(chromium, DESKTOP, blocked)
+    try:
+        page.goto(served, wait_until="load")
+        search = page.locator("input.md-search__input")
+        search.click()
+        expect(page.locator(".md-search-result__meta")).to_contain_text(
+            re.compile("type to start searching", re.I), timeout=20_000
+        )
+        for query in ("agents", "ann", "benchmarks"):
+            search.fill("")
+            search.press_sequentially(query, delay=20)
+            links = page.locator(".md-search-result__item > a")
+            expect(links.first).to_be_visible(timeout=15_000)
+            page.wait_for_timeout(300)  # the worker answers the last key stroke
+            hrefs = [str(link.get_attribute("href")) for link in links.all()]
+            paths = [href.removeprefix(served).split("?")[0] for href in hrefs]
+            assert "tags/" in paths, (query, paths)
+            # skill, reference and category pages: every page below the top level
+            library = [i for i, path in enumerate(paths) if path.count("/") >= 2]
+            assert library and max(library) < paths.index("tags/"), (query, paths)
+    finally:
+        page.close()
+    assert blocked == []

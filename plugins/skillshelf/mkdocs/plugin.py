@@ -69,6 +69,7 @@ from skillshelf.mkdocs.serve_watch import stop as stop_watching
 from skillshelf.mkdocs.serve_watch import watch_natively
 from skillshelf.model import SkillTree, scan
 from skillshelf.readahead import read_ahead
+from skillshelf.site.formulas import LOADER_URI, uses_math
 from skillshelf.site.moves import Moves, find_moves, read_moves_file, resolve_moves
 from skillshelf.site.plan import (
     ASSET_URIS,
@@ -192,8 +193,12 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         for uri, extra in ((ASSET_URIS["css"], config.extra_css),):
             if uri not in extra:
                 extra.append(uri)
-        if ASSET_URIS["js"] not in [str(script) for script in config.extra_javascript]:
-            config.extra_javascript.append(ASSET_URIS["js"])
+        scripts = [ASSET_URIS["js"]]
+        if uses_math(config.markdown_extensions):
+            scripts.append(LOADER_URI)  # MathJax itself only on pages with formulas
+        for uri in scripts:
+            if uri not in [str(script) for script in config.extra_javascript]:
+                config.extra_javascript.append(uri)
         self.seconds += time.perf_counter() - started
         return config
 
@@ -228,6 +233,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
             skills_json=self.config.skills_json,
             llms_txt=self.config.llms_txt,
             redirects=self.config.redirects,
+            math=uses_math(config.markdown_extensions),
         )
         plan = plan_site(tree, options, moves, self.plan_memo if self._caching() else None)
         _refuse_non_utf8_names(plan, tree.root, lint_config.project_dir)

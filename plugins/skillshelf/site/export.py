@@ -3,8 +3,8 @@
 Writes ``OUTDIR/docs`` (hand-written pages, every generated page, bundled
 files, ``skills.json``, ``llms.txt``, redirect pages, the catalog assets),
 ``OUTDIR/mkdocs.yml`` (the project's configuration without the skillshelf
-plugin, with ``docs_dir: docs`` and the whole nav written out) and
-``OUTDIR/nav.yml`` (the nav alone).
+plugin, with ``docs_dir: docs`` and the whole nav written out),
+``OUTDIR/nav.yml`` (the nav alone) and a copy of the theme's ``custom_dir``.
 
 Without the plugin, MkDocs cannot publish ``SKILL.md`` at its folder URL, so
 ``SKILL.md`` and ``DESCRIPTION.md`` pages are written as ``index.md`` and
@@ -24,6 +24,7 @@ from typing import Any
 from skillshelf.config import LintConfig, load_config
 from skillshelf.links import iter_links
 from skillshelf.model import scan
+from skillshelf.site.formulas import LOADER_URI, uses_math
 from skillshelf.site.moves import find_moves
 from skillshelf.site.plan import ASSET_URIS, NavItem, SiteOptions, SitePlan, plan_site, prune_nav
 from skillshelf.site.text import derive_source_url
@@ -86,6 +87,10 @@ def _yaml() -> Any:
 
 def _plain(value: Any) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def _list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list) else []
 
 
 def _plugin_options(plugins: Any) -> dict[str, Any]:
@@ -218,6 +223,7 @@ def export_site(
         skills_json=options.get("skills_json", True) is not False,
         llms_txt=options.get("llms_txt", True) is not False,
         redirects=options.get("redirects", True) is not False,
+        math=uses_math(_list(document.get("markdown_extensions"))),
     )
     plan = plan_site(tree, site_options, moves)
     problems = list(plan.problems) + (list(moves.problems) if moves else [])
@@ -239,6 +245,7 @@ def export_site(
         *_export_nav(prune_nav(plan.nav, written), rename),
     ]
 
+    _copy_custom_dir(document.get("theme"), project_dir, out_dir)
     document["docs_dir"] = "docs"
     document.pop("site_dir", None)
     document.pop("watch", None)
@@ -246,7 +253,10 @@ def export_site(
     document["edit_uri"] = ""
     document["nav"] = nav
     _without_plugin(document.get("plugins"))
-    for key, uri in (("extra_css", ASSET_URIS["css"]), ("extra_javascript", ASSET_URIS["js"])):
+    assets = [("extra_css", ASSET_URIS["css"]), ("extra_javascript", ASSET_URIS["js"])]
+    if site_options.math:
+        assets.append(("extra_javascript", LOADER_URI))
+    for key, uri in assets:
         extra = document.get(key)
         if not isinstance(extra, list):
             extra = []
@@ -276,6 +286,25 @@ def _copy_docs(docs_dir: Path, out_docs: Path) -> set[str]:
             shutil.copyfile(path, target)
         taken.add(rel.as_posix())
     return taken
+
+
+def _copy_custom_dir(theme: Any, project_dir: Path, out_dir: Path) -> None:
+    """The theme's ``custom_dir`` (template overrides), copied beside the exported
+    configuration under the same relative name, so the path in it still holds."""
+    if not isinstance(theme, dict):
+        return
+    custom = _plain(theme.get("custom_dir"))
+    if not custom:
+        return
+    source = (project_dir / custom).resolve()
+    if not source.is_dir():
+        raise ExportError(f"theme.custom_dir {custom} is not a folder")
+    name = Path(custom)
+    if name.is_absolute() or ".." in name.parts or name.parts[:1] == ("docs",):
+        # outside the project, or where the pages go: keep it where it is
+        theme["custom_dir"] = str(source)
+        return
+    shutil.copytree(source, out_dir / name)
 
 
 def _write_plan(plan: SitePlan, out_docs: Path, taken: set[str], problems: list[str]) -> set[str]:

@@ -29,7 +29,7 @@ from pathlib import Path, PurePosixPath
 from typing import TypeAlias
 
 from skillshelf.model import Category, Document, Skill, SkillTree
-from skillshelf.site import outputs, render
+from skillshelf.site import formulas, outputs, render
 from skillshelf.site.moves import Moves
 from skillshelf.site.text import esc
 
@@ -55,6 +55,8 @@ class SiteOptions:
     skills_json: bool = True
     llms_txt: bool = True
     redirects: bool = True
+    #: Carry MathJax and its loader (the configuration uses pymdownx.arithmatex).
+    math: bool = False
 
 
 @dataclass
@@ -431,6 +433,11 @@ class _Planner:
         for uri in sorted(ASSET_URIS.values()):
             name = posixpath.basename(uri)
             self.plan.files.append(SiteFile(uri, source=ASSETS_DIR / name))
+        if self.options.math:
+            loader = formulas.LOADER_URI
+            self.plan.files.append(SiteFile(loader, source=ASSETS_DIR / posixpath.basename(loader)))
+            mathjax = formulas.mathjax_files()
+            self.plan.files.extend(SiteFile(uri, source=path) for uri, path in mathjax)
 
     def redirects(self) -> None:
         taken = {page.dest_uri for page in self.plan.pages}

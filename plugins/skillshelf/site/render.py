@@ -154,7 +154,12 @@ def skill_header(ctx: Context, skill: Skill, url: str) -> str:
     return (
         '<div class="skillshelf-skill">\n'
         f"{lead}"
-        '<table class="skillshelf-meta">\n<tbody>\n' + "\n".join(rows) + "\n</tbody>\n</table>\n"
+        # data-search-exclude: material's search would index the table as one run of
+        # text ("TagsFine-Tuning RLHF ... Related skillsgrpo-rl-training"); the tags
+        # are indexed from the page's metadata, the description stays searchable.
+        '<table class="skillshelf-meta" data-search-exclude>\n<tbody>\n'
+        + "\n".join(rows)
+        + "\n</tbody>\n</table>\n"
         "</div>\n"
     )
 
