@@ -83,7 +83,7 @@ def test_properdocs_builds_the_fixture(properdocs: Path, project: Project) -> No
     assert "skillshelf-skill" in page and 'href="references/dpo-variants/"' in page
     assert (site / "ml/training/trainer-a/references/dpo-variants/index.html").is_file()
     assert (site / "ml/training/trainer-a/scripts/run.py").is_file()
-    assert (site / "assets/skillshelf/catalog.js").is_file()  # shipped in the wheel
+    assert (site / "_skillshelf/catalog.js").is_file()  # shipped in the wheel
     assert "url=../../tools/alpha/" in (site / "old/alpha/index.html").read_text()
     assert (site / "skills.json").is_file() and (site / "llms.txt").is_file()
 

@@ -77,10 +77,12 @@ from skillshelf.site.plan import (
     SiteOptions,
     SitePage,
     SitePlan,
+    clashes_with,
     plan_site,
     prune_nav,
+    refusal_message,
 )
-from skillshelf.site.text import derive_source_url, esc
+from skillshelf.site.text import derive_source_url, esc, quote_path
 
 # "mkdocs.plugins.skillshelf" under MkDocs, "properdocs.plugins.skillshelf" under
 # ProperDocs (which aliases the mkdocs package): the engine counts warnings for
@@ -231,9 +233,15 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         )
         plan = plan_site(tree, options, moves, self.plan_memo if self._caching() else None)
         _refuse_non_utf8_names(plan, tree.root, lint_config.project_dir)
+        clashes = clashes_with(plan, _published_by_others(config, files, plan))
+        refusals = [*plan.refusals, *clashes.refusals]
+        if refusals:
+            raise PluginError(f"skillshelf: {refusal_message(refusals)}")
         self.plan = plan
-        for problem in plan.problems:
+        for problem in [*plan.problems, *clashes.skipped.values()]:
             log.info(problem)
+        for warning in plan.warnings:
+            log.warning(f"skillshelf: {warning}")
         docs_dir = Path(config.docs_dir).resolve()
         added: set[str] = set()
         for page in plan.pages:
@@ -246,6 +254,8 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
             files.append(self._page_file(page, config, docs_dir))
             added.add(page.src_uri)
         for item in plan.files:
+            if item.src_uri in clashes.skipped:
+                continue
             if item.src_uri in files:
                 log.info(f"skillshelf: docs_dir has its own {item.src_uri}; not replaced")
                 continue
@@ -401,9 +411,11 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
             file.name = "index"
         if page.source is not None:
             # Backed by the real file: the edit button points at it, and MkDocs'
-            # messages name it, but the content is what the plan rendered.
+            # messages name it, but the content is what the plan rendered. The theme
+            # prints the edit URL unescaped: a folder named 'x" onmouseover="...' must
+            # stay inside the attribute, so the path is percent-encoded.
             file.abs_src_path = str(page.source)
-            file.edit_uri = Path(os.path.relpath(page.source, docs_dir)).as_posix()
+            file.edit_uri = quote_path(Path(os.path.relpath(page.source, docs_dir)).as_posix())
         return file
 
     def _nav(self, files: Files, plan: SitePlan, added: set[str]) -> list[Any]:
@@ -438,6 +450,31 @@ def _refuse_non_utf8_names(plan: SitePlan, root: Path, project_dir: Path) -> Non
                 f"skillshelf: {shown}: the file name is not valid UTF-8, so it cannot have "
                 "a URL; rename it"
             )
+
+
+def _published_by_others(config: MkDocsConfig, files: Files, plan: SitePlan) -> dict[str, str]:
+    """The site paths the theme, docs_dir and other plugins write, each with who
+    writes it. A docs_dir file with the source path of a generated one replaces it on
+    purpose (see ``_add_pages``), so it is left out here; a theme's is not."""
+    ours = {page.src_uri for page in plan.pages} | {item.src_uri for item in plan.files}
+    docs_dir = Path(config.docs_dir).resolve()
+    docs_name = Path(config.docs_dir).name
+    found: dict[str, str] = {}
+    for file in files:
+        if file.generated_by:
+            who = f"the {file.generated_by} plugin's {file.src_uri}"
+        elif file.src_dir and Path(file.src_dir).resolve() == docs_dir:
+            if file.src_uri in ours:
+                continue
+            who = f"{docs_name}/{file.src_uri}"
+        else:
+            who = f"the theme's {file.src_uri}"
+        found[file.dest_uri] = who
+    for name in [*config.theme.static_templates, *config.extra_templates]:
+        found.setdefault(name, f"the theme's {name}")
+    found.setdefault("sitemap.xml.gz", "the sitemap")
+    found.setdefault("search/search_index.json", "the search index")
+    return found
 
 
 def _outputs(config: MkDocsConfig, files: Files) -> Iterator[str]:
