@@ -151,9 +151,7 @@ def test_catalog_skills_json_and_llms_txt(project: Project) -> None:
     catalog = read(site, "catalog/index.html")
     assert catalog.count("<tr data-search=") == 6
     assert 'class="skillshelf-filter' in catalog
-    assert (
-        "_skillshelf/catalog.js" in catalog and (site / "_skillshelf/catalog.js").is_file()
-    )
+    assert "_skillshelf/catalog.js" in catalog and (site / "_skillshelf/catalog.js").is_file()
     data = json.loads(read(site, "skills.json"))
     assert data["count"] == 6
     by_name = {skill["name"]: skill for skill in data["skills"]}
