@@ -346,3 +346,33 @@ def test_a_readme_deeper_in_a_skill_has_the_url_mkdocs_gives_it(tmp_path: Path) 
     build_site(project)
     assert "How to" in (project / "site/good/one/scripts/index.html").read_text()
     assert not (project / "site/good/one/scripts/README").exists()
+
+
+# ----------------------------------------------------------------------- redirects
+
+
+def test_moves_never_claim_the_theme_s_or_the_plugin_s_paths(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    moves = (
+        "moves:\n"
+        "  search: good/one\n"
+        "  assets/javascripts: good/one\n"
+        "  good/one/references: good/two\n"
+        "  old/one: good/one\n"
+    )
+    project = make_project(tmp_path, healthy() | {".moves.yml": moves})
+    with caplog.at_level(logging.WARNING):
+        build_site(project)
+    site = project / "site"
+    assert not (site / "search/index.html").exists()
+    assert not (site / "assets/javascripts/index.html").exists()
+    assert not (site / "good/one/references/index.html").exists()
+    assert "url=../../good/one/" in (site / "old/one/index.html").read_text()
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    for line in (2, 3, 4):
+        assert any(f"skills/.moves.yml:{line}: the move" in w for w in warnings), warnings
+    out = tmp_path / "out"
+    result = export_site(out, mkdocs_file=project / "mkdocs.yml")
+    assert sum(".moves.yml:" in problem for problem in result.problems) == 3, result.problems
+    assert not (out / "docs/search/index.html").exists()
