@@ -4,6 +4,6 @@ Each module groups rules by what they look at; each rule is one function
 decorated with :func:`skillshelf.rules.base.rule`.
 """
 
-from skillshelf.rules import categories, files, frontmatter, links, reading, snippets
+from skillshelf.rules import categories, files, frontmatter, links, reading, site, snippets
 
-__all__ = ["categories", "files", "frontmatter", "links", "reading", "snippets"]
+__all__ = ["categories", "files", "frontmatter", "links", "reading", "site", "snippets"]
