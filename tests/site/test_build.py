@@ -100,8 +100,8 @@ def test_skill_page_header_and_links(project: Project) -> None:
         "https://github.com/example/nested/edit/main/skills/ml/training/trainer-a/SKILL.md" in page
     )
     # bundled files listed and downloadable
-    assert '<a href="./scripts/run.py" download><code>scripts/run.py</code></a>' in page
-    assert '<a href="./templates/config.yaml" download>' in page
+    assert '<a href="./scripts/run.py" download=""><code>scripts/run.py</code></a>' in page
+    assert '<a href="./templates/config.yaml" download="">' in page
     # tags reach material's tags plugin (rendered at the top of the page)
     assert "md-tag" in page and "Fine-Tuning" in page
     # the H1 is the body's own heading, once
@@ -287,7 +287,7 @@ def test_flat_and_mixed_layouts(project: Project) -> None:
     assert '<h1 id="essay">essay<a class="headerlink"' in essay  # no heading: the name
     poem = read(site, "writing/poem/index.html")
     assert 'href="./templates/prompt/"><code>templates/prompt.md</code>' in poem
-    assert '<a href="./assets/logo.svg" download>' in poem
+    assert '<a href="./assets/logo.svg" download="">' in poem
     assert (site / "writing/poem/templates/prompt/index.html").is_file()
     assert 'href="../writing/essay/"' in read(site, "guide/index.html")
 

@@ -20,7 +20,8 @@ import pytest
 from tests.site.conftest import REPO
 
 Project = Callable[[str], Path]
-PINS = ["properdocs==1.6.7", "mkdocs-material==9.8.1", "pymdown-extensions==13.1"]
+# nh3: the plugin's sanitizer, from skillshelf's "site" extra (which would also bring MkDocs)
+PINS = ["properdocs==1.6.7", "mkdocs-material==9.8.1", "pymdown-extensions==13.1", "nh3==0.3.7"]
 
 
 @pytest.fixture(scope="session")

@@ -169,7 +169,7 @@ def test_every_generated_link_reaches_its_file_whatever_the_name(tmp_path: Path)
         assert encoded, (name, hrefs)
         assert (site / "odd cat/plain" / name).read_text() == f"print({name!r})\n"
     # every link the plugin writes is relative with ./ or ../: no name is a scheme
-    generated = re.findall(r'<a href="([^"]*)"(?: download)?><code>', skill.read_text())
+    generated = re.findall(r'<a href="([^"]*)"(?: download(?:="")?)?><code>', skill.read_text())
     assert generated and all(h.startswith(("./", "../")) for h in generated), generated
     assert checked > 100
 

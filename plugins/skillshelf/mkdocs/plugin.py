@@ -8,6 +8,8 @@ nothing about MkDocs:
 * ``on_files``: scan (and lint) the tree once, plan the site, add its pages
   and files (backed by the skills tree, never copied into ``docs_dir``) and
   set the nav: hand-written pages, the catalog, then one section per category;
+* ``on_page_content``: strip what would run script from the HTML of every page
+  the plugin added (option ``sanitize``, :mod:`skillshelf.site.sanitize`);
 * ``on_serve``: watch the skills tree, so edits rebuild with a fresh scan.
 
 MkDocs reuses the plugin instance across ``mkdocs serve`` rebuilds but hands
@@ -82,6 +84,7 @@ from skillshelf.site.plan import (
     prune_nav,
     refusal_message,
 )
+from skillshelf.site.sanitize import Sanitizer
 from skillshelf.site.text import derive_source_url, esc, quote_path
 
 # "mkdocs.plugins.skillshelf" under MkDocs, "properdocs.plugins.skillshelf" under
@@ -111,6 +114,8 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         self.template_code = TemplateCodeCache()
         self.kept_output = KeptOutput()
         self.plan_memo = PlanMemo()
+        #: Cleans the pages' HTML; under ``mkdocs serve`` it keeps each page's last result.
+        self.sanitizer = Sanitizer()
         #: The garbage collector's pause during rebuilds (once serving started).
         self.collector = CollectorPause()
         self.serving = False
@@ -309,6 +314,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
     @event_priority(-100)  # after the search plugin wrote its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self._caching():
+            self.sanitizer.keep_only(self.page_uris)
             self.source_cache.keep_only(self.page_uris)
             self.render_cache.keep_only(self.page_uris)
             self.page_cache.keep_only(self.page_uris)
@@ -333,7 +339,16 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         self.kept_output.sweep()
         self.collector.finish()
 
-    def on_page_content(
+    @event_priority(100)  # the HTML Markdown made, before other plugins add to it
+    def _sanitize(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Strip what would run script from the HTML of a page built from the tree."""
+        if self.config.sanitize and page.file.src_uri in self.page_uris:
+            return self.sanitizer.clean(page.file.src_uri, html, remember=self._caching())
+        return None
+
+    def _safe_title(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         """Give every page from the tree a title that is safe to print as HTML.
@@ -349,6 +364,8 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         if page.file.src_uri in self.page_uris and page.title is not None:
             page.meta["title"] = esc(unescape(str(page.title)))
         return None
+
+    on_page_content = CombinedEvent(_sanitize, _safe_title)
 
     # -- helpers ---------------------------------------------------------------------
 
