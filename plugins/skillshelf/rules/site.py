@@ -7,8 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from skillshelf.diagnostics import Position
-from skillshelf.model import Category, Document
-from skillshelf.published import page_dest, reserved_owner
+from skillshelf.published import INDEX_STEMS, page_dest, reserved_owner
 from skillshelf.rules.base import Finding, LintContext, rule
 
 
@@ -81,34 +80,42 @@ def shadowed_page(ctx: LintContext) -> Iterator[Finding]:
     Move what the file says into ``SKILL.md`` (or ``DESCRIPTION.md``), or give it
     another name (``references/overview.md``).
     """
-    taken: dict[str, str] = {"index.html": "the site's home page"}
-    for category in ctx.tree.categories.values():
-        taken[f"{category.path}/index.html"] = f"the page of category {category.path!r}"
+    # page -> what holds it: a skill or category path, a document's, or "" (the home page)
+    taken: dict[str, str] = {"index.html": ""}
+    for path in ctx.tree.categories:
+        taken[f"{path}/index.html"] = path
     for skill in ctx.tree.skills:
-        taken[f"{skill.relpath}/index.html"] = f"the page of skill {skill.name!r}"
-    for document in _published_documents(ctx.tree.top):
-        dest = page_dest(document.relpath)
+        taken[f"{skill.relpath}/index.html"] = skill.relpath
+    for document in ctx.tree.all_documents:
+        if document.kind.expects_frontmatter:  # SKILL.md and DESCRIPTION.md: the sections
+            continue
+        # page_dest() of a Markdown file, spelt out: this runs for every document
+        parent, _, name = document.relpath.rpartition("/")
+        stem = name[:-3] if name.endswith(".md") else name
+        folder = f"{parent}/" if parent else ""
+        dest = f"{folder}index.html" if stem in INDEX_STEMS else f"{folder}{stem}/index.html"
         holder = taken.get(dest)
         if holder is None:
-            taken[dest] = f"{document.relpath!r}"
+            taken[dest] = document.relpath
             continue
-        url = dest[: -len("index.html")]
+        url = dest[: -len("index.html")] or "./"
         yield Finding(
             document.path,
-            f"{document.name} would be published at {url or './'}, which is {holder}; "
+            f"{document.name} would be published at {url}, which is {_page_of(ctx, holder)}; "
             "the site leaves this file out: move its text into that page or rename it",
         )
 
 
-def _published_documents(category: Category) -> Iterator[Document]:
-    """The Markdown files besides SKILL.md and DESCRIPTION.md, in the order the site
-    plans them (after every skill and category page)."""
-    for child in category.children:
-        yield from _published_documents(child)
-    for skill in category.skills:
-        yield from sorted(skill.references, key=lambda d: d.relpath)
-        yield from skill.extra_documents
-    yield from category.extra_documents
+def _page_of(ctx: LintContext, holder: str) -> str:
+    """What the page at a path is, in a message."""
+    if not holder:
+        return "the site's home page"
+    if holder in ctx.tree.categories:
+        return f"the page of category {holder!r}"
+    skill = next((s for s in ctx.tree.skills if s.relpath == holder), None)
+    if skill is not None:
+        return f"the page of skill {skill.name!r}"
+    return repr(holder)
 
 
 @rule(

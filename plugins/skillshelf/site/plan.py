@@ -22,6 +22,7 @@ name.
 
 from __future__ import annotations
 
+import os
 import posixpath
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -306,20 +307,21 @@ class SitePaths:
             return held
         if path in self.folders:
             return f"the files below {path}/"
-        parent = posixpath.dirname(path)
-        while parent:
+        parent = path.rpartition("/")[0]
+        # A known folder is no file, and neither is any folder above it.
+        while parent and parent not in self.folders:
             held = self.files.get(parent)
             if held is not None:
                 return held
-            parent = posixpath.dirname(parent)
+            parent = parent.rpartition("/")[0]
         return None
 
     def take(self, path: str, holder: str) -> None:
         self.files[path] = holder
-        parent = posixpath.dirname(path)
+        parent = path.rpartition("/")[0]
         while parent and parent not in self.folders:
             self.folders.add(parent)
-            parent = posixpath.dirname(parent)
+            parent = parent.rpartition("/")[0]
 
 
 # -- the plan -------------------------------------------------------------------
@@ -356,9 +358,15 @@ class _Planner:
         if options.llms_txt:
             self.own["llms.txt"] = "the llms.txt index"
         self.paths = SitePaths(self.own)
+        project = options.project_dir
+        self.project_prefix = os.path.join(str(project), "") if project is not None else ""
 
     def shown(self, path: Path) -> str:
-        """``path`` in a message: relative to the project folder."""
+        """``path`` in a message: relative to the project folder (by its text: every
+        page and file is named, and ``Path.relative_to`` cost more than the claim)."""
+        text = str(path)
+        if self.project_prefix and text.startswith(self.project_prefix):
+            return text[len(self.project_prefix) :].replace(os.sep, "/")
         return repository_path(path, self.options.project_dir)
 
     def claim(self, dest: str, origin: Path, what: str) -> bool:
