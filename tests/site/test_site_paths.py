@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import posixpath
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote, unquote, urljoin, urlsplit
@@ -23,6 +26,7 @@ from tests.site.conftest import build_site
 from skillshelf.site.export import ExportError, export_site
 
 SITE_URL = "https://example.org/odd/"
+MKDOCS = str(Path(sys.executable).with_name("mkdocs"))
 MKDOCS_YML = f"""\
 site_name: odd
 site_url: {SITE_URL}
@@ -346,6 +350,17 @@ def test_a_readme_deeper_in_a_skill_has_the_url_mkdocs_gives_it(tmp_path: Path) 
     build_site(project)
     assert "How to" in (project / "site/good/one/scripts/index.html").read_text()
     assert not (project / "site/good/one/scripts/README").exists()
+    out = tmp_path / "out"
+    export_site(out, mkdocs_file=project / "mkdocs.yml")
+    completed = subprocess.run(
+        [MKDOCS, "build", "-q", "-f", str(out / "mkdocs.yml")],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "How to" in (out / "site/good/one/scripts/index.html").read_text()
 
 
 # ----------------------------------------------------------------------- redirects

@@ -8,7 +8,7 @@ import pytest
 
 from skillshelf.site.moves import RecordedMove, read_moves_file, resolve_moves
 from skillshelf.site.plan import Urls, export_uri
-from skillshelf.site.text import derive_source_url, esc, md_text, relative_url
+from skillshelf.site.text import absolute_url, derive_source_url, esc, href, md_text, relative_url
 
 
 @pytest.mark.parametrize(
@@ -24,6 +24,26 @@ from skillshelf.site.text import derive_source_url, esc, md_text, relative_url
 )
 def test_relative_url(target: str, base: str, expected: str) -> None:
     assert relative_url(target, base) == expected
+
+
+@pytest.mark.parametrize(
+    ("target", "base", "expected"),
+    [
+        ("x/javascript:window.x=1,{}.py", "x/", "./javascript%3Awindow.x%3D1%2C%7B%7D.py"),
+        ("x/scripts/a #1?.py", "x/", "./scripts/a%20%231%3F.py"),
+        ("x/100%.py", "x/", "./100%25.py"),
+        ("x/naïve/", "y/", "../x/na%C3%AFve/"),
+        ("x/", "x/", "./"),
+        ("catalog/", "a/b/", "../../catalog/"),
+    ],
+)
+def test_href_is_encoded_and_never_a_scheme(target: str, base: str, expected: str) -> None:
+    assert href(target, base) == expected
+
+
+def test_absolute_url() -> None:
+    assert absolute_url("https://e.org/s/", "a b/#x/") == "https://e.org/s/a%20b/%23x/"
+    assert absolute_url(None, "javascript:x/") == "./javascript%3Ax/"
 
 
 def test_urls_with_and_without_directory_urls() -> None:
