@@ -474,13 +474,12 @@ def _published_by_others(config: MkDocsConfig, files: Files, plan: SitePlan) -> 
     writes it. A docs_dir file with the source path of a generated one replaces it on
     purpose (see ``_add_pages``), so it is left out here; a theme's is not."""
     ours = {page.src_uri for page in plan.pages} | {item.src_uri for item in plan.files}
-    docs_dir = Path(config.docs_dir).resolve()
     docs_name = Path(config.docs_dir).name
     found: dict[str, str] = {}
     for file in files:
         if file.generated_by:
             who = f"the {file.generated_by} plugin's {file.src_uri}"
-        elif file.src_dir and Path(file.src_dir).resolve() == docs_dir:
+        elif file.src_dir == config.docs_dir:  # MkDocs gives docs_dir's files that folder
             if file.src_uri in ours:
                 continue
             who = f"{docs_name}/{file.src_uri}"
