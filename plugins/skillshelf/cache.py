@@ -59,7 +59,7 @@ from skillshelf.model import Document, Kind, gc_paused, read_document
 from skillshelf.safe_files import read_file, replace_file
 
 #: Bump whenever what an entry holds, or how it is computed, changes.
-CACHE_VERSION = 5
+CACHE_VERSION = 6
 #: Files modified this close to the cache write are also checked by content.
 RACY_SECONDS = 3.0
 #: How many files a root's cache is split into (see the module's docstring).
@@ -68,6 +68,7 @@ SHARDS = 32
 #: Modules whose code decides what a cache entry holds.
 _CODE = (
     "frontmatter.py",
+    "html_safety.py",
     "links.py",
     "markdown.py",
     "model.py",
@@ -86,6 +87,7 @@ _ALLOWED_GLOBALS = {
     ("datetime", "timezone"),
     ("skillshelf.diagnostics", "Position"),
     ("skillshelf.frontmatter", "Issue"),
+    ("skillshelf.html_safety", "UnsafeHtml"),
     ("skillshelf.links", "Link"),
     ("skillshelf.trl.snippets", "SnippetIssue"),
 }
@@ -117,6 +119,8 @@ class Entry:
     valid_under: tuple[str, ...] = ()
     #: TRL snippet analyses of the text, by the target release they assumed.
     snippets: dict[str | None, tuple[Any, ...]] | None = None
+    #: What in the body would run script on the site (rule unsafe-html).
+    unsafe_html: tuple[Any, ...] | None = None
     #: Digest of the raw bytes, kept only for files modified just before the write.
     digest: bytes | None = None
 
@@ -144,6 +148,7 @@ def _raw(entry: Entry) -> tuple[Any, ...]:
         entry.links,
         entry.valid_under,
         entry.snippets,
+        entry.unsafe_html,
         entry.digest,
     )
 
@@ -419,6 +424,7 @@ def _document_from(entry: Entry, abspath: str, relpath: str, kind: Kind) -> Docu
         has_text=entry.has_text,
         body_override=entry.body,
         known_links=entry.links,
+        known_unsafe_html=entry.unsafe_html,
         # A copy: the document adds analyses for other targets as rules ask.
         known_snippets=dict(entry.snippets) if entry.snippets else None,
     )
@@ -443,6 +449,8 @@ def _learnt(document: Document, entry: Entry | None) -> bool:
         return True
     if document.known_links is not None and entry.links is None:
         return True
+    if document.known_unsafe_html is not None and entry.unsafe_html is None:
+        return True
     if (document.known_snippets or None) != (entry.snippets or None):
         return True
     frontmatter = document.frontmatter
@@ -465,5 +473,6 @@ def _entry_of(document: Document, stamp: tuple[int, int, int, int], digest: byte
         document.known_links,
         tuple(sorted(schemas.known_valid(frontmatter.data))) if frontmatter else (),
         dict(document.known_snippets) if document.known_snippets else None,
+        document.known_unsafe_html,
         digest,
     )

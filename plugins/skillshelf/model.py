@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from skillshelf.diagnostics import Position
 from skillshelf.frontmatter import Frontmatter, Issue, decode, parse_document
+from skillshelf.html_safety import UnsafeHtml, find_unsafe_html
 from skillshelf.links import Link, links_of
 from skillshelf.markdown import FencedBlock, iter_fenced_blocks
 from skillshelf.quotes import ACCIDENTAL_BLOCKQUOTE, accidental_quotes
@@ -106,6 +107,8 @@ class Document(_FilePaths):
     body_override: str | None = field(default=None, repr=False)
     #: The relative links of the text, once found (or as the scan cache kept them).
     known_links: tuple[Link, ...] | None = field(default=None, repr=False)
+    #: The HTML of the body that would run script on the site, once found (or kept).
+    known_unsafe_html: tuple[UnsafeHtml, ...] | None = field(default=None, repr=False)
     #: TRL snippet analyses of the text by the trl release they assumed.
     known_snippets: dict[str | None, tuple[SnippetIssue, ...]] | None = field(
         default=None, repr=False
@@ -148,6 +151,18 @@ class Document(_FilePaths):
             text = self.text
             self.known_links = links_of(text, self.fenced_blocks) if text is not None else ()
         return self.known_links
+
+    @property
+    def unsafe_html(self) -> tuple[UnsafeHtml, ...]:
+        """What in the body would run script on the published site (rule unsafe-html)."""
+        if self.known_unsafe_html is None:
+            text = self.text
+            self.known_unsafe_html = (
+                find_unsafe_html(text, self.body_line, self.fenced_blocks)
+                if text is not None
+                else ()
+            )
+        return self.known_unsafe_html
 
     @property
     def trl_target(self) -> str | None:

@@ -129,6 +129,7 @@ def _learn(document: Document, style: str) -> None:
     if not document.has_text:
         return
     document.links  # noqa: B018  (computed and kept on the document)
+    document.unsafe_html  # noqa: B018
     document.snippet_issues(document.trl_target)
     frontmatter = document.frontmatter
     name = schemas.schema_for(document, style)

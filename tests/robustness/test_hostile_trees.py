@@ -38,10 +38,13 @@ PWNED = "pwned"
 MKDOCS_YML = """\
 site_name: hostile
 site_url: https://example.org/hostile/
+repo_url: https://github.com/example/hostile
+edit_uri: edit/main/docs/
 theme:
   name: material
   features:
     - navigation.indexes
+    - content.action.edit
 plugins:
   - search
   - tags
@@ -187,27 +190,58 @@ def rel_findings(project: Project, diagnostics: list[dict[str, object]]) -> set[
     return found
 
 
+#: Elements the theme never writes and a payload must never bring.
+FOREIGN_ELEMENTS = frozenset({"iframe", "frame", "frameset", "object", "embed", "applet", "base"})
+URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "data", "xlink:href", "poster"})
+
+
+_ABSOLUTE_REFRESH = re.compile(r"url=([a-z][\w+.-]*:|//)")
+
+
+def _never_written(tag: str, name: str, plain: str) -> bool:
+    """Whether neither the theme nor the plugin ever writes this attribute (``plain``:
+    its value without blanks, lowercased)."""
+    return (
+        name.startswith("on")  # an event handler
+        or name == "srcdoc"
+        or plain.startswith(("javascript:", "vbscript:"))
+        or (name in URL_ATTRIBUTES and plain.startswith("data:"))
+        or (tag == "form" and name == "action")  # the theme's search form has none
+        # redirect pages refresh to relative URLs only
+        or (tag == "meta" and name == "content" and bool(_ABSOLUTE_REFRESH.search(plain)))
+    )
+
+
 class _MarkupScanner(HTMLParser):
-    """Collects what a browser would run: script bodies, event handlers, javascript: URLs."""
+    """Collects what a browser would run: script and style bodies, event handlers,
+    srcdoc, javascript:/vbscript:/data: URLs, embedded pages and plugins, refreshes."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
+        #: What neither the theme nor the plugin ever writes: any of it is a failure.
+        self.forbidden: list[str] = []
+        #: Script, style and attributes that fail when they carry a payload.
         self.executable: list[str] = []
         self.tags: list[str] = []
         self._in_script = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
-        self._in_script = tag == "script"
+        self._in_script = tag in ("script", "style")
+        if tag in FOREIGN_ELEMENTS:
+            self.forbidden.append(f"<{tag}>")
         for name, value in attrs:
             value = value or ""
-            if name.startswith("on") or value.strip().lower().startswith("javascript:"):
-                self.executable.append(f"<{tag} {name}={value!r}>")
+            shown = f"<{tag} {name}={value!r}>"
+            if _never_written(tag, name, re.sub(r"[\x00-\x20]+", "", value).lower()):
+                self.forbidden.append(shown)
+            elif name == "style":
+                self.executable.append(shown)
             if tag == "script" and name == "src":
                 self.executable.append(f"<script src={value!r}>")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "script":
+        if tag in ("script", "style"):
             self._in_script = False
 
     def handle_data(self, data: str) -> None:
@@ -232,7 +266,11 @@ def assert_site_is_safe(project: Project) -> None:
             scanner.feed(text)
             bad = [snippet for snippet in scanner.executable if PWNED in snippet]
             assert bad == [], (path, bad)
+            assert scanner.forbidden == [], (path, scanner.forbidden)
             assert "pwned-tag" not in scanner.tags, path
+    # no redirect (nor anything else from the tree) on the theme's or the plugin's paths
+    for reserved in ("search/index.html", "assets/index.html", "_skillshelf/index.html"):
+        assert not (site / reserved).exists(), reserved
     llms = (site / "llms.txt").read_text(encoding="utf-8")
     # llms.txt is Markdown: a payload is harmless only with its '<' backslash-escaped.
     assert re.search(r"(?<!\\)<(script|img|svg|/title|pwned-tag)", llms) is None, llms
@@ -497,8 +535,14 @@ PAYLOADS = [
     f"&lt;script&gt;{PWNED}()&lt;/script&gt;",
     f"--- {{{{ {PWNED} }}}} {{% {PWNED} %}}",
 ]
-#: Folder names cannot hold '/', so no closing tags there.
-FOLDER_PAYLOADS = [f"<script>{PWNED}()", f"<img src=x onerror={PWNED}()>", "<pwned-tag x=1>"]
+#: Folder names cannot hold '/', so no closing tags there. The theme prints the edit
+#: link unescaped: a quote in a folder name must not end its href.
+FOLDER_PAYLOADS = [
+    f"<script>{PWNED}()",
+    f"<img src=x onerror={PWNED}()>",
+    "<pwned-tag x=1>",
+    f'x" onmouseover="{PWNED}()" y="',
+]
 
 
 def yaml_string(text: str) -> str:
@@ -553,6 +597,94 @@ def html_in_every_field(project: Project) -> Expect:
         expected.add((f"{category}/{payload}/SKILL.md", "name-mismatch"))
     write_tree(project.root, files)
     return expected
+
+
+#: Raw HTML and links in a page's Markdown that would run if published as written;
+#: every one calls pwned(). The linter reports each (unsafe-html), the site strips it.
+BODY_PAYLOADS = [
+    f"<script>{PWNED}()</script>",
+    f'<img src="x.png" onerror="{PWNED}()">',
+    f"<svg onload={PWNED}()><circle r=1 /></svg>",
+    f'<iframe srcdoc="&lt;script&gt;{PWNED}()&lt;/script&gt;"></iframe>',
+    f"[click](javascript:{PWNED}())",
+    f"![image](javascript:{PWNED}())",
+    f'<a href="jav&#x09;ascript:{PWNED}()">entity</a>',
+    f'<a href="data:text/html,&lt;script&gt;{PWNED}()&lt;/script&gt;">data</a>',
+    f'<form action="https://example.org/{PWNED}"><input name="q"></form>',
+    f'<meta http-equiv="refresh" content="0; url=https://example.org/{PWNED}">',
+    f'<base href="https://example.org/{PWNED}/">',
+    f'<object data="{PWNED}.swf"></object> <embed src="{PWNED}.swf">',
+    f'<p style="background: url(javascript:{PWNED}())">styled</p>',
+    f"<details open ontoggle={PWNED}()><summary>s</summary>d</details>",
+    f'<math><mtext><table><mglyph><style><img src=x onerror="{PWNED}()">',
+    f'Paragraph.\n{{: onclick="{PWNED}()" }}',
+    f"[ref][r]\n\n[r]: javascript:{PWNED}()",
+]
+
+
+@case
+def raw_html_in_bodies(project: Project) -> Expect:
+    healthy(project)
+    body = "# Raw\n\n" + "\n\n".join(BODY_PAYLOADS) + "\n"
+    write_tree(
+        project.root,
+        {
+            "good/raw/SKILL.md": skill_md("raw", body=body),
+            "good/raw/references/guide.md": body,
+            "good/raw/notes.md": body,
+            "good/DESCRIPTION.md": description_md("Good") + "\n" + body,
+        },
+    )
+    return {
+        (path, "unsafe-html")
+        for path in (
+            "good/raw/SKILL.md",
+            "good/raw/references/guide.md",
+            "good/raw/notes.md",
+            "good/DESCRIPTION.md",
+        )
+    }
+
+
+@case
+def site_paths_taken(project: Project) -> Expect:
+    healthy(project)
+    write_tree(
+        project.root,
+        {
+            # once replaced the plugin's own script on every page
+            "assets/skillshelf/SKILL.md": skill_md("skillshelf"),
+            "assets/skillshelf/catalog.js": f"{PWNED}()\n",
+            "good/one/index.md": f"# Hijack\n\n<script>{PWNED}()</script>\n",
+        },
+    )
+    return {
+        ("assets", "reserved-path"),
+        ("good/one/index.md", "shadowed-page"),
+        ("good/one/index.md", "unsafe-html"),
+    }
+
+
+REFUSED["site_paths_taken"] = [
+    "skills/assets/skillshelf/catalog.js",
+    "where the site keeps the theme's scripts, styles and images",
+]
+
+
+@case
+def moves_claiming_site_paths(project: Project) -> Expect:
+    healthy(project)
+    moves = "moves:\n  search: good/one\n  _skillshelf: good/one\n  good/one/references: good/two\n"
+    write_tree(project.root, {".moves.yml": moves, "good/index.md": "# Not the category\n"})
+    return {("good/index.md", "shadowed-page")}
+
+
+BUILD_SAYS["moves_claiming_site_paths"] = [
+    "skills/.moves.yml:2: the move 'search': 'good/one' is not redirected",
+    "skills/.moves.yml:3: the move '_skillshelf'",
+    "skills/.moves.yml:4: the move 'good/one/references'",
+    "skills/good/index.md: not published",
+]
 
 
 # --------------------------------------------------------------------------- the tests

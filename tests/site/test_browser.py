@@ -391,3 +391,150 @@ def test_search_ranks_skill_pages_above_the_tags_page(served: str, chromium: Bro
     finally:
         page.close()
     assert blocked == []
+
+
+HOSTILE_BODY = """\
+# Hostile
+
+Every payload below calls pwned(); the page is loaded, hovered and clicked.
+
+<script>pwned()</script>
+<img src="missing.png" onerror="pwned()">
+<svg onload="pwned()"><circle r="1"/></svg>
+<iframe srcdoc="&lt;script&gt;parent.pwned()&lt;/script&gt;"></iframe>
+<details open ontoggle="pwned()"><summary>s</summary>d</details>
+<p onmouseover="pwned()" onclick="pwned()">Hover or click me.</p>
+[A javascript: link](javascript:pwned())
+<a href="jav&#x09;ascript:pwned()">An entity-hidden link</a>
+<object data="pwned-object.html"></object>
+<meta http-equiv="refresh" content="2; url=pwned-refresh.html">
+<base href="https://example.org/pwned-base/">
+<style>@import url("pwned-style.css");</style>
+
+Paragraph with a handler from an attribute list.
+{: onclick="pwned()" }
+
+```python
+print("copy me")
+```
+
+=== "First"
+    First tab.
+=== "Second"
+    Second tab.
+"""
+
+HOSTILE_YML = """\
+site_name: hostile
+theme:
+  name: material
+  features: [navigation.indexes, content.code.copy]
+plugins:
+  - search
+  - skillshelf:
+      sanitize: {sanitize}
+validation:
+  links:
+    not_found: info
+    anchors: info
+markdown_extensions:
+  - attr_list
+  - md_in_html
+  - pymdownx.highlight
+  - pymdownx.superfences
+  - pymdownx.tabbed:
+      alternate_style: true
+"""
+
+
+INTERACT = """() => {
+  for (const element of document.querySelectorAll("article *")) {
+    element.dispatchEvent(new MouseEvent("mouseover", {bubbles: true}));
+    const href = (element.getAttribute("href") || "").replace(/[\\s\\x00-\\x1f]/g, "");
+    if (!element.hasAttribute("href") || /^javascript:/i.test(href)) {
+      element.dispatchEvent(new MouseEvent("click", {bubbles: true, cancelable: true}));
+    }
+  }
+}"""
+
+
+def hostile_sites(root: Path) -> None:
+    """The same hostile skill built with sanitizing off (``raw/``) and on (``clean/``)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    skill = (
+        "---\nname: {name}\ndescription: A skill. Use when testing.\nlicense: MIT\n---\n\n{body}"
+    )
+    for name, sanitize in (("raw", "false"), ("clean", "true")):
+        project = root / f"{name}-project"
+        for rel, text in {
+            "mkdocs.yml": HOSTILE_YML.format(sanitize=sanitize),
+            "skillshelf.toml": 'root = "skills"\n',
+            "docs/index.md": "# Home\n",
+            "skills/cat/hostile/SKILL.md": skill.format(name="hostile", body=HOSTILE_BODY),
+            "skills/cat/plain/SKILL.md": skill.format(name="plain", body="# Plain\n"),
+        }.items():
+            (project / rel).parent.mkdir(parents=True, exist_ok=True)
+            (project / rel).write_text(text, encoding="utf-8")
+        config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(root / name))
+        build(config)
+
+
+@pytest.mark.browser
+def test_a_hostile_page_runs_no_payload(tmp_path: Path) -> None:
+    """The unsanitized build proves the harness sees payloads run; the sanitized one
+    runs none, while the copy button and the tabs still work."""
+    from playwright.sync_api import expect, sync_playwright
+
+    hostile_sites(tmp_path)
+    handler = functools.partial(_Quiet, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    expect.set_options(timeout=20_000)
+
+    def visit(browser: Any, site: str) -> tuple[list[str], list[str], Any]:
+        """Load, hover and click the page; the payloads that ran and the requests a
+        payload made (and the page, still open)."""
+        calls: list[str] = []
+        requests: list[str] = []
+        page = browser.new_page()
+        page.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/])"), lambda route: route.abort())
+        page.on("request", lambda request: requests.append(request.url))
+        page.expose_function("pwned", lambda: calls.append(site))
+        url = f"{base}{site}/cat/hostile/"
+        page.goto(url, wait_until="load")
+        # every element hovered and clicked, javascript: links too (not other links,
+        # which would leave the page)
+        page.evaluate(INTERACT)
+        page.wait_for_timeout(3000)  # a refresh or a frame loads after the page
+        return calls, [r for r in requests if "pwned" in r], page
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            calls, fetched, page = visit(browser, "raw")
+            assert len(calls) >= 3 and fetched, (calls, fetched)  # the harness sees them
+            page.close()
+
+            calls, fetched, page = visit(browser, "clean")
+            assert calls == [] and fetched == []
+            assert page.url == f"{base}clean/cat/hostile/"
+            article = page.locator("article")
+            expect(article).to_contain_text("Hover or click me.")
+            expect(article.locator("iframe, object, embed, svg, script, style")).to_have_count(0)
+            # material's copy button found its code block; the tabs switch
+            copy = article.locator("button[data-md-type='copy']")
+            expect(copy).to_have_count(1)
+            target = copy.get_attribute("data-clipboard-target") or ""
+            expect(page.locator(target)).to_contain_text('print("copy me")')
+            article.locator(".tabbed-labels label", has_text="Second").click()
+            expect(article.locator(".tabbed-block").nth(1)).to_be_visible()
+            expect(article.locator(".tabbed-block").nth(0)).to_be_hidden()
+            SCREENS.mkdir(exist_ok=True)
+            page.screenshot(path=str(SCREENS / "08-hostile-sanitized.png"))
+        finally:
+            browser.close()
+            server.shutdown()
+            server.server_close()

@@ -100,8 +100,8 @@ def test_skill_page_header_and_links(project: Project) -> None:
         "https://github.com/example/nested/edit/main/skills/ml/training/trainer-a/SKILL.md" in page
     )
     # bundled files listed and downloadable
-    assert '<a href="scripts/run.py" download><code>scripts/run.py</code></a>' in page
-    assert '<a href="templates/config.yaml" download>' in page
+    assert '<a href="./scripts/run.py" download=""><code>scripts/run.py</code></a>' in page
+    assert '<a href="./templates/config.yaml" download="">' in page
     # tags reach material's tags plugin (rendered at the top of the page)
     assert "md-tag" in page and "Fine-Tuning" in page
     # the H1 is the body's own heading, once
@@ -116,11 +116,11 @@ def test_category_page_cards_and_index(project: Project) -> None:
     site = root / "site"
     ml = read(site, "ml/index.html")
     assert '<div class="grid cards skillshelf-cards">' in ml
-    assert '<a href="training/"><strong>Training</strong></a>' in ml
+    assert '<a href="./training/"><strong>Training</strong></a>' in ml
     assert "2 skills" in ml and "Fine-tuning models." in ml
     assert 'href="serving/"' in ml  # the DESCRIPTION.md body's own links work too
     training = read(site, "ml/training/index.html")
-    assert '<a href="trainer-a/"><strong><code>trainer-a</code></strong></a>' in training
+    assert '<a href="./trainer-a/"><strong><code>trainer-a</code></strong></a>' in training
     assert "2 references" in training
     # material's navigation.indexes: the section label links to the folder URL
     page = read(site, "ml/training/trainer-b/index.html")
@@ -151,10 +151,7 @@ def test_catalog_skills_json_and_llms_txt(project: Project) -> None:
     catalog = read(site, "catalog/index.html")
     assert catalog.count("<tr data-search=") == 6
     assert 'class="skillshelf-filter' in catalog
-    assert (
-        "assets/skillshelf/catalog.js" in catalog
-        and (site / "assets/skillshelf/catalog.js").is_file()
-    )
+    assert "_skillshelf/catalog.js" in catalog and (site / "_skillshelf/catalog.js").is_file()
     data = json.loads(read(site, "skills.json"))
     assert data["count"] == 6
     by_name = {skill["name"]: skill for skill in data["skills"]}
@@ -289,8 +286,8 @@ def test_flat_and_mixed_layouts(project: Project) -> None:
     essay = read(site, "writing/essay/index.html")
     assert '<h1 id="essay">essay<a class="headerlink"' in essay  # no heading: the name
     poem = read(site, "writing/poem/index.html")
-    assert 'href="templates/prompt/"><code>templates/prompt.md</code>' in poem
-    assert '<a href="assets/logo.svg" download>' in poem
+    assert 'href="./templates/prompt/"><code>templates/prompt.md</code>' in poem
+    assert '<a href="./assets/logo.svg" download="">' in poem
     assert (site / "writing/poem/templates/prompt/index.html").is_file()
     assert 'href="../writing/essay/"' in read(site, "guide/index.html")
 

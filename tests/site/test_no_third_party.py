@@ -159,7 +159,7 @@ def test_mathjax_is_carried_by_the_site_and_loaded_by_one_small_script(real_site
     math_page = real_site / "mlops/training/trl-fine-tuning/references/dpo-variants/index.html"
     html = math_page.read_text(encoding="utf-8")
     assert 'class="arithmatex"' in html
-    assert "../../../../../assets/skillshelf/math.js" in html
+    assert "../../../../../_skillshelf/math.js" in html
     assert "cdn" not in html.lower()
 
 

@@ -20,7 +20,8 @@ import pytest
 from tests.site.conftest import REPO
 
 Project = Callable[[str], Path]
-PINS = ["properdocs==1.6.7", "mkdocs-material==9.8.1", "pymdown-extensions==13.1"]
+# nh3: the plugin's sanitizer, from skillshelf's "site" extra (which would also bring MkDocs)
+PINS = ["properdocs==1.6.7", "mkdocs-material==9.8.1", "pymdown-extensions==13.1", "nh3==0.3.7"]
 
 
 @pytest.fixture(scope="session")
@@ -83,7 +84,7 @@ def test_properdocs_builds_the_fixture(properdocs: Path, project: Project) -> No
     assert "skillshelf-skill" in page and 'href="references/dpo-variants/"' in page
     assert (site / "ml/training/trainer-a/references/dpo-variants/index.html").is_file()
     assert (site / "ml/training/trainer-a/scripts/run.py").is_file()
-    assert (site / "assets/skillshelf/catalog.js").is_file()  # shipped in the wheel
+    assert (site / "_skillshelf/catalog.js").is_file()  # shipped in the wheel
     assert "url=../../tools/alpha/" in (site / "old/alpha/index.html").read_text()
     assert (site / "skills.json").is_file() and (site / "llms.txt").is_file()
 

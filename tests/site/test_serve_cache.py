@@ -130,6 +130,7 @@ def reset(plugin: Any) -> None:
     )
     from skillshelf.mkdocs.serve_output import KeptOutput
     from skillshelf.site.plan import PlanMemo
+    from skillshelf.site.sanitize import Sanitizer
 
     plugin.command = "build"
     plugin.source_cache = SourceCache()
@@ -139,6 +140,7 @@ def reset(plugin: Any) -> None:
     plugin.template_code = TemplateCodeCache()
     plugin.kept_output = KeptOutput()
     plugin.plan_memo = PlanMemo()
+    plugin.sanitizer = Sanitizer()
 
 
 def read(site: Path, uri: str) -> str:
@@ -361,6 +363,37 @@ def test_description_and_config_changes(serve: Serve) -> None:
     site = serve.rebuild()
     assert serve.page_hits == 0
     assert "renamed" in read(site, "misc/one-thing/index.html")
+
+
+def test_sanitized_pages_follow_edits_and_the_option(serve: Serve) -> None:
+    """Each page's clean HTML is kept between rebuilds (the sanitizer's memo) and every
+    rebuild still equals a cold build: with script added, removed, and sanitizing off."""
+    serve.rebuild()
+    essay = serve.root / "skills/writing/essay/SKILL.md"
+    original = essay.read_text(encoding="utf-8")
+    hostile = "\n<img src=x onerror=pwned()> <script>pwned()</script> Still here.\n"
+    essay.write_text(original + hostile, "utf-8")
+    site = serve.rebuild()
+    page = read(site, "writing/essay/index.html")
+    assert "Still here." in page and "pwned" not in page
+    kept = dict(serve.plugin.sanitizer.last)
+    assert "writing/essay/SKILL.md" in kept and len(kept) > 10
+    serve.rebuild()
+    assert serve.page_hits > 10
+    assert all(serve.plugin.sanitizer.last[uri][1] is kept[uri][1] for uri in kept)
+    essay.write_text(original, "utf-8")
+    site = serve.rebuild()
+    assert "Still here." not in read(site, "writing/essay/index.html")
+    essay.write_text(original + hostile, "utf-8")
+    config = serve.root / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  - skillshelf", "  - skillshelf:\n      sanitize: false"
+        ),
+        "utf-8",
+    )
+    site = serve.rebuild()
+    assert "<script>pwned()</script>" in read(site, "writing/essay/index.html")
 
 
 def test_docs_page_edit_and_hand_written_link(serve: Serve) -> None:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from skillshelf.site.moves import read_moves_file, resolve_moves
+from skillshelf.site.moves import RecordedMove, read_moves_file, resolve_moves
 from skillshelf.site.plan import Urls, export_uri
-from skillshelf.site.text import derive_source_url, esc, md_text, relative_url
+from skillshelf.site.text import absolute_url, derive_source_url, esc, href, md_text, relative_url
 
 
 @pytest.mark.parametrize(
@@ -24,6 +24,26 @@ from skillshelf.site.text import derive_source_url, esc, md_text, relative_url
 )
 def test_relative_url(target: str, base: str, expected: str) -> None:
     assert relative_url(target, base) == expected
+
+
+@pytest.mark.parametrize(
+    ("target", "base", "expected"),
+    [
+        ("x/javascript:window.x=1,{}.py", "x/", "./javascript%3Awindow.x%3D1%2C%7B%7D.py"),
+        ("x/scripts/a #1?.py", "x/", "./scripts/a%20%231%3F.py"),
+        ("x/100%.py", "x/", "./100%25.py"),
+        ("x/naïve/", "y/", "../x/na%C3%AFve/"),
+        ("x/", "x/", "./"),
+        ("catalog/", "a/b/", "../../catalog/"),
+    ],
+)
+def test_href_is_encoded_and_never_a_scheme(target: str, base: str, expected: str) -> None:
+    assert href(target, base) == expected
+
+
+def test_absolute_url() -> None:
+    assert absolute_url("https://e.org/s/", "a b/#x/") == "https://e.org/s/a%20b/%23x/"
+    assert absolute_url(None, "javascript:x/") == "./javascript%3Ax/"
 
 
 def test_urls_with_and_without_directory_urls() -> None:
@@ -57,13 +77,13 @@ def test_derive_source_url() -> None:
 def test_resolve_moves_follows_chains_and_keeps_current_paths() -> None:
     moves = resolve_moves(
         [
-            ("mlops/dspy", "mlops/research/dspy"),
-            ("mlops/research/dspy", "mlops/inference/dspy"),
-            ("gifs/gif-search", "media/gif-search"),
-            ("mlops/gone", "mlops/training/gone"),  # the skill no longer exists
-            ("media/youtube", "old/youtube"),  # moved back: today's path wins
-            ("a/loop", "b/loop"),
-            ("b/loop", "a/loop"),
+            RecordedMove("mlops/dspy", "mlops/research/dspy"),
+            RecordedMove("mlops/research/dspy", "mlops/inference/dspy"),
+            RecordedMove("gifs/gif-search", "media/gif-search"),
+            RecordedMove("mlops/gone", "mlops/training/gone"),  # the skill no longer exists
+            RecordedMove("media/youtube", "old/youtube"),  # moved back: today's path wins
+            RecordedMove("a/loop", "b/loop"),
+            RecordedMove("b/loop", "a/loop"),
         ],
         skills=["mlops/inference/dspy", "media/gif-search", "media/youtube"],
         categories=["mlops", "mlops/inference", "media"],
@@ -79,18 +99,56 @@ def test_resolve_moves_follows_chains_and_keeps_current_paths() -> None:
 def test_moves_file_problems(tmp_path: Path) -> None:
     (tmp_path / ".moves.yml").write_text("moves:\n  a/b: c/b\n  ../x: y\n  k: [1]\n")
     pairs, problems = read_moves_file(tmp_path)
-    assert pairs == [("a/b", "c/b")]
-    assert len(problems) == 2
+    assert pairs == [RecordedMove("a/b", "c/b", f"{tmp_path / '.moves.yml'}:2")]
+    assert [problem.split(": ", 1)[0] for problem in problems] == [
+        f"{tmp_path / '.moves.yml'}:3",
+        f"{tmp_path / '.moves.yml'}:4",
+    ]
 
 
 def test_repository_moves_file_records_the_seed_reorganization() -> None:
     root = Path(__file__).resolve().parents[2] / "skills"
-    pairs = dict(read_moves_file(root)[0])
+    pairs = {move.old: move.new for move in read_moves_file(root)[0]}
     assert pairs["mlops/axolotl"] == "mlops/training/axolotl"
     assert pairs["gifs/gif-search"] == "media/gif-search"
     assert pairs["mlops/code-review"] == "software-development/code-review"
     assert pairs["mlops/research/dspy"] == "mlops/inference/dspy"
     assert pairs["ocr-and-documents/ocr-and-documents"] == "productivity/ocr-and-documents"
     assert sum(1 for old in pairs if old.count("/") == 1 and old.startswith("mlops/")) == 40
-    moves = resolve_moves(pairs.items(), ["mlops/inference/dspy"], ["mlops/inference"])
+    moves = resolve_moves(
+        [RecordedMove(old, new) for old, new in pairs.items()],
+        ["mlops/inference/dspy"],
+        ["mlops/inference"],
+    )
     assert moves.skills["mlops/dspy"] == "mlops/inference/dspy"
+
+
+def test_moves_from_paths_no_skill_can_have_had_are_refused_with_their_line(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / ".moves.yml").write_text(
+        "moves:\n"
+        "  search: cat/alpha\n"  # the search index
+        "  Assets/javascripts: cat/alpha\n"  # the theme's script, whatever the case
+        "  _skillshelf: cat/alpha\n"
+        "  .well-known/acme: cat/alpha\n"
+        "  cat/alpha/scripts: cat/beta\n"  # inside a skill that exists
+        "  old/alpha: older/alpha\n"
+        "  older/alpha: cat/alpha\n"  # a chain through a valid path
+        "  tags/x: cat/gamma\n"  # a step of a chain may be anywhere
+        "  old/gamma: tags/x\n"
+    )
+    recorded, problems = read_moves_file(tmp_path)
+    assert problems == []
+    moves = resolve_moves(recorded, ["cat/alpha", "cat/beta", "cat/gamma"], ["cat"])
+    assert moves.skills == {
+        "old/alpha": "cat/alpha",
+        "older/alpha": "cat/alpha",
+        "old/gamma": "cat/gamma",
+    }
+    where = f"{tmp_path / '.moves.yml'}"
+    refused = {problem.split(": ", 1)[0]: problem for problem in moves.problems}
+    assert sorted(refused) == [f"{where}:{line}" for line in (2, 3, 4, 5, 6, 9)]
+    assert "the search index" in refused[f"{where}:2"]
+    assert "inside the skill 'cat/alpha'" in refused[f"{where}:6"]
+    assert all("is not redirected" in problem for problem in moves.problems)

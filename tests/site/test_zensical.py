@@ -134,7 +134,7 @@ def test_the_zensical_site_asks_no_other_host_either(zensical_site: Path) -> Non
         if foreign(url, "skillshelf.github.io")
     ]
     assert offending == []
-    assert (zensical_site / "assets/skillshelf/mathjax/tex-chtml-full.js").is_file()
+    assert (zensical_site / "_skillshelf/mathjax/tex-chtml-full.js").is_file()
     # the exported custom_dir's header partial: no repository facts from api.github.com
     home = (zensical_site / "index.html").read_text(encoding="utf-8")
     assert 'class="md-source"' in home and 'data-md-component="source"' not in home

@@ -32,6 +32,11 @@ class SkillshelfConfig(Config):  # type: ignore[no-untyped-call]
     #: Write ``skills.json`` and ``llms.txt`` at the site root.
     skills_json = c.Type(bool, default=True)
     llms_txt = c.Type(bool, default=True)
+    #: Strip what would run script (``<script>``, ``on...=`` handlers, ``javascript:``
+    #: links, iframes, forms...) from the HTML of every page built from the tree, keeping
+    #: what Markdown, mkdocs-material and pymdown-extensions write (skillshelf.site.sanitize).
+    #: Turn off only for a library whose every contributor you trust with your site.
+    sanitize = c.Type(bool, default=True)
     #: URL prefix for "view source" links to repository paths; default: derived from
     #: ``repo_url`` and ``edit_uri`` (GitHub/GitLab ``edit/<branch>/`` -> ``blob/<branch>/``).
     source_uri = c.Optional(c.Type(str))

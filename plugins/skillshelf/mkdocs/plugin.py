@@ -8,6 +8,8 @@ nothing about MkDocs:
 * ``on_files``: scan (and lint) the tree once, plan the site, add its pages
   and files (backed by the skills tree, never copied into ``docs_dir``) and
   set the nav: hand-written pages, the catalog, then one section per category;
+* ``on_page_content``: strip what would run script from the HTML of every page
+  the plugin added (option ``sanitize``, :mod:`skillshelf.site.sanitize`);
 * ``on_serve``: watch the skills tree, so edits rebuild with a fresh scan.
 
 MkDocs reuses the plugin instance across ``mkdocs serve`` rebuilds but hands
@@ -78,10 +80,13 @@ from skillshelf.site.plan import (
     SiteOptions,
     SitePage,
     SitePlan,
+    clashes_with,
     plan_site,
     prune_nav,
+    refusal_message,
 )
-from skillshelf.site.text import derive_source_url, esc
+from skillshelf.site.sanitize import Sanitizer
+from skillshelf.site.text import derive_source_url, esc, quote_path
 
 # "mkdocs.plugins.skillshelf" under MkDocs, "properdocs.plugins.skillshelf" under
 # ProperDocs (which aliases the mkdocs package): the engine counts warnings for
@@ -110,6 +115,8 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         self.template_code = TemplateCodeCache()
         self.kept_output = KeptOutput()
         self.plan_memo = PlanMemo()
+        #: Cleans the pages' HTML; under ``mkdocs serve`` it keeps each page's last result.
+        self.sanitizer = Sanitizer()
         #: The garbage collector's pause during rebuilds (once serving started).
         self.collector = CollectorPause()
         self.serving = False
@@ -237,9 +244,15 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         )
         plan = plan_site(tree, options, moves, self.plan_memo if self._caching() else None)
         _refuse_non_utf8_names(plan, tree.root, lint_config.project_dir)
+        clashes = clashes_with(plan, _published_by_others(config, files, plan))
+        refusals = [*plan.refusals, *clashes.refusals]
+        if refusals:
+            raise PluginError(f"skillshelf: {refusal_message(refusals)}")
         self.plan = plan
-        for problem in plan.problems:
+        for problem in [*plan.problems, *clashes.skipped.values()]:
             log.info(problem)
+        for warning in plan.warnings:
+            log.warning(f"skillshelf: {warning}")
         docs_dir = Path(config.docs_dir).resolve()
         added: set[str] = set()
         for page in plan.pages:
@@ -252,6 +265,8 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
             files.append(self._page_file(page, config, docs_dir))
             added.add(page.src_uri)
         for item in plan.files:
+            if item.src_uri in clashes.skipped:
+                continue
             if item.src_uri in files:
                 log.info(f"skillshelf: docs_dir has its own {item.src_uri}; not replaced")
                 continue
@@ -305,6 +320,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
     @event_priority(-100)  # after the search plugin wrote its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self._caching():
+            self.sanitizer.keep_only(self.page_uris)
             self.source_cache.keep_only(self.page_uris)
             self.render_cache.keep_only(self.page_uris)
             self.page_cache.keep_only(self.page_uris)
@@ -329,7 +345,16 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         self.kept_output.sweep()
         self.collector.finish()
 
-    def on_page_content(
+    @event_priority(100)  # the HTML Markdown made, before other plugins add to it
+    def _sanitize(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Strip what would run script from the HTML of a page built from the tree."""
+        if self.config.sanitize and page.file.src_uri in self.page_uris:
+            return self.sanitizer.clean(page.file.src_uri, html, remember=self._caching())
+        return None
+
+    def _safe_title(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         """Give every page from the tree a title that is safe to print as HTML.
@@ -345,6 +370,8 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         if page.file.src_uri in self.page_uris and page.title is not None:
             page.meta["title"] = esc(unescape(str(page.title)))
         return None
+
+    on_page_content = CombinedEvent(_sanitize, _safe_title)
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -407,9 +434,11 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
             file.name = "index"
         if page.source is not None:
             # Backed by the real file: the edit button points at it, and MkDocs'
-            # messages name it, but the content is what the plan rendered.
+            # messages name it, but the content is what the plan rendered. The theme
+            # prints the edit URL unescaped: a folder named 'x" onmouseover="...' must
+            # stay inside the attribute, so the path is percent-encoded.
             file.abs_src_path = str(page.source)
-            file.edit_uri = Path(os.path.relpath(page.source, docs_dir)).as_posix()
+            file.edit_uri = quote_path(Path(os.path.relpath(page.source, docs_dir)).as_posix())
         return file
 
     def _nav(self, files: Files, plan: SitePlan, added: set[str]) -> list[Any]:
@@ -444,6 +473,30 @@ def _refuse_non_utf8_names(plan: SitePlan, root: Path, project_dir: Path) -> Non
                 f"skillshelf: {shown}: the file name is not valid UTF-8, so it cannot have "
                 "a URL; rename it"
             )
+
+
+def _published_by_others(config: MkDocsConfig, files: Files, plan: SitePlan) -> dict[str, str]:
+    """The site paths the theme, docs_dir and other plugins write, each with who
+    writes it. A docs_dir file with the source path of a generated one replaces it on
+    purpose (see ``_add_pages``), so it is left out here; a theme's is not."""
+    ours = {page.src_uri for page in plan.pages} | {item.src_uri for item in plan.files}
+    docs_name = Path(config.docs_dir).name
+    found: dict[str, str] = {}
+    for file in files:
+        if file.generated_by:
+            who = f"the {file.generated_by} plugin's {file.src_uri}"
+        elif file.src_dir == config.docs_dir:  # MkDocs gives docs_dir's files that folder
+            if file.src_uri in ours:
+                continue
+            who = f"{docs_name}/{file.src_uri}"
+        else:
+            who = f"the theme's {file.src_uri}"
+        found[file.dest_uri] = who
+    for name in [*config.theme.static_templates, *config.extra_templates]:
+        found.setdefault(name, f"the theme's {name}")
+    found.setdefault("sitemap.xml.gz", "the sitemap")
+    found.setdefault("search/search_index.json", "the search index")
+    return found
 
 
 def _outputs(config: MkDocsConfig, files: Files) -> Iterator[str]:

@@ -11,7 +11,17 @@ from skillshelf.rules import (
     frontmatter,
     links,
     reading,
+    site,
     snippets,
 )
 
-__all__ = ["blockquotes", "categories", "files", "frontmatter", "links", "reading", "snippets"]
+__all__ = [
+    "blockquotes",
+    "categories",
+    "files",
+    "frontmatter",
+    "links",
+    "reading",
+    "site",
+    "snippets",
+]

@@ -24,9 +24,19 @@ from typing import Any
 from skillshelf.config import LintConfig, load_config
 from skillshelf.links import iter_links
 from skillshelf.model import scan
+from skillshelf.published import page_dest
 from skillshelf.site.formulas import LOADER_URI, uses_math
 from skillshelf.site.moves import find_moves
-from skillshelf.site.plan import ASSET_URIS, NavItem, SiteOptions, SitePlan, plan_site, prune_nav
+from skillshelf.site.plan import (
+    ASSET_URIS,
+    NavItem,
+    SiteOptions,
+    SitePlan,
+    clashes_with,
+    plan_site,
+    prune_nav,
+    refusal_message,
+)
 from skillshelf.site.text import derive_source_url
 
 RENAMED = ("SKILL.md", "DESCRIPTION.md")
@@ -226,7 +236,18 @@ def export_site(
         math=uses_math(_list(document.get("markdown_extensions"))),
     )
     plan = plan_site(tree, site_options, moves)
-    problems = list(plan.problems) + (list(moves.problems) if moves else [])
+    clashes = clashes_with(plan, _docs_site_paths(docs_dir, use_directory_urls, plan))
+    refusals = [*plan.refusals, *clashes.refusals]
+    if refusals:
+        raise ExportError(refusal_message(refusals))
+    for uri in clashes.skipped:
+        plan.files = [item for item in plan.files if item.src_uri != uri]
+    problems = [
+        *plan.problems,
+        *plan.warnings,
+        *clashes.skipped.values(),
+        *(moves.problems if moves else []),
+    ]
 
     out_docs = out_dir / "docs"
     out_docs.mkdir(parents=True)
@@ -266,6 +287,23 @@ def export_site(
     _dump(yaml, document, out_dir / "mkdocs.yml")
     _dump(yaml, {"nav": nav}, out_dir / "nav.yml")
     return ExportResult(out_dir, len(plan.pages), len(plan.files), problems)
+
+
+def _docs_site_paths(docs_dir: Path, use_directory_urls: bool, plan: SitePlan) -> dict[str, str]:
+    """Where MkDocs publishes each file of docs_dir, with the file; a page with the
+    source path of a generated one replaces it on purpose (``_write_plan``), so it is
+    left out, as the plugin does."""
+    ours = {page.src_uri for page in plan.pages} | {item.src_uri for item in plan.files}
+    found: dict[str, str] = {}
+    if not docs_dir.is_dir():
+        return found
+    for path in sorted(docs_dir.rglob("*")):
+        rel = path.relative_to(docs_dir).as_posix()
+        if rel in ours or not path.is_file() or rel.startswith(".") or "/." in rel:
+            continue
+        dest = page_dest(rel, use_directory_urls=use_directory_urls) if rel.endswith(".md") else rel
+        found[dest] = f"{docs_dir.name}/{rel}"
+    return found
 
 
 def _copy_docs(docs_dir: Path, out_docs: Path) -> set[str]:

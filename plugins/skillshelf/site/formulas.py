@@ -25,10 +25,12 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from skillshelf.published import PLUGIN_ASSETS_DIR
+
 #: The loader, added to every page's scripts.
-LOADER_URI = "assets/skillshelf/math.js"
+LOADER_URI = f"{PLUGIN_ASSETS_DIR}/math.js"
 #: Where MathJax's files go on the site; the loader asks for ``<this>/tex-chtml-full.js``.
-MATHJAX_URI = "assets/skillshelf/mathjax"
+MATHJAX_URI = f"{PLUGIN_ASSETS_DIR}/mathjax"
 #: The combined build with every TeX package, so no macro makes MathJax fetch an extension.
 MATHJAX_SCRIPT = "tex-chtml-full.js"
 _FONTS = "output/chtml/fonts/woff-v2"

@@ -13,10 +13,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from skillshelf.model import Skill
-from skillshelf.site.text import absolute_url, esc, one_line, relative_url, script_json
+from skillshelf.site.text import absolute_url, esc, href, one_line, quote_path, script_json
 
 if TYPE_CHECKING:
     from skillshelf.site.plan import Urls, _Planner
@@ -43,7 +42,8 @@ def skills_json(planner: _Planner, skills: Iterable[Skill]) -> str:
             "description": one_line(skill.description),
             "tags": skill.tags,
             "url": absolute_url(options.site_url, url),
-            "path": url,
+            # the page's URL relative to the site root, percent-encoded like "url"
+            "path": quote_path(url),
             "source": repository_path(skill.document.path, options.project_dir),
             "references": [absolute_url(options.site_url, ref) for ref in references],
         }
@@ -89,8 +89,7 @@ def llms_txt(planner: _Planner) -> str:
     def entry(skill: Skill) -> str:
         # Percent-encoded as MkDocs encodes page URLs: a folder name with spaces,
         # parentheses or '<' must not end the Markdown link or open a tag.
-        path = quote(planner.skill_urls[skill.rel.as_posix()], errors="surrogateescape")
-        url = absolute_url(options.site_url, path)
+        url = absolute_url(options.site_url, planner.skill_urls[skill.rel.as_posix()])
         description = _md_text(skill.description)
         tail = f": {description}" if description else ""
         return f"- [{_md_text(skill.name)}]({url}){tail}"
@@ -121,18 +120,18 @@ def llms_txt(planner: _Planner) -> str:
 def redirect_html(dest: str, target_url: str, urls: Urls, *, site_url: str | None) -> str:
     """A page at ``dest`` that sends the reader to the site URL ``target_url``."""
     here = urls.url(dest)
-    href = relative_url(target_url, here)
-    canonical = absolute_url(site_url, target_url) if site_url else href
+    link = href(target_url, here)
+    canonical = absolute_url(site_url, target_url) if site_url else link
     return (
         "<!doctype html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         "<title>Redirecting</title>\n"
         '<meta name="robots" content="noindex">\n'
         f'<link rel="canonical" href="{esc(canonical)}">\n'
-        f'<meta http-equiv="refresh" content="0; url={esc(href)}">\n'
-        f"<script>location.replace({script_json(href)} + location.search + location.hash);"
+        f'<meta http-equiv="refresh" content="0; url={esc(link)}">\n'
+        f"<script>location.replace({script_json(link)} + location.search + location.hash);"
         "</script>\n"
         "</head>\n<body>\n"
-        f'<p>This page has moved to <a href="{esc(href)}">{esc(href)}</a>.</p>\n'
+        f'<p>This page has moved to <a href="{esc(link)}">{esc(link)}</a>.</p>\n'
         "</body>\n</html>\n"
     )

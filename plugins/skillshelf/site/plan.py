@@ -22,20 +22,27 @@ name.
 
 from __future__ import annotations
 
+import os
 import posixpath
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from types import MappingProxyType
 from typing import TypeAlias
 
 from skillshelf.model import Category, Document, Skill, SkillTree
+from skillshelf.published import PLUGIN_ASSETS_DIR, page_dest, reserved_owner
 from skillshelf.site import formulas, outputs, render
 from skillshelf.site.moves import Moves
 from skillshelf.site.text import esc
 
 ASSETS_DIR = Path(__file__).parent / "assets"
-#: Where the catalog's script and style go on the site.
-ASSET_URIS = {"css": "assets/skillshelf/skillshelf.css", "js": "assets/skillshelf/catalog.js"}
+#: Where the catalog's script and style go on the site: a folder no skill,
+#: category or file of the tree can take (see :mod:`skillshelf.published`).
+ASSET_URIS = {
+    "css": f"{PLUGIN_ASSETS_DIR}/skillshelf.css",
+    "js": f"{PLUGIN_ASSETS_DIR}/catalog.js",
+}
 
 NavItem: TypeAlias = str | dict[str, "str | list[NavItem]"]
 
@@ -77,6 +84,8 @@ class SitePage:
     source: Path | None = None
     #: The first page of a nav section (material's ``navigation.indexes``).
     section_index: bool = False
+    #: The tree's file or folder the page comes from, as messages name it.
+    origin: str = ""
 
 
 @dataclass
@@ -86,6 +95,11 @@ class SiteFile:
     src_uri: str
     source: Path | None = None
     content: str | None = None
+    #: ``bundled`` (a file of a skill), ``asset``, ``index`` (skills.json, llms.txt)
+    #: or ``redirect``.
+    kind: str = "bundled"
+    #: The tree's file it comes from, as messages name it (bundled files).
+    origin: str = ""
 
 
 @dataclass
@@ -96,7 +110,14 @@ class SitePlan:
     nav: list[NavItem] = field(default_factory=list)
     #: The generated catalog page's nav entry, if any.
     catalog_nav: list[NavItem] = field(default_factory=list)
+    #: What the plan left out that is worth a note (a redirect where a page lives).
     problems: list[str] = field(default_factory=list)
+    #: Files of the tree the plan did not publish because another page or file
+    #: already has their place; each names the file and says what to do.
+    warnings: list[str] = field(default_factory=list)
+    #: Files of the tree that would take a reserved site path: the site must not be
+    #: built (or exported) until they are renamed. Each names the file.
+    refusals: list[str] = field(default_factory=list)
 
     def by_src(self) -> dict[str, SitePage]:
         return {page.src_uri: page for page in self.pages}
@@ -149,13 +170,7 @@ class Urls:
         self.use_directory_urls = use_directory_urls
 
     def dest(self, src_uri: str, *, index: bool = False) -> str:
-        parent, name = posixpath.split(src_uri)
-        stem = posixpath.splitext(name)[0]
-        if index or stem == "index":
-            return posixpath.join(parent, "index.html")
-        if self.use_directory_urls:
-            return posixpath.join(parent, stem, "index.html")
-        return posixpath.join(parent, stem + ".html")
+        return page_dest(src_uri, use_directory_urls=self.use_directory_urls, index=index)
 
     def url(self, dest_uri: str) -> str:
         if self.use_directory_urls and posixpath.basename(dest_uri) == "index.html":
@@ -270,6 +285,47 @@ def outline(tree: SkillTree, options: SiteOptions) -> tuple[object, ...]:
     )
 
 
+# -- who takes which site path ----------------------------------------------------
+
+
+class SitePaths:
+    """The site paths taken so far, each with who took it.
+
+    A path is a file or a folder, never both: ``a/b`` taken as a file blocks
+    ``a/b/index.html``, and the other way round (MkDocs would fail writing one, or
+    one would silently replace the other).
+    """
+
+    def __init__(self, taken: Mapping[str, str] = MappingProxyType({})) -> None:
+        self.files: dict[str, str] = {}
+        self.folders: set[str] = set()
+        for path, holder in taken.items():
+            self.take(path, holder)
+
+    def holder(self, path: str) -> str | None:
+        """Who already has ``path`` or a file where one of its folders would be."""
+        held = self.files.get(path)
+        if held is not None:
+            return held
+        if path in self.folders:
+            return f"the files below {path}/"
+        parent = path.rpartition("/")[0]
+        # A known folder is no file, and neither is any folder above it.
+        while parent and parent not in self.folders:
+            held = self.files.get(parent)
+            if held is not None:
+                return held
+            parent = parent.rpartition("/")[0]
+        return None
+
+    def take(self, path: str, holder: str) -> None:
+        self.files[path] = holder
+        parent = path.rpartition("/")[0]
+        while parent and parent not in self.folders:
+            self.folders.add(parent)
+            parent = parent.rpartition("/")[0]
+
+
 # -- the plan -------------------------------------------------------------------
 
 
@@ -293,6 +349,59 @@ class _Planner:
         self.catalog_url: str | None = None
         if options.catalog:
             self.catalog_url = self.urls.page(options.catalog)[1]
+        #: The plugin's own outputs: no file of the tree may take their paths.
+        self.own: dict[str, str] = {
+            uri: "the skillshelf plugin's assets" for uri in ASSET_URIS.values()
+        }
+        if options.catalog:
+            self.own[self.urls.dest(options.catalog)] = "the catalog page"
+        if options.skills_json:
+            self.own["skills.json"] = "the skills.json index"
+        if options.llms_txt:
+            self.own["llms.txt"] = "the llms.txt index"
+        self.paths = SitePaths(self.own)
+        project = options.project_dir
+        self.project_prefix = os.path.join(str(project), "") if project is not None else ""
+
+    def shown(self, path: Path) -> str:
+        """``path`` in a message: relative to the project folder (by its text: every
+        page and file is named, and ``Path.relative_to`` cost more than the claim)."""
+        text = str(path)
+        if self.project_prefix and text.startswith(self.project_prefix):
+            return text[len(self.project_prefix) :].replace(os.sep, "/")
+        return repository_path(path, self.options.project_dir)
+
+    def claim(self, dest: str, origin: Path, what: str) -> bool:
+        """Take ``dest`` for the tree's file (or folder) ``origin``; False when the
+        plan must leave it out, with the reason noted: a path reserved for the theme
+        or the plugin stops the site (:attr:`SitePlan.refusals`); one that another
+        page or file of the tree took first is skipped (:attr:`SitePlan.warnings`)."""
+        shown = self.shown(origin)
+        holder = self.paths.holder(dest)
+        owner = reserved_owner(dest)
+        if owner is None and holder in self.own.values():
+            owner = holder
+        if owner is not None:
+            self.plan.refusals.append(
+                f"{shown}: its {what} would be {dest}, where the site keeps {owner}: "
+                f"rename {self.shown(self.top_folder(origin))}"
+            )
+            return False
+        if holder is not None:
+            self.plan.warnings.append(
+                f"{shown}: not published: its {what} would be {dest}, which {holder} "
+                "already takes; rename it"
+            )
+            return False
+        self.paths.take(dest, shown)
+        return True
+
+    def top_folder(self, origin: Path) -> Path:
+        """The folder (or file) directly below the root that holds ``origin``."""
+        try:
+            return self.tree.root / origin.relative_to(self.tree.root).parts[0]
+        except (ValueError, IndexError):
+            return origin
 
     def context(self) -> render.Context:
         return render.Context(
@@ -318,23 +427,29 @@ class _Planner:
     def add_page(
         self,
         src_uri: str,
-        content: str,
+        content: Callable[[], str],
         kind: str,
         source: Path | None,
         *,
+        origin: Path | None = None,
         index: bool = False,
         section: bool = False,
-    ) -> SitePage:
+    ) -> SitePage | None:
+        """Add a page made by ``content()``; None when its path is not the tree's
+        to take (``origin``: the file or folder of the tree it comes from)."""
         dest, url = self.urls.page(src_uri, index=index)
+        if origin is not None and not self.claim(dest, origin, "page"):
+            return None
         page = SitePage(
             src_uri=src_uri,
             export_uri=export_uri(src_uri) if index else src_uri,
             dest_uri=dest,
             url=url,
-            content=content,
+            content=content(),
             kind=kind,
             source=source,
             section_index=section,
+            origin=self.shown(origin) if origin is not None else "",
         )
         self.plan.pages.append(page)
         return page
@@ -349,14 +464,19 @@ class _Planner:
         for document in self.tree.top.extra_documents:
             self.document_page(document)
         if self.options.catalog:
-            content = self.text(
-                "catalog",
-                self.site_inputs,
-                lambda: render.catalog_page(
-                    ctx, list(ordered_skills(self.tree)), self.catalog_url or ""
+            page = self.add_page(
+                self.options.catalog,
+                lambda: self.text(
+                    "catalog",
+                    self.site_inputs,
+                    lambda: render.catalog_page(
+                        ctx, list(ordered_skills(self.tree)), self.catalog_url or ""
+                    ),
                 ),
+                "catalog",
+                None,
             )
-            page = self.add_page(self.options.catalog, content, "catalog", None)
+            assert page is not None  # the plugin's own pages are never refused
             self.plan.catalog_nav.append({"Catalog": page.src_uri})
         self.assets()
         if self.options.skills_json:
@@ -365,10 +485,10 @@ class _Planner:
                 self.site_inputs,
                 lambda: outputs.skills_json(self, ordered_skills(self.tree)),
             )
-            self.plan.files.append(SiteFile("skills.json", content=content))
+            self.plan.files.append(SiteFile("skills.json", content=content, kind="index"))
         if self.options.llms_txt:
             content = self.text("llms.txt", self.site_inputs, lambda: outputs.llms_txt(self))
-            self.plan.files.append(SiteFile("llms.txt", content=content))
+            self.plan.files.append(SiteFile("llms.txt", content=content, kind="index"))
         if self.options.redirects:
             self.redirects()
         return self.plan
@@ -379,21 +499,24 @@ class _Planner:
         url = self.category_urls[category.path]
         self.add_page(
             src,
-            self.text(
+            lambda: self.text(
                 src,
                 lambda: (self.outline, url),
                 lambda: render.category_page(ctx, category, url),
             ),
             "category",
             description.path if description is not None else None,
+            origin=description.path if description is not None else category.dir,
             index=True,
             section=True,
         )
-        for document in category.extra_documents:
-            self.document_page(document)
         children: list[NavItem] = [src]
         children.extend(self.category(child, ctx) for child in sorted_children(category))
         children.extend(self.skill(skill, ctx) for skill in sorted_skills(category))
+        # After the skills and sub-categories, whose pages come first: a 'x.md' or
+        # 'index.md' beside them never takes a section's page (it is left out).
+        for document in category.extra_documents:
+            self.document_page(document)
         return {esc(category.title): children}
 
     def skill(self, skill: Skill, ctx: render.Context) -> NavItem:
@@ -401,47 +524,59 @@ class _Planner:
         url = self.skill_urls[skill.rel.as_posix()]
         self.add_page(
             src,
-            self.text(
+            lambda: self.text(
                 src,
                 lambda: render.skill_page_inputs(ctx, skill, url, self.urls),
                 lambda: render.skill_page(ctx, skill, url, self.urls),
             ),
             "skill",
             skill.document.path,
+            origin=skill.document.path,
             index=True,
             section=bool(skill.references),
         )
         references: list[NavItem] = []
         for document in sorted(skill.references, key=lambda d: d.rel.as_posix()):
             page = self.document_page(document, kind="reference")
-            references.append(page.src_uri)
+            if page is not None:
+                references.append(page.src_uri)
         for document in skill.extra_documents:
             self.document_page(document)
         for bundled in skill.bundled:
-            self.plan.files.append(SiteFile(bundled.rel.as_posix(), source=bundled.path))
+            uri = bundled.rel.as_posix()
+            if self.claim(uri, bundled.path, "file"):
+                self.plan.files.append(
+                    SiteFile(uri, source=bundled.path, origin=self.shown(bundled.path))
+                )
         title = esc(skill.name)
         if not references:
             return {title: src}
         return {title: [src, *references]}
 
-    def document_page(self, document: Document, kind: str = "document") -> SitePage:
+    def document_page(self, document: Document, kind: str = "document") -> SitePage | None:
         return self.add_page(
-            document.rel.as_posix(), render.document_page(document), kind, document.path
+            document.rel.as_posix(),
+            lambda: render.document_page(document),
+            kind,
+            document.path,
+            origin=document.path,
         )
 
     def assets(self) -> None:
         for uri in sorted(ASSET_URIS.values()):
             name = posixpath.basename(uri)
-            self.plan.files.append(SiteFile(uri, source=ASSETS_DIR / name))
+            self.plan.files.append(SiteFile(uri, source=ASSETS_DIR / name, kind="asset"))
         if self.options.math:
             loader = formulas.LOADER_URI
-            self.plan.files.append(SiteFile(loader, source=ASSETS_DIR / posixpath.basename(loader)))
+            self.plan.files.append(
+                SiteFile(loader, source=ASSETS_DIR / posixpath.basename(loader), kind="asset")
+            )
             mathjax = formulas.mathjax_files()
-            self.plan.files.extend(SiteFile(uri, source=path) for uri, path in mathjax)
+            self.plan.files.extend(
+                SiteFile(uri, source=path, kind="asset") for uri, path in mathjax
+            )
 
     def redirects(self) -> None:
-        taken = {page.dest_uri for page in self.plan.pages}
-        taken.update(file.src_uri for file in self.plan.files)
         pages = self.plan.by_src()
         targets: list[tuple[str, str]] = []
         for old, new in sorted(self.moves.skills.items()):
@@ -462,18 +597,19 @@ class _Planner:
                 dest = self.urls.dest(f"{old}/DESCRIPTION.md", index=True)
                 targets.append((dest, category_page.url))
         for dest, url in targets:
-            if dest in taken:
+            if reserved_owner(dest) is not None or self.paths.holder(dest) is not None:
                 self.plan.problems.append(
                     f"redirect from {dest} skipped: a page of the site lives there"
                 )
                 continue
-            taken.add(dest)
+            self.paths.take(dest, f"the redirect {dest}")
             self.plan.files.append(
                 SiteFile(
                     dest,
                     content=outputs.redirect_html(
                         dest, url, self.urls, site_url=self.options.site_url
                     ),
+                    kind="redirect",
                 )
             )
 
@@ -489,6 +625,64 @@ def plan_site(
     if memo is not None:
         memo.forget_unused()
     return plan
+
+
+@dataclass
+class Clashes:
+    """Pages and files of a plan whose site paths something else already holds."""
+
+    #: Pages and files of the tree: the site must not be built until they are renamed.
+    refusals: list[str] = field(default_factory=list)
+    #: Redirects left out (their ``src_uri`` -> why).
+    skipped: dict[str, str] = field(default_factory=dict)
+
+
+def clashes_with(plan: SitePlan, others: Mapping[str, str]) -> Clashes:
+    """Where ``plan`` would write over what others publish: ``others`` maps the site
+    paths the theme, docs_dir and other plugins write to who writes them
+    (``docs/tags.md``). A page or file of the tree there (or where one of those needs
+    a folder) is refused; a redirect is left out."""
+    taken = SitePaths(others)
+    clashes = Clashes()
+    for page in plan.pages:
+        holder = taken.holder(page.dest_uri)
+        if holder is not None and page.origin:
+            clashes.refusals.append(
+                f"{page.origin}: its page would be {page.dest_uri}, which {holder} "
+                "already takes: rename it"
+            )
+    for item in plan.files:
+        holder = taken.holder(item.src_uri)
+        if holder is None:
+            continue
+        if item.kind == "redirect":
+            clashes.skipped[item.src_uri] = (
+                f"redirect from {item.src_uri} skipped: {holder} is published there"
+            )
+        elif item.origin:
+            clashes.refusals.append(
+                f"{item.origin}: would be published at {item.src_uri}, which {holder} "
+                "already takes: rename it"
+            )
+    return clashes
+
+
+#: How many refusals a message lists before it only counts the rest.
+_SHOWN_REFUSALS = 10
+
+
+def refusal_message(refusals: list[str]) -> str:
+    """The message that stops a build or export of a tree that takes reserved paths."""
+    shown = refusals[:_SHOWN_REFUSALS]
+    more = len(refusals) - len(shown)
+    lines = [
+        "the skills tree cannot be published: some of its files would replace pages or "
+        "files of the site",
+        *(f"  {refusal}" for refusal in shown),
+    ]
+    if more:
+        lines.append(f"  and {more} more")
+    return "\n".join(lines)
 
 
 def repository_path(path: Path, project_dir: Path | None) -> str:

@@ -20,11 +20,12 @@ from skillshelf.model import Category, Document, Skill, SkillTree
 from skillshelf.site.text import (
     esc,
     esc_inline,
+    href,
     human_size,
     md_text,
     one_line,
     plural,
-    relative_url,
+    quote_path,
     yaml_value,
 )
 
@@ -70,8 +71,8 @@ def _source_link(ctx: Context, path: Path) -> str:
 
     rel = repository_path(path, ctx.project_dir)
     if ctx.source_url:
-        href = ctx.source_url.rstrip("/") + "/" + quote(rel)
-        return f'<a href="{esc(href)}">{esc(rel)}</a>'
+        link = ctx.source_url.rstrip("/") + "/" + quote_path(rel)
+        return f'<a href="{esc(link)}">{esc(rel)}</a>'
     return f"<code>{esc(rel)}</code>"
 
 
@@ -79,8 +80,8 @@ def _tag_links(ctx: Context, tags: Sequence[str], base: str) -> str:
     chips = []
     for tag in tags:
         if ctx.catalog_url is not None:
-            href = relative_url(ctx.catalog_url, base) + "?q=" + quote(tag)
-            chips.append(f'<a class="skillshelf-tag" href="{esc(href)}">{esc(tag)}</a>')
+            link = href(ctx.catalog_url, base) + "?q=" + quote(tag, safe="")
+            chips.append(f'<a class="skillshelf-tag" href="{esc(link)}">{esc(tag)}</a>')
         else:
             chips.append(f'<span class="skillshelf-tag">{esc(tag)}</span>')
     return " ".join(chips)
@@ -107,7 +108,7 @@ def skill_header(ctx: Context, skill: Skill, url: str) -> str:
         rows.append(
             _row(
                 "Category",
-                f'<a href="{esc(relative_url(ctx.category_urls[category.path], url))}">'
+                f'<a href="{esc(href(ctx.category_urls[category.path], url))}">'
                 f"{esc(category_trail(category))}</a>",
             )
         )
@@ -141,8 +142,8 @@ def skill_header(ctx: Context, skill: Skill, url: str) -> str:
         for name in skill.related_skills:
             found = ctx.tree.skills_named(name)
             if found:
-                href = relative_url(ctx.skill_urls[found[0].rel.as_posix()], url)
-                links.append(f'<a href="{esc(href)}">{esc(name)}</a>')
+                link = href(ctx.skill_urls[found[0].rel.as_posix()], url)
+                links.append(f'<a href="{esc(link)}">{esc(name)}</a>')
             else:
                 links.append(f"<span>{esc(name)}</span>")
         rows.append(_row("Related skills", ", ".join(links)))
@@ -177,10 +178,9 @@ def bundled_list(skill: Skill, url: str, urls: Urls) -> str:
     if not entries:
         return ""
     for inner, target, size, download in sorted(entries):
-        href = relative_url(target, url)
         attribute = " download" if download else ""
         items.append(
-            f'<li><a href="{esc(href)}"{attribute}><code>{esc(inner)}</code></a> '
+            f'<li><a href="{esc(href(target, url))}"{attribute}><code>{esc(inner)}</code></a> '
             f'<span class="skillshelf-size">{esc(human_size(size))}</span></li>'
         )
     return (
@@ -300,7 +300,7 @@ def category_page(ctx: Context, category: Category, url: str) -> str:
         cards = [
             _card(
                 esc(child.title),
-                relative_url(ctx.category_urls[child.path], url),
+                href(ctx.category_urls[child.path], url),
                 plural(child.total_skills, "skill"),
                 child.summary,
             )
@@ -312,7 +312,7 @@ def category_page(ctx: Context, category: Category, url: str) -> str:
         cards = [
             _card(
                 f"<code>{esc(skill.name)}</code>",
-                relative_url(ctx.skill_urls[skill.rel.as_posix()], url),
+                href(ctx.skill_urls[skill.rel.as_posix()], url),
                 plural(len(skill.references), "reference") if skill.references else "",
                 skill.description,
             )
@@ -337,8 +337,7 @@ def catalog_page(ctx: Context, skills: Sequence[Skill], url: str) -> str:
         trail = category_trail(category)
         if category.path:
             category_html = (
-                f'<a href="{esc(relative_url(ctx.category_urls[category.path], url))}">'
-                f"{esc(trail)}</a>"
+                f'<a href="{esc(href(ctx.category_urls[category.path], url))}">{esc(trail)}</a>'
             )
         else:
             category_html = ""
@@ -346,7 +345,7 @@ def catalog_page(ctx: Context, skills: Sequence[Skill], url: str) -> str:
         tags = " ".join(f'<span class="skillshelf-tag">{esc(tag)}</span>' for tag in skill.tags)
         rows.append(
             f'<tr data-search="{esc(haystack.casefold())}">'
-            f'<td><a href="{esc(relative_url(ctx.skill_urls[skill.rel.as_posix()], url))}">'
+            f'<td><a href="{esc(href(ctx.skill_urls[skill.rel.as_posix()], url))}">'
             f"<code>{esc(skill.name)}</code></a></td>"
             f"<td>{category_html}</td>"
             f"<td>{esc_inline(skill.description)}</td>"

@@ -14,7 +14,7 @@ import posixpath
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 _SPACE = re.compile(r"\s+")
 # Characters with a meaning in Markdown or one of the configured extensions
@@ -82,11 +82,33 @@ def relative_url(target: str, base: str) -> str:
     return rel or "./"
 
 
-def absolute_url(site_url: str | None, url: str) -> str:
-    """``url`` below ``site_url`` when the site's address is known, else as given."""
+def quote_path(path: str) -> str:
+    """A site path as a URL path: every character but letters, digits, ``/`` and
+    ``_.-~`` percent-encoded (UTF-8), as MkDocs encodes its page URLs. ``#``, ``?``,
+    ``%``, ``:`` and spaces in a file name stay part of the name."""
+    return quote(path, safe="/", errors="surrogateescape")
+
+
+def href(target: str, base: str) -> str:
+    """The link from the page at ``base`` to the site path ``target`` (see
+    :func:`relative_url`), percent-encoded and starting with ``./`` or ``../``.
+
+    Every link the plugin writes goes through here: a bundled file named
+    ``javascript:x.py`` or ``a #1.py`` must link to that file, never be read
+    as a scheme or cut at the ``#``.
+    """
+    rel = quote_path(relative_url(target, base))
+    return rel if rel.startswith(("./", "../")) else "./" + rel
+
+
+def absolute_url(site_url: str | None, path: str) -> str:
+    """The URL of the site path ``path`` as files at the site root give it
+    (``skills.json``, ``llms.txt``, canonical links): below ``site_url`` when the
+    site's address is known, else relative to the root with ``./``; percent-encoded
+    either way."""
     if not site_url:
-        return url
-    return site_url.rstrip("/") + "/" + url
+        return href(path, "")
+    return site_url.rstrip("/") + "/" + quote_path(path)
 
 
 def human_size(size: int) -> str:
