@@ -14,13 +14,14 @@ the scan cache (see :mod:`skillshelf.cache`) never pays for importing it.
 from __future__ import annotations
 
 import codecs
+import re
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
-from skillshelf.diagnostics import START, Position
+from skillshelf.diagnostics import START, Position, quoted
 
 if TYPE_CHECKING:
     from ruamel.yaml.error import MarkedYAMLError
@@ -126,12 +127,13 @@ class Frontmatter:
     first_line: int
     data: Any
 
-    def position(self, path: Sequence[str | int] = (), *, key: bool = False) -> Position:
+    def position(self, path: Sequence[Any] = (), *, key: bool = False) -> Position:
         """Where the value at ``path`` sits in the file (its key with ``key=True``).
 
         The walk stops at the deepest part of ``path`` that exists, so a path
         to a missing key points at its parent. An empty path points at the
-        opening ``---``.
+        opening ``---``. A mapping's keys may be of any type (``1: a``); a key
+        that a ``<<`` merge brought in points where the merged mapping holds it.
         """
         from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -139,9 +141,14 @@ class Frontmatter:
         line, column = self.first_line - 1, 1
         for index, part in enumerate(path):
             last = index == len(path) - 1
-            if isinstance(node, CommentedMap) and not isinstance(part, int) and part in node:
-                at = node.lc.key(part) if (last and key) else node.lc.value(part)
-            elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+            if isinstance(node, CommentedMap):
+                at = _key_position(node, part, key=last and key)
+            elif (
+                isinstance(node, CommentedSeq)
+                and isinstance(part, int)
+                and not isinstance(part, bool)
+                and 0 <= part < len(node)
+            ):
                 at = node.lc.item(part)
             else:
                 break
@@ -162,6 +169,27 @@ class Frontmatter:
                 return YAML(typ="rt").load(self.source)
         except (YAMLError, RecursionError, ValueError):
             return None
+
+
+def _key_position(mapping: Any, part: Any, *, key: bool) -> tuple[int, int] | None:
+    """(line, column), 0-based, of ``part``'s key or value in a round-trip mapping,
+    looking into the mappings a ``<<`` merge brought in; None when it is not there."""
+    try:
+        if part not in mapping:
+            return None
+    except TypeError:  # an unhashable path part cannot be a key
+        return None
+    for owner in (mapping, *getattr(mapping, "merge", ())):
+        lines = getattr(owner, "lc", None)
+        if lines is None:
+            continue
+        try:
+            at: tuple[int, int] | None = lines.key(part) if key else lines.value(part)
+        except KeyError:  # not written in this mapping: merged from another
+            continue
+        if at is not None:
+            return at
+    return None
 
 
 @dataclass
@@ -237,9 +265,83 @@ def parse_document(
     return ParsedDocument(text, frontmatter, body, closing + 2, issues)
 
 
+class AliasFoundError(Exception):
+    """The loader met a node for the second time: an alias of an anchored value."""
+
+    def __init__(self, line: int, column: int) -> None:
+        super().__init__(line, column)
+        self.line, self.column = line, column
+
+
+class ConstructionError(Exception):
+    """A YAML value could not be built (``!!int`` alone, a repeated ``!!omap`` key)."""
+
+    def __init__(self, line: int, column: int, message: str) -> None:
+        super().__init__(line, column, message)
+        self.line, self.column, self.message = line, column, message
+
+
+def _guarded(base: Any, yaml_error: type[Exception]) -> Any:
+    """``base``, a safe loader class, made to refuse every alias and to say
+    where a value that cannot be built sits.
+
+    The composer hands over, for each alias, the very node its anchor named,
+    so a node reached twice in the composed tree is an alias: of a scalar
+    (``name: &n x`` then ``description: *n``), of a container, or of a mapping
+    merged with ``<<: *a``. The tree is checked before anything is built, so
+    a "billion laughs" bomb never is.
+    """
+
+    class Guarded(base):  # type: ignore[misc]
+        last_node: Any = None
+
+        def construct_object(self, node: Any, deep: bool = False) -> Any:
+            self.last_node = node
+            return super().construct_object(node, deep)
+
+        def get_single_data(self) -> Any:
+            node = self.get_single_node()
+            if node is None:
+                return None
+            _refuse_aliases(node)
+            try:
+                return self.construct_document(node)
+            except (RecursionError, yaml_error):
+                raise
+            except Exception as error:  # ruamel's constructors trip on odd values: "!!int" alone
+                last = self.last_node
+                if last is None:
+                    raise
+                mark = last.start_mark
+                message = _describe_construction(last, error)
+                raise ConstructionError(mark.line, mark.column, message) from error
+
+    return Guarded
+
+
+def _refuse_aliases(root: Any) -> None:
+    """Raise :class:`AliasFoundError` at the anchor of the first node reached twice."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            mark = node.start_mark
+            raise AliasFoundError(mark.line, mark.column)
+        seen.add(id(node))
+        children = node.value
+        if isinstance(children, list):  # a sequence's items, or a mapping's (key, value) pairs
+            for child in children:
+                if isinstance(child, tuple):
+                    stack.extend(child)
+                else:
+                    stack.append(child)
+
+
 @cache
 def _safe_loader() -> Callable[[str], Any]:
-    """A loader equivalent to ``YAML(typ="safe", pure=False).load``, built once.
+    """A loader equivalent to ``YAML(typ="safe", pure=False).load``, built once,
+    that refuses aliases (see :func:`_guarded`).
 
     ``YAML.load`` builds a new loader class for every document, and its
     versioned resolver looks the YAML version up (through two caught
@@ -249,25 +351,34 @@ def _safe_loader() -> Callable[[str], Any]:
     errors, three times faster.
     """
     import ruamel.yaml.main
-    from ruamel.yaml import YAML
     from ruamel.yaml.constructor import SafeConstructor
+    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.loader import SafeLoader
     from ruamel.yaml.resolver import Resolver
 
     c_parser: Any = getattr(ruamel.yaml.main, "CParser", None)
     if c_parser is None:  # no C extension: ruamel's own pure-Python safe loader
-        pure: Callable[[str], Any] = YAML(typ="safe").load
-        return pure
 
-    class Loader(c_parser, SafeConstructor, Resolver):  # type: ignore[misc]
-        def __init__(self, stream: str) -> None:
-            c_parser.__init__(self, stream)
-            self._parser = self._composer = self
-            SafeConstructor.__init__(self, loader=self)
-            self.allow_duplicate_keys = False
-            Resolver.__init__(self, loadumper=self)
+        class PureLoader(SafeLoader):
+            def __init__(self, stream: str) -> None:
+                super().__init__(stream)
+                self.allow_duplicate_keys = False
+
+        loader_class = _guarded(PureLoader, YAMLError)
+    else:
+
+        class Loader(c_parser, SafeConstructor, Resolver):  # type: ignore[misc]
+            def __init__(self, stream: str) -> None:
+                c_parser.__init__(self, stream)
+                self._parser = self._composer = self
+                SafeConstructor.__init__(self, loader=self)
+                self.allow_duplicate_keys = False
+                Resolver.__init__(self, loadumper=self)
+
+        loader_class = _guarded(Loader, YAMLError)
 
     def load(source: str) -> Any:
-        loader = Loader(source)
+        loader = loader_class(source)
         try:
             return loader.get_single_data()
         finally:
@@ -288,50 +399,82 @@ def load_frontmatter(source: str, *, first_line: int) -> tuple[Frontmatter | Non
         ]
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    def at(line: int, column: int) -> Position:
+        return Position(first_line + line, column + 1)
+
+    def refused(message: str, position: Position) -> tuple[None, list[Issue]]:
+        return None, [Issue("frontmatter-syntax", message, position)]
+
     try:
         with warnings.catch_warnings():
             # ruamel warns on stderr about YAML 1.1 float spellings ("1e3"); the
             # value still loads, and a linter's output is not the place for it.
             warnings.simplefilter("ignore")
             data = _safe_loader()(source)
+    except AliasFoundError as alias:
+        return refused(
+            "YAML anchors and aliases are not supported in frontmatter: this anchored "
+            "value is used again through an alias; write the value out where it is needed",
+            at(alias.line, alias.column),
+        )
+    except ConstructionError as failed:
+        return refused(failed.message, at(failed.line, failed.column))
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        position = (
-            Position(first_line + mark.line, mark.column + 1) if mark else Position(first_line, 1)
-        )
-        return None, [Issue("frontmatter-syntax", _describe_yaml_error(error), position)]
+        position = at(mark.line, mark.column) if mark else Position(first_line, 1)
+        return refused(_describe_yaml_error(error), position)
     except YAMLError as error:
-        return None, [
-            Issue("frontmatter-syntax", f"invalid YAML: {error}", Position(first_line, 1))
-        ]
+        return refused(f"invalid YAML: {quoted(str(error), 200)}", Position(first_line, 1))
     except RecursionError:
-        return None, [
-            Issue("frontmatter-syntax", "YAML is nested too deeply", Position(first_line, 1))
-        ]
-    except ValueError as error:  # e.g. an out-of-range date or number
-        return None, [
-            Issue("frontmatter-syntax", f"invalid YAML value: {error}", Position(first_line, 1))
-        ]
-    except Exception as error:  # ruamel's constructors trip on odd scalars: "!!int" alone
-        return None, [
-            Issue(
-                "frontmatter-syntax",
-                f"invalid YAML value ({type(error).__name__}: {error})",
-                Position(first_line, 1),
-            )
-        ]
+        return refused("YAML is nested too deeply", Position(first_line, 1))
     frontmatter = Frontmatter(source, first_line, data)
     problem = _shape_problem(data)
     if problem:
-        return None, [Issue("frontmatter-syntax", problem, Position(first_line, 1))]
+        return refused(problem, Position(first_line, 1))
     return frontmatter, []
+
+
+#: What a value of each YAML tag must look like, for a value that could not be built.
+_TAG_SHAPES = {
+    "omap": "a list of one-key mappings, no key repeated",
+    "pairs": "a list of one-key mappings",
+    "set": "a mapping of keys without values",
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "null": "null, ~ or nothing",
+    "timestamp": "a date such as 2024-01-02",
+    "binary": "base64 text",
+}
+
+
+def _describe_construction(node: Any, error: Exception) -> str:
+    """Why the value at ``node`` (the last one the loader started) could not be built."""
+    if isinstance(error, TypeError) and "unhashable" in str(error):
+        return "invalid YAML: a key of this mapping holds a list or mapping; keys must be text"
+    if isinstance(error, AssertionError) and isinstance(node.value, str):
+        # ruamel asserts that an ordered map's keys differ; ``node`` is the repeated key.
+        return f"invalid YAML: key {quoted(node.value)} repeats in an ordered map (!!omap)"
+    tag = str(node.tag)
+    short = tag.rsplit(":", 1)[-1] if tag.startswith("tag:yaml.org,2002:") else tag
+    shape = _TAG_SHAPES.get(short, f"a valid !!{short} value")
+    if isinstance(node.value, str):
+        return f"invalid YAML: {quoted(node.value)} cannot be read as {shape} (YAML type !!{short})"
+    return f"invalid YAML: this value cannot be read as {shape} (YAML type !!{short})"
+
+
+_DUPLICATE_KEY = re.compile(r'found duplicate key "(?P<key>.*?)" with value ', re.DOTALL)
 
 
 def _describe_yaml_error(error: MarkedYAMLError) -> str:
     problem = (error.problem or "").strip()
     context = (error.context or "").strip()
+    duplicate = _DUPLICATE_KEY.match(problem)
+    if duplicate:
+        # ruamel's text repeats both values whole; the key is what matters.
+        return f"invalid YAML: duplicate key {quoted(duplicate['key'])}"
     if "duplicate key" in problem:
-        return f"invalid YAML: {problem.splitlines()[0]}"
+        return f"invalid YAML: {quoted(problem.splitlines()[0], 200)[1:-1]}"
     text = "; ".join(part for part in (context, problem) if part)
     return f"invalid YAML: {text or 'cannot parse'}"
 

@@ -81,6 +81,65 @@ def test_frontmatter_schema_on_a_list(make_tree: MakeTree) -> None:
     assert "must be a mapping" in hit.message
 
 
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        # A key that is not text, beside text keys: one finding at the key, and the
+        # text keys still checked (the mix used to crash the error sorting).
+        ("1: a\nfoo: b\n", {(5, 1, "the key 1 is a number, not text: quote it ('1')"),
+                             (6, 1, "unknown key 'foo' (allowed: name, description, license, "
+                              "compatibility, allowed-tools, metadata)")}),
+        ("? [a]\n: 1\n", {(5, 3, "a list used as a key: keys must be text")}),
+        ("metadata:\n  2024-01-02: x\n", {
+            (6, 3, "the key 2024-01-02 in metadata is a date, not text: quote it ('2024-01-02')")
+        }),
+        ("metadata:\n  true: x\n", {
+            (6, 3, "the key true in metadata is a boolean, not text: quote it ('true')")
+        }),
+        # Merged keys point where the merge writes them.
+        ("<<: {x: 1}\n", {(5, 6, "unknown key 'x' (allowed: name, description, license, "
+                          "compatibility, allowed-tools, metadata)")}),
+        ("compatibility: 2024-01-02\n", {
+            (5, 16, "compatibility: a date (2024-01-02) where text is expected: "
+             "quote it, e.g. '2024-01-02'")
+        }),
+        ("compatibility: 2024-01-02 10:30:00\n", {
+            (5, 16, "compatibility: a date and time (2024-01-02 10:30:00) where text is "
+             "expected: quote it, e.g. '2024-01-02 10:30:00'")
+        }),
+        ("metadata:\n  skillshelf:\n    tags: !!binary aGVsbG8=\n", {
+            (7, 11, "metadata.skillshelf.tags: binary data (5 bytes) where a list is expected")
+        }),
+        ("metadata:\n  skillshelf:\n    tags: [a, b, a]\n", {
+            (7, 11, "metadata.skillshelf.tags: 'a' appears more than once")
+        }),
+    ],
+)  # fmt: skip
+def test_frontmatter_schema_findings_in_words_at_their_key(
+    make_tree: MakeTree, extra: str, expected: set[tuple[int, int, str]]
+) -> None:
+    root = make_tree(healthy_tree() | {"alpha/two/SKILL.md": skill_md("two", extra=extra)})
+    hits = run(root, "frontmatter-schema")
+    assert {(d.line, d.column, d.message) for d in hits} == expected
+
+
+def test_long_values_are_measured_not_echoed(make_tree: MakeTree) -> None:
+    name = "Y" * 3000
+    frontmatter = (
+        f"name: {name}\ndescription: {'x' * 1068}\nlicense: ''\ncompatibility: {'z' * 3000}\n"
+    )
+    files = healthy_tree() | {"alpha/two/SKILL.md": f"---\n{frontmatter}---\n\nBody.\n"}
+    messages = {d.message for d in run(make_tree(files), "frontmatter-schema")}
+    assert messages == {
+        f"name: '{'Y' * 60}…' (3,000 characters) is not a valid skill name: "
+        "use lowercase letters, digits and single hyphens",
+        "name is 3,000 characters (limit 64)",
+        "description is 1,068 characters (limit 1,024)",
+        "license is empty",
+        "compatibility is 3,000 characters (limit 500)",
+    }
+
+
 def test_name_mismatch(make_tree: MakeTree) -> None:
     root = make_tree(healthy_tree() | {"alpha/two/SKILL.md": skill_md("deux")})
     (hit,) = run(root, "name-mismatch")

@@ -485,6 +485,33 @@ def dashes_inside_values(project: Project) -> Expect:
 CLEAN["dashes_inside_values"] = ["good/block/SKILL.md"]
 
 
+@case
+def yaml_oddities(project: Project) -> Expect:
+    """YAML that loads but is not what a frontmatter can hold, or does not load at all."""
+    healthy(project)
+    write_tree(
+        project.root,
+        {
+            "good/int-key/SKILL.md": skill_md("int-key", extra="1: a\nfoo: b\n"),
+            "good/list-key/SKILL.md": skill_md("list-key", extra="? [a]\n: 1\n"),
+            "good/merged/SKILL.md": skill_md("merged", extra="<<: {x: 1}\n"),
+            "good/alias-merge/SKILL.md": skill_md("alias-merge", extra="a: &a {x: 1}\n<<: *a\n"),
+            "good/scalar-alias/SKILL.md": "---\nname: &n scalar-alias\ndescription: *n\n---\n",
+            "good/omap/SKILL.md": skill_md("omap", extra="x: !!omap\n- a: 1\n- a: 2\n"),
+            "good/dated/SKILL.md": skill_md("dated", extra="compatibility: 2024-01-02\n"),
+        },
+    )
+    return {
+        ("good/int-key/SKILL.md", "frontmatter-schema"),
+        ("good/list-key/SKILL.md", "frontmatter-schema"),
+        ("good/merged/SKILL.md", "frontmatter-schema"),
+        ("good/alias-merge/SKILL.md", "frontmatter-syntax"),
+        ("good/scalar-alias/SKILL.md", "frontmatter-syntax"),
+        ("good/omap/SKILL.md", "frontmatter-syntax"),
+        ("good/dated/SKILL.md", "frontmatter-schema"),
+    }
+
+
 #: Markup that would run if it reached a page unescaped; every variant calls pwned().
 PAYLOADS = [
     f"<script>{PWNED}()</script>",
@@ -598,6 +625,9 @@ def test_linter_names_each_problem(hostile: Hostile) -> None:
         assert [rule for path, rule in found if path == clean] == [], clean
     for diagnostic in diagnostics:
         assert int(str(diagnostic["line"])) >= 1 and int(str(diagnostic["column"])) >= 1
+        # Messages are words: no Python reprs of dates, no bare exception names.
+        message = str(diagnostic["message"])
+        assert "datetime." not in message and "AssertionError" not in message, diagnostic
     assert snapshot(project.root) == before
 
 
