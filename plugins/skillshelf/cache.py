@@ -55,7 +55,7 @@ from typing import Any
 
 from skillshelf import schemas
 from skillshelf.frontmatter import Frontmatter
-from skillshelf.model import Document, Kind, gc_paused, read_document
+from skillshelf.model import Document, Kind, gc_paused, read_document, read_regular_file
 
 #: Bump whenever what an entry holds, or how it is computed, changes.
 CACHE_VERSION = 5
@@ -421,8 +421,8 @@ def _prune(home: Path, keep: Path) -> None:
 
 def _digest_of(path: str) -> bytes:
     try:
-        with open(path, "rb") as handle:
-            return hashlib.blake2b(handle.read(), digest_size=16).digest()
+        # Never a plain open(): the file may have become a FIFO since it was read.
+        return hashlib.blake2b(read_regular_file(path), digest_size=16).digest()
     except OSError:
         return b"unreadable"
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from skillshelf.diagnostics import Severity
 from skillshelf.fixes import text_fix
+from skillshelf.model import UNREADABLE
 from skillshelf.rules.base import Finding, LintContext, rule
 
 
@@ -63,3 +64,18 @@ def line_endings(ctx: LintContext) -> Iterator[Finding]:
 )
 def symlink(ctx: LintContext) -> Iterator[Finding]:
     yield from _tree_issues(ctx, "symlink")
+
+
+@rule(
+    UNREADABLE,
+    "Every file and folder in the tree must be a regular file or folder that can be read.",
+)
+def unreadable(ctx: LintContext) -> Iterator[Finding]:
+    """A FIFO, a device or a socket in the tree (a ``SKILL.md`` that is one would
+    publish an empty page), a ``SKILL.md`` or ``DESCRIPTION.md`` that is a folder,
+    and a file or folder the linter has no permission to read. Such entries are
+    never opened and the site leaves them out. Replace them with regular files,
+    or fix their permissions (the message gives the operating system's reason).
+    """
+    yield from _document_issues(ctx, UNREADABLE)
+    yield from _tree_issues(ctx, UNREADABLE)
