@@ -475,7 +475,7 @@ def read_document(
     if size > READ_LIMIT:
         issue = Issue(
             "encoding",
-            f"file is {size / 2**20:.0f} MiB; files over {READ_LIMIT // 2**20} MiB are not read",
+            f"file is {size:,} bytes; files over {READ_LIMIT:,} bytes are not read",
         )
         return Document(abspath, relpath, kind, size, None, 1, [issue], has_text=False)
     try:

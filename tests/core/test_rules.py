@@ -10,8 +10,8 @@ import pytest
 from tests.conftest import description_md, healthy_tree, skill_md
 
 from skillshelf.config import config_from_table
-from skillshelf.diagnostics import Diagnostic, Position
-from skillshelf.lint import lint
+from skillshelf.diagnostics import Diagnostic, Position, Severity
+from skillshelf.lint import bounded, lint
 from skillshelf.rules.base import all_rules
 
 MakeTree = Callable[[Mapping[str, str | bytes]], Path]
@@ -243,7 +243,7 @@ def test_oversized_file(make_tree: MakeTree) -> None:
     assert run(make_tree(files), "oversized-file") == []
     (hit,) = run(make_tree(files), "oversized-file", files={"max-bytes": 4096})
     assert hit.path.name == "big.bin"
-    assert "4.9 KiB" in hit.message
+    assert hit.message == "file is 5,000 bytes, over the limit of 4,096: split or trim it"
 
 
 def test_misplaced_tags_in_both_styles(make_tree: MakeTree) -> None:
@@ -272,3 +272,19 @@ def test_encoding_and_line_endings(make_tree: MakeTree) -> None:
     (crlf,) = run(root, "line-endings")
     assert crlf.path.name == "SKILL.md"
     assert run(root, "frontmatter-schema") == []  # the content still parses
+
+
+def test_the_reporting_policy_caps_each_rule_in_each_file_and_cuts_long_messages() -> None:
+    def finding(rule: str, path: str, line: int, message: str = "m") -> Diagnostic:
+        return Diagnostic(rule, Severity.ERROR, Path(path), message, Position(line, 1))
+
+    many = [finding("a", "x.md", line) for line in range(1, 121)]
+    others = [finding("b", "x.md", 7), finding("a", "y.md", 3, "z" * 5000)]
+    kept = bounded([*many, *others], per_rule_per_file=50, message_limit=100)
+    assert kept[:50] == many[:50]
+    more = kept[50]
+    assert (more.rule, more.path, more.position) == ("a", Path("x.md"), Position(51, 1))
+    assert more.message == "... and 70 more a findings in this file"
+    assert kept[51] == others[0]
+    assert kept[52].message == "z" * 100 + "… (5,000 characters)"
+    assert len(kept) == 53

@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -32,6 +33,7 @@ import pytest
 from tests.conftest import description_md, skill_md, write_tree
 
 from skillshelf.cli import main
+from skillshelf.lint import FINDINGS_PER_RULE_PER_FILE, MESSAGE_LIMIT
 
 SECRET = "SECRET-d41d8cd98f00-never-publish"
 #: A build of any tree here takes seconds; a hang is a failure, not a stuck suite.
@@ -566,6 +568,37 @@ NEVER_OPENED: dict[str, list[str]] = {
 }
 
 
+#: 30,000 list items of the wrong type: one finding each before the cap.
+FLOOD_ITEMS = 30_000
+
+
+@case
+def floods(project: Project) -> Expect:
+    """Files whose findings or quoted values would flood the output."""
+    healthy(project)
+    tags = ",".join(["1"] * FLOOD_ITEMS)
+    long_value = "a" * 300_000
+    snippet = f"```python\nfrom trl import DPOConfig\nDPOConfig(loss_type='{long_value}')\n```\n"
+    write_tree(
+        project.root,
+        {
+            "good/tags/SKILL.md": skill_md(
+                "tags", extra=f"metadata:\n  skillshelf:\n    tags: [{tags}]\n"
+            ),
+            "good/long/SKILL.md": skill_md("long", "d" * 1068, body=f"# Long\n\n{snippet}"),
+            "good/long/references/link.md": f"# Link\n\n[x]({'b' * 300_000}.md)\n",
+            "good/big/SKILL.md": skill_md("big", body="# Big\n\n" + "x" * 1_077_118 + "\n"),
+        },
+    )
+    return {
+        ("good/tags/SKILL.md", "frontmatter-schema"),
+        ("good/long/SKILL.md", "frontmatter-schema"),
+        ("good/long/SKILL.md", "config-invalid-value"),
+        ("good/long/references/link.md", "broken-link"),
+        ("good/big/SKILL.md", "oversized-file"),
+    }
+
+
 #: Markup that would run if it reached a page unescaped; every variant calls pwned().
 PAYLOADS = [
     f"<script>{PWNED}()</script>",
@@ -685,7 +718,34 @@ def test_linter_names_each_problem(hostile: Hostile) -> None:
         # Messages are words: no Python reprs of dates, no bare exception names.
         message = str(diagnostic["message"])
         assert "datetime." not in message and "AssertionError" not in message, diagnostic
+        assert len(message) <= MESSAGE_LIMIT + 30, (len(message), message[:200])
+    per_rule_and_file = Counter((str(d["path"]), str(d["rule"])) for d in diagnostics)
+    assert max(per_rule_and_file.values()) <= FINDINGS_PER_RULE_PER_FILE + 1, per_rule_and_file
     assert snapshot(project.root) == before
+
+
+def test_floods_are_capped_and_long_values_measured(project: Project) -> None:
+    floods(project)
+    _, diagnostics, _ = lint(project)
+    messages: dict[str, list[str]] = {}
+    for diagnostic in diagnostics:
+        rel = Path(os.path.abspath(str(diagnostic["path"]))).relative_to(project.root).as_posix()
+        messages.setdefault(rel, []).append(str(diagnostic["message"]))
+    tags = messages["good/tags/SKILL.md"]
+    # The list repeats 1 (one finding) and holds 30,000 numbers (one each): capped.
+    assert len(tags) == FINDINGS_PER_RULE_PER_FILE + 1
+    hidden = FLOOD_ITEMS + 1 - FINDINGS_PER_RULE_PER_FILE
+    assert tags[-1] == f"... and {hidden:,} more frontmatter-schema findings in this file"
+    long = messages["good/long/SKILL.md"]
+    assert "description is 1,068 characters (limit 1,024)" in long
+    shown = "'" + "a" * 60 + "…' (300,000 characters)"
+    assert any(m.startswith(f"loss_type {shown}: not a DPOConfig loss type") for m in long), long
+    (link,) = messages["good/long/references/link.md"]
+    assert link == "link target '" + "b" * 60 + "…' (300,003 characters) does not exist"
+    (big,) = messages["good/big/SKILL.md"]
+    size = (project.root / "good/big/SKILL.md").stat().st_size
+    assert big == f"file is {size:,} bytes, over the limit of 1,048,576: split or trim it"
+    assert size == 1_077_225
 
 
 def test_lint_opens_nothing_outside_the_tree(hostile: Hostile) -> None:
