@@ -67,6 +67,7 @@ SHARDS = 32
 
 #: Modules whose code decides what a cache entry holds.
 _CODE = (
+    "diagnostics.py",  # how the reading stage words the values it quotes
     "frontmatter.py",
     "links.py",
     "markdown.py",

@@ -221,6 +221,40 @@ def frontmatter_closing(lines: Sequence[str]) -> int | None:
     return next((i for i in range(1, len(lines)) if lines[i].rstrip(" \t") in ("---", "...")), None)
 
 
+#: The rule id for a page whose first lines MkDocs takes as metadata.
+MULTIMARKDOWN_METADATA = "multimarkdown-metadata"
+#: MkDocs' own test for a MultiMarkdown metadata line (``mkdocs.utils.meta``):
+#: a page without YAML frontmatter whose first line matches loses its first
+#: lines to ``page.meta``, as text.
+_META_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
+_META_CONTINUATION = re.compile(r"^([ ]{4}|\t)(\s*)(?P<value>.*)")
+
+
+def _multimarkdown_metadata(lines: Sequence[str]) -> list[Issue]:
+    """An issue when MkDocs would read the first lines of a published page as
+    MultiMarkdown-style metadata: they vanish from the page, and their values
+    are always text (``tags: 5`` then stops the build)."""
+    first = _META_LINE.match(lines[0]) if lines else None
+    if first is None:
+        return []
+    taken = 1
+    for line in lines[1:]:
+        if not line.strip() or not (_META_LINE.match(line) or _META_CONTINUATION.match(line)):
+            break
+        taken += 1
+    what = "this line" if taken == 1 else f"these {taken} lines"
+    key = first["key"].lower()
+    return [
+        Issue(
+            MULTIMARKDOWN_METADATA,
+            f"MkDocs reads {what} as page metadata ({quoted(key)}: ..., MultiMarkdown style) "
+            "and leaves them off the page: start the page with a heading or a blank line, "
+            "or write metadata as YAML between '---' lines",
+            Position(1, first.start("key") + 1),
+        )
+    ]
+
+
 def parse_document(
     text: str, *, expect_frontmatter: bool, known: Frontmatter | None = None
 ) -> ParsedDocument:
@@ -242,6 +276,8 @@ def parse_document(
                     "no YAML frontmatter: the file must start with a '---' line",
                 )
             )
+        else:
+            issues.extend(_multimarkdown_metadata(lines))
         return ParsedDocument(text, None, text, 1, issues)
     closing = frontmatter_closing(lines)
     if closing is None:

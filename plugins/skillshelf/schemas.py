@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 SKILL_SCHEMAS = {"skillshelf": "skill.schema.json", "hermes": "skill.hermes.schema.json"}
 CATEGORY_SCHEMA = "category.schema.json"
+#: Frontmatter of the Markdown pages the site publishes as they are (references and others).
+PAGE_SCHEMA = "page.schema.json"
 
 
 def schemas_dir() -> Path:
@@ -120,11 +122,15 @@ class SchemaProblem:
 
 def schema_for(document: Document, style: str) -> str | None:
     """The schema a document's frontmatter must match, if any: a skill's SKILL.md
-    the skill schema of the style, a category's DESCRIPTION.md the category schema."""
+    the skill schema of the style, a category's DESCRIPTION.md the category
+    schema, and every other Markdown file (which the site publishes with its
+    frontmatter as the page's metadata) the page schema."""
     if document.kind is Kind.SKILL and document.skill is not None:
         return SKILL_SCHEMAS[style]
     if document.kind is Kind.DESCRIPTION and document.category is not None:
         return CATEGORY_SCHEMA
+    if document.kind in (Kind.REFERENCE, Kind.MARKDOWN):
+        return PAGE_SCHEMA
     return None
 
 
@@ -282,12 +288,13 @@ def _explain(error: ValidationError) -> Iterator[SchemaProblem]:
         return
     # "description is 1,068 characters (limit 1,024)" reads on; other messages follow a colon.
     joined = " " if message.startswith(("is ", "has ")) else ": "
-    yield SchemaProblem(path, f"{where}{joined}{message}")
+    refused = error.validator == "not" and error.validator_value == {}
+    yield SchemaProblem(path, f"{where}{joined}{message}", at_key=refused)
 
 
 def _message(error: ValidationError, path: tuple[str | int, ...]) -> str:
     """What is wrong with one value, in words, never echoing a long value whole."""
-    value, schema = error.instance, error.schema
+    value = error.instance
     expected: Any = error.validator_value
     if error.validator == "type":
         types = [expected] if isinstance(expected, str) else list(expected)
@@ -320,7 +327,7 @@ def _message(error: ValidationError, path: tuple[str | int, ...]) -> str:
         return f"{described(value)} is not one of {choices}{suffix}"
     if error.validator == "uniqueItems" and isinstance(value, list):
         return f"{described(_first_repeated(value))} appears more than once"
-    if error.validator is None and schema is False:  # a key the schema refuses outright
+    if error.validator == "not" and expected == {}:  # a key the schema refuses outright
         refused = _REFUSED_KEYS.get(str(path[-1])) if path else None
         return refused or "this key is not allowed here"
     return quoted(error.message, 200)[1:-1]
@@ -335,7 +342,7 @@ def _first_repeated(items: list[Any]) -> Any:
     return None
 
 
-#: Why the page schema refuses a key outright (``"key": false``).
+#: Why the page schema refuses a key outright (``"key": {"not": {}}``).
 _REFUSED_KEYS = {
     "template": "a contributed page cannot choose the theme template it is rendered with "
     "(a wrong name stops the site build); remove the key",

@@ -288,3 +288,33 @@ def test_the_reporting_policy_caps_each_rule_in_each_file_and_cuts_long_messages
     assert kept[51] == others[0]
     assert kept[52].message == "z" * 100 + "… (5,000 characters)"
     assert len(kept) == 53
+
+
+def test_frontmatter_schema_on_published_pages(make_tree: MakeTree) -> None:
+    page = "beta/deep/four/references/guide.md"
+    good = "---\ntitle: Guide\ntags: [a, 1]\nsearch: {boost: 2}\nowner: anyone\n---\n\n# Guide\n"
+    assert run(make_tree(healthy_tree() | {page: good}), "frontmatter-schema") == []
+    bad = "---\ntitle: Guide\ntags: 5\ntemplate: main.html\n---\n\n# Guide\n"
+    hits = run(make_tree(healthy_tree() | {page: bad}), "frontmatter-schema")
+    assert [(d.line, d.column, d.message) for d in hits] == [
+        (3, 7, "tags: the number 5 where a list or nothing is expected"),
+        (
+            4,
+            1,
+            "template: a contributed page cannot choose the theme template it is rendered "
+            "with (a wrong name stops the site build); remove the key",
+        ),
+    ]
+
+
+def test_multimarkdown_metadata(make_tree: MakeTree) -> None:
+    page = "beta/deep/four/references/guide.md"
+    eaten = "Note: read this first\n    and this\nTags: x\n\n# Guide\n"
+    (hit,) = run(make_tree(healthy_tree() | {page: eaten}), "multimarkdown-metadata")
+    assert hit.position == Position(1, 1)
+    assert hit.message.startswith("MkDocs reads these 3 lines as page metadata ('note': ...")
+    for fine in ("# Guide\n\nNote: in the body\n", "\nNote: after a blank line\n"):
+        assert run(make_tree(healthy_tree() | {page: fine}), "multimarkdown-metadata") == []
+    # SKILL.md is never handed to MkDocs as it is: frontmatter-missing covers it.
+    skill = "alpha/two/SKILL.md"
+    assert run(make_tree(healthy_tree() | {skill: "name: two\n"}), "multimarkdown-metadata") == []

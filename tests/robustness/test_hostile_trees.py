@@ -968,3 +968,58 @@ def test_files_removed_or_replaced_during_a_run(project: Project, command: str) 
         ("skills/good/racy/turns-into-a-pipe.md", "unreadable", f"a FIFO (named pipe), {replaced}"),
         ("skills/good/racy/turns-into-a-folder.md", "unreadable", f"a folder, {replaced}"),
     }
+
+
+#: Page metadata that stops `mkdocs build` (mkdocs-material 9.8.1), as YAML
+#: frontmatter or as MultiMarkdown lines: the linter must refuse each first.
+BUILD_BREAKING_PAGE_META = [
+    "---\ntags: 5\n---\n",
+    "---\ntags: plain words\n---\n",
+    "---\ntags: [[nested]]\n---\n",
+    "---\ntags: [{a: 1}]\n---\n",
+    "---\ntags: [null]\n---\n",
+    "---\nhide: 5\n---\n",
+    "---\nsearch: 5\n---\n",
+    "---\nsearch: [exclude]\n---\n",
+    "---\ntemplate: no-such-template.html\n---\n",
+    "---\ntemplate: 5\n---\n",
+    "---\nicon: no/such-icon\n---\n",
+    "Tags: 5\n",
+    "search: exclude\n",
+    "template: main\n",
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("meta", BUILD_BREAKING_PAGE_META)
+def test_page_metadata_that_breaks_the_build_is_refused_by_the_linter(
+    project: Project, meta: str
+) -> None:
+    healthy(project)
+    page = project.root / "good/one/references/page.md"
+    page.parent.mkdir(parents=True)
+    page.write_text(f"{meta}\n# Page\n\nText.\n", encoding="utf-8")
+    code, diagnostics, _ = lint(project)
+    assert code == 1
+    found = rel_findings(project, diagnostics)
+    rule = "frontmatter-schema" if meta.startswith("---") else "multimarkdown-metadata"
+    assert found == {("good/one/references/page.md", rule)}, found
+    # The oracle: the same page really does stop the build.
+    result = build(project)
+    assert result.returncode != 0, result.output
+
+
+@pytest.mark.slow
+def test_page_metadata_of_the_right_types_lints_clean_and_builds(project: Project) -> None:
+    healthy(project)
+    page = project.root / "good/one/references/page.md"
+    page.parent.mkdir(parents=True)
+    meta = (
+        "---\ntitle: A page\ndescription: What it says.\nsubtitle: More\ntags: [a, 1, true]\n"
+        "hide: [toc, feedback]\nsearch: {exclude: false, boost: 2}\nstatus: new\n"
+        "anything-else: {is: [allowed]}\n---\n"
+    )
+    page.write_text(f"{meta}\n# Page\n\nNote: this line stays on the page.\n", encoding="utf-8")
+    code, diagnostics, _ = lint(project)
+    assert (code, diagnostics) == (0, [])
+    assert_clean_build(build(project), project)

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from skillshelf.diagnostics import Severity
 from skillshelf.fixes import text_fix
+from skillshelf.frontmatter import MULTIMARKDOWN_METADATA
 from skillshelf.model import UNREADABLE
 from skillshelf.rules.base import Finding, LintContext, rule
 
@@ -79,3 +80,20 @@ def unreadable(ctx: LintContext) -> Iterator[Finding]:
     """
     yield from _document_issues(ctx, UNREADABLE)
     yield from _tree_issues(ctx, UNREADABLE)
+
+
+@rule(
+    MULTIMARKDOWN_METADATA,
+    "A published page must not start with 'key: value' lines, which MkDocs takes as metadata.",
+    Severity.WARNING,
+)
+def multimarkdown_metadata(ctx: LintContext) -> Iterator[Finding]:
+    """MkDocs reads the first lines of a Markdown page without YAML frontmatter
+    as MultiMarkdown metadata when the first one looks like ``key: value``
+    (``Note: read this first``, ``https://example.org``): those lines vanish
+    from the published page, and their values are text, so ``tags: 5`` or
+    ``search: x`` stops the site build. Start the page with a heading or a
+    blank line, or put real metadata in a YAML block between ``---`` lines,
+    where the page schema checks it.
+    """
+    yield from _document_issues(ctx, MULTIMARKDOWN_METADATA)
