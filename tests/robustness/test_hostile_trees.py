@@ -464,6 +464,12 @@ def spaces_and_unicode_names(project: Project) -> Expect:
     }
 
 
+# The build's log shows a bidirectional control in a name escaped, as the linter does.
+BUILD_SAYS["spaces_and_unicode_names"] = [
+    "skills/my category/\\u202eevil 😀/SKILL.md:2:7: name-mismatch"
+]
+
+
 @case
 def dashes_inside_values(project: Project) -> Expect:
     healthy(project)
