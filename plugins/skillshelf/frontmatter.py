@@ -301,12 +301,13 @@ def parse_document(
     return ParsedDocument(text, frontmatter, body, closing + 2, issues)
 
 
-class AliasFoundError(Exception):
-    """The loader met a node for the second time: an alias of an anchored value."""
+class RefusedShapeError(Exception):
+    """The composed YAML has a shape frontmatter must not have (an alias, absurd
+    nesting, an integer too long to print), at a 0-based line and column."""
 
-    def __init__(self, line: int, column: int) -> None:
-        super().__init__(line, column)
-        self.line, self.column = line, column
+    def __init__(self, line: int, column: int, message: str) -> None:
+        super().__init__(line, column, message)
+        self.line, self.column, self.message = line, column, message
 
 
 class ConstructionError(Exception):
@@ -317,67 +318,87 @@ class ConstructionError(Exception):
         self.line, self.column, self.message = line, column, message
 
 
-def _guarded(base: Any, yaml_error: type[Exception]) -> Any:
-    """``base``, a safe loader class, made to refuse every alias and to say
-    where a value that cannot be built sits.
+#: Integers longer than this are refused: CPython will not turn one over 4300
+#: digits into text, so every message or page that shows it would fail.
+_INT_DIGITS_LIMIT = 1000
+_INT_TAG = "tag:yaml.org,2002:int"
+_ALIAS_MESSAGE = (
+    "YAML anchors and aliases are not supported in frontmatter: this anchored value is "
+    "used again through an alias; write the value out where it is needed"
+)
+
+
+def _check_shape(root: Any) -> None:
+    """Raise :class:`RefusedShapeError` for the first alias, over-deep container
+    or over-long integer of a composed YAML tree, before anything is built.
 
     The composer hands over, for each alias, the very node its anchor named,
-    so a node reached twice in the composed tree is an alias: of a scalar
-    (``name: &n x`` then ``description: *n``), of a container, or of a mapping
-    merged with ``<<: *a``. The tree is checked before anything is built, so
-    a "billion laughs" bomb never is.
+    so a node reached twice is an alias: of a scalar (``name: &n x`` then
+    ``description: *n``), of a container, or of a mapping merged with
+    ``<<: *a``. Checking the nodes, not the built data, also stops a "billion
+    laughs" bomb before it is built.
     """
+    seen: set[int] = set()
+    stack: list[tuple[Any, int]] = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            mark = node.start_mark
+            raise RefusedShapeError(mark.line, mark.column, _ALIAS_MESSAGE)
+        seen.add(id(node))
+        children = node.value
+        if isinstance(children, str):
+            if len(children) > _INT_DIGITS_LIMIT and str(node.tag) == _INT_TAG:
+                mark = node.start_mark
+                message = f"an integer in the frontmatter has more than {_INT_DIGITS_LIMIT} digits"
+                raise RefusedShapeError(mark.line, mark.column, message)
+            continue
+        if depth >= NESTING_LIMIT:
+            mark = node.start_mark
+            message = f"frontmatter is nested more than {NESTING_LIMIT} levels deep"
+            raise RefusedShapeError(mark.line, mark.column, message)
+        for child in children:  # a sequence's items, or a mapping's (key, value) pairs
+            if isinstance(child, tuple):
+                stack.extend((part, depth + 1) for part in child)
+            else:
+                stack.append((child, depth + 1))
 
-    class Guarded(base):  # type: ignore[misc]
+
+def _checked(base: Any) -> Any:
+    """``base``, a safe loader class, made to check the composed tree first
+    (see :func:`_check_shape`)."""
+
+    class Checked(base):  # type: ignore[misc]
+        def get_single_data(self) -> Any:
+            node = self.get_single_node()
+            if node is None:
+                return None
+            _check_shape(node)
+            return self.construct_document(node)
+
+    return Checked
+
+
+def _tracking(checked: Any) -> Any:
+    """``checked`` remembering the last node it started to build: used again
+    only for a document whose values could not be built, to say where."""
+
+    class Tracking(checked):  # type: ignore[misc]
         last_node: Any = None
 
         def construct_object(self, node: Any, deep: bool = False) -> Any:
             self.last_node = node
             return super().construct_object(node, deep)
 
-        def get_single_data(self) -> Any:
-            node = self.get_single_node()
-            if node is None:
-                return None
-            _refuse_aliases(node)
-            try:
-                return self.construct_document(node)
-            except (RecursionError, yaml_error):
-                raise
-            except Exception as error:  # ruamel's constructors trip on odd values: "!!int" alone
-                last = self.last_node
-                if last is None:
-                    raise
-                mark = last.start_mark
-                message = _describe_construction(last, error)
-                raise ConstructionError(mark.line, mark.column, message) from error
-
-    return Guarded
-
-
-def _refuse_aliases(root: Any) -> None:
-    """Raise :class:`AliasFoundError` at the anchor of the first node reached twice."""
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            mark = node.start_mark
-            raise AliasFoundError(mark.line, mark.column)
-        seen.add(id(node))
-        children = node.value
-        if isinstance(children, list):  # a sequence's items, or a mapping's (key, value) pairs
-            for child in children:
-                if isinstance(child, tuple):
-                    stack.extend(child)
-                else:
-                    stack.append(child)
+    return Tracking
 
 
 @cache
 def _safe_loader() -> Callable[[str], Any]:
     """A loader equivalent to ``YAML(typ="safe", pure=False).load``, built once,
-    that refuses aliases (see :func:`_guarded`).
+    that refuses aliases, absurd nesting and integers too long to print before
+    it builds anything (see :func:`_check_shape`), and says where a value it
+    cannot build sits (:class:`ConstructionError`).
 
     ``YAML.load`` builds a new loader class for every document, and its
     versioned resolver looks the YAML version up (through two caught
@@ -400,7 +421,7 @@ def _safe_loader() -> Callable[[str], Any]:
                 super().__init__(stream)
                 self.allow_duplicate_keys = False
 
-        loader_class = _guarded(PureLoader, YAMLError)
+        base: Any = PureLoader
     else:
 
         class Loader(c_parser, SafeConstructor, Resolver):  # type: ignore[misc]
@@ -411,12 +432,34 @@ def _safe_loader() -> Callable[[str], Any]:
                 self.allow_duplicate_keys = False
                 Resolver.__init__(self, loadumper=self)
 
-        loader_class = _guarded(Loader, YAMLError)
+        base = Loader
+    checked = _checked(base)
+    tracking = _tracking(checked)
 
     def load(source: str) -> Any:
-        loader = loader_class(source)
+        loader = checked(source)
         try:
             return loader.get_single_data()
+        except (RefusedShapeError, RecursionError, YAMLError):
+            raise
+        except Exception:  # ruamel's constructors trip on odd values: "!!int" alone
+            pass
+        finally:
+            loader.dispose()
+        # Rare: build it again, noting each node, to say which value failed.
+        loader = tracking(source)
+        try:
+            return loader.get_single_data()
+        except (RefusedShapeError, RecursionError, YAMLError):
+            raise
+        except Exception as error:
+            node = loader.last_node
+            if node is None:
+                raise
+            mark = node.start_mark
+            raise ConstructionError(
+                mark.line, mark.column, _describe_construction(node, error)
+            ) from error
         finally:
             loader.dispose()
 
@@ -447,12 +490,8 @@ def load_frontmatter(source: str, *, first_line: int) -> tuple[Frontmatter | Non
             # value still loads, and a linter's output is not the place for it.
             warnings.simplefilter("ignore")
             data = _safe_loader()(source)
-    except AliasFoundError as alias:
-        return refused(
-            "YAML anchors and aliases are not supported in frontmatter: this anchored "
-            "value is used again through an alias; write the value out where it is needed",
-            at(alias.line, alias.column),
-        )
+    except RefusedShapeError as shape:
+        return refused(shape.message, at(shape.line, shape.column))
     except ConstructionError as failed:
         return refused(failed.message, at(failed.line, failed.column))
     except MarkedYAMLError as error:
@@ -463,11 +502,7 @@ def load_frontmatter(source: str, *, first_line: int) -> tuple[Frontmatter | Non
         return refused(f"invalid YAML: {quoted(str(error), 200)}", Position(first_line, 1))
     except RecursionError:
         return refused("YAML is nested too deeply", Position(first_line, 1))
-    frontmatter = Frontmatter(source, first_line, data)
-    problem = _shape_problem(data)
-    if problem:
-        return refused(problem, Position(first_line, 1))
-    return frontmatter, []
+    return Frontmatter(source, first_line, data), []
 
 
 #: What a value of each YAML tag must look like, for a value that could not be built.
@@ -513,35 +548,3 @@ def _describe_yaml_error(error: MarkedYAMLError) -> str:
         return f"invalid YAML: {quoted(problem.splitlines()[0], 200)[1:-1]}"
     text = "; ".join(part for part in (context, problem) if part)
     return f"invalid YAML: {text or 'cannot parse'}"
-
-
-#: Integers longer than this are refused: CPython will not turn one over 4300
-#: digits into text, so every message or page that shows it would fail.
-_INT_DIGITS_LIMIT = 1000
-_HUGE_INT = 10**_INT_DIGITS_LIMIT
-
-
-def _shape_problem(data: Any) -> str | None:
-    """Refuse aliases (the shape of a "billion laughs" bomb), absurd nesting and
-    integers too long to print.
-
-    The safe loader shares one object for every alias of an anchor, so a walk
-    that meets the same container twice has found an alias.
-    """
-    seen: set[int] = set()
-    stack: list[tuple[Any, int]] = [(data, 0)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, int) and abs(node) >= _HUGE_INT:
-            return f"an integer in the frontmatter has more than {_INT_DIGITS_LIMIT} digits"
-        # Tuples are keys made from sequences, sets come from !!set; () is a shared singleton.
-        if not isinstance(node, dict | list | tuple | set) or node == ():
-            continue
-        if id(node) in seen:
-            return "YAML anchors and aliases are not supported in frontmatter"
-        seen.add(id(node))
-        if depth >= NESTING_LIMIT:
-            return f"frontmatter is nested more than {NESTING_LIMIT} levels deep"
-        children = [*node.keys(), *node.values()] if isinstance(node, dict) else node
-        stack.extend((child, depth + 1) for child in children)
-    return None
