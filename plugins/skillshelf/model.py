@@ -602,6 +602,9 @@ class TreeWalker:
                 self._special(entry.path, mode, through_link=True)
         # The entry's own type needs no stat() call on most file systems.
         elif entry.is_dir(follow_symlinks=False):
+            if entry.name.endswith(".md"):  # a SKILL.md, DESCRIPTION.md or page that is a folder
+                self._unreadable(entry.path, f"{entry.name} is a folder, not a Markdown file")
+                return
             listing.folders.append(entry)
             self.seen.add(entry.path)
         elif entry.is_file(follow_symlinks=False):
@@ -679,9 +682,6 @@ class TreeWalker:
                     document.category = category
                     category.extra_documents.append(document)
         for folder in listing.folders:
-            if folder.name == DESCRIPTION_FILE:
-                self._unreadable(folder.path, f"{DESCRIPTION_FILE} is a folder, not a file")
-                continue
             child_path = _join(path, folder.name)
             # Decided from the folder's own listing, read once: no window in which
             # SKILL.md could come or go between the decision and the walk.
@@ -721,9 +721,6 @@ class TreeWalker:
                 continue
             self._add_file(skill, entry, relpath, in_references=False)
         for folder in listing.folders:
-            if folder.name == SKILL_FILE:
-                self._unreadable(folder.path, f"{SKILL_FILE} is a folder, not a file")
-                continue
             self._collect(
                 skill,
                 folder.path,

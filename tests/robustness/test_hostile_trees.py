@@ -540,6 +540,7 @@ def wrong_kinds_of_file(project: Project) -> Expect:
             "odd/fine/SKILL.md": skill_md("fine"),
             "odd/fine/scripts/.keep": "",
             "odd/fine/references/.keep": "",
+            "odd/fine/references/folder.md/inside.md": "# Inside a folder named like a page\n",
             "pipes/DESCRIPTION.md/.keep": "",
             "pipes/x/SKILL.md": skill_md("x"),
             "pipes/y/SKILL.md": skill_md("y"),
@@ -558,6 +559,7 @@ def wrong_kinds_of_file(project: Project) -> Expect:
         ("odd/fine/scripts/pipe.sh", "unreadable"),
         ("odd/DESCRIPTION2.md", "unreadable"),
         ("pipes/DESCRIPTION.md", "unreadable"),
+        ("odd/fine/references/folder.md", "unreadable"),
     }
 
 
