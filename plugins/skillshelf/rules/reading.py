@@ -73,7 +73,7 @@ def symlink(ctx: LintContext) -> Iterator[Finding]:
 )
 def unreadable(ctx: LintContext) -> Iterator[Finding]:
     """A FIFO, a device or a socket in the tree (a ``SKILL.md`` that is one would
-    publish an empty page), a ``SKILL.md`` or ``DESCRIPTION.md`` that is a folder,
+    publish an empty page), a folder named like a Markdown file (``SKILL.md/``),
     and a file or folder the linter has no permission to read. Such entries are
     never opened and the site leaves them out. Replace them with regular files,
     or fix their permissions (the message gives the operating system's reason).
