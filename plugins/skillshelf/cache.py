@@ -55,7 +55,7 @@ from typing import Any
 
 from skillshelf import cache_folder, schemas
 from skillshelf.frontmatter import Frontmatter
-from skillshelf.model import Document, Kind, gc_paused, read_document
+from skillshelf.model import Document, Kind, gc_paused, read_document, read_regular_file
 from skillshelf.safe_files import read_file, replace_file
 
 #: Bump whenever what an entry holds, or how it is computed, changes.
@@ -67,6 +67,7 @@ SHARDS = 32
 
 #: Modules whose code decides what a cache entry holds.
 _CODE = (
+    "diagnostics.py",  # how the reading stage words the values it quotes
     "frontmatter.py",
     "html_safety.py",
     "links.py",
@@ -400,8 +401,8 @@ class ScanCache:
 
 def _digest_of(path: str) -> bytes:
     try:
-        with open(path, "rb") as handle:
-            return hashlib.blake2b(handle.read(), digest_size=16).digest()
+        # Never a plain open(): the file may have become a FIFO since it was read.
+        return hashlib.blake2b(read_regular_file(path), digest_size=16).digest()
     except OSError:
         return b"unreadable"
 

@@ -41,7 +41,14 @@ def _build_parser() -> argparse.ArgumentParser:
         "paths",
         nargs="*",
         type=Path,
-        help="files or folders to report on (default: the whole tree)",
+        help="files or folders of the skills tree to report on (default: the whole tree); "
+        "put them after '--' when a name could start with '-'",
+    )
+    lint.add_argument(
+        "--ignore-outside-root",
+        action="store_true",
+        help="leave out given paths that lie outside the skills root instead of refusing them "
+        "(for pre-commit, which passes every changed file of the repository)",
     )
     lint.add_argument(
         "--format", choices=("text", "json", "github"), default="text", help="output format"
@@ -111,6 +118,15 @@ def _lint(args: argparse.Namespace) -> int:
     if not config.root.is_dir():
         print(f"skillshelf: skills root {config.root} is not a folder", file=sys.stderr)
         return EXIT_ERROR
+    paths, problem = _paths_in_tree(
+        args.paths, config.root, ignore_outside=args.ignore_outside_root
+    )
+    if problem:
+        print(f"skillshelf: {problem}", file=sys.stderr)
+        return EXIT_ERROR
+    if args.paths and not paths:  # only files outside the tree changed: nothing to report
+        sys.stdout.write(report.render([], args.format))
+        return EXIT_CLEAN
     select = [s.strip() for s in args.select.split(",") if s.strip()] if args.select else None
     if select:
         from skillshelf.rules.base import all_rules
@@ -133,7 +149,7 @@ def _lint(args: argparse.Namespace) -> int:
     def run() -> LintResult:
         return lint(
             config,
-            args.paths,
+            paths,
             select=select,
             use_cache=use_cache,
             parallel=True,
@@ -157,6 +173,32 @@ def _lint(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failing else EXIT_CLEAN
 
 
+def _paths_in_tree(
+    given: Sequence[Path], root: Path, *, ignore_outside: bool
+) -> tuple[list[Path], str | None]:
+    """The given paths that lie in the skills tree, or why the command line is wrong.
+
+    A path that does not exist is a mistake (a typo must not make CI green); so
+    is a path outside the tree, unless ``ignore_outside`` (pre-commit hands
+    over README.md and the rest of the repository too).
+    """
+    from skillshelf.report import printable
+
+    kept: list[Path] = []
+    roots = {os.path.abspath(root), os.path.realpath(root)}
+    for path in given:
+        shown = printable(str(path), control=True)
+        if not os.path.lexists(path):
+            return [], f"{shown}: no such file or folder"
+        absolute = os.path.abspath(path)
+        if any(absolute == top or absolute.startswith(top + os.sep) for top in roots):
+            kept.append(path)
+        elif not ignore_outside:
+            where = printable(str(root), control=True)
+            return [], f"{shown} is outside the skills root {where}: nothing there is checked"
+    return kept, None
+
+
 def _rules(args: argparse.Namespace) -> int:
     from skillshelf.rules.base import all_rules
 
@@ -171,7 +213,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         parser = _build_parser()
-        args = parser.parse_args(argv)
+        arguments = list(sys.argv[1:] if argv is None else argv)
+        # Everything after the first "--" is a path, whatever it looks like (a
+        # file named --fix must not switch --fix on); split here rather than
+        # rely on how each Python's argparse treats "--" below a sub-command.
+        tail: list[str] = []
+        if "--" in arguments:
+            cut = arguments.index("--")
+            arguments, tail = arguments[:cut], arguments[cut + 1 :]
+        args = parser.parse_args(arguments)
+        if tail:
+            if not hasattr(args, "paths"):
+                parser.error(f"{args.command} takes no paths")
+            args.paths = [*args.paths, *map(Path, tail)]
         code: int = args.handler(args)
         return code
     except ConfigError as error:

@@ -7,6 +7,7 @@ like every editor and every ``path:line:col`` parser expects.
 
 from __future__ import annotations
 
+import datetime
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -83,3 +84,51 @@ class Diagnostic:
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path.as_posix(), self.line, self.column, self.rule, self.message)
+
+
+#: Quoted text longer than this shows only its start, and its length.
+QUOTE_LIMIT = 60
+
+
+def quoted(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """``text`` quoted for a message: ``'abc'``, or when it is long, its start
+    and its length, ``'aaaa…' (300,000 characters)``, so that one value can
+    never flood the output."""
+    if len(text) <= limit:
+        return repr(text)
+    start = repr(text[:limit])
+    return f"{start[:-1]}…{start[-1]} ({len(text):,} characters)"
+
+
+def described(value: object) -> str:
+    """A YAML value as a person reads it: ``'x'``, ``the number 5``, ``a date
+    (2024-01-02)``, ``a list of 3 items``; never Python's ``repr`` of a whole
+    container or of a ``datetime``."""
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return f"the boolean {'true' if value else 'false'}"
+    if isinstance(value, int | float):
+        try:
+            return f"the number {value!r}"
+        except ValueError:  # an int too long to print (sys.get_int_max_str_digits)
+            return "a number too long to print"
+    if isinstance(value, str):
+        return quoted(value)
+    if isinstance(value, datetime.datetime):
+        return f"a date and time ({value.isoformat(sep=' ')})"
+    if isinstance(value, datetime.date):
+        return f"a date ({value.isoformat()})"
+    if isinstance(value, bytes):
+        return f"binary data ({_counted(len(value), 'byte')})"
+    if isinstance(value, dict):
+        return f"a mapping of {_counted(len(value), 'key')}" if value else "an empty mapping"
+    if isinstance(value, list | tuple):
+        return f"a list of {_counted(len(value), 'item')}" if value else "an empty list"
+    if isinstance(value, set | frozenset):
+        return f"a set of {_counted(len(value), 'item')}" if value else "an empty set"
+    return f"a {type(value).__name__} value"
+
+
+def _counted(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"

@@ -14,13 +14,14 @@ the scan cache (see :mod:`skillshelf.cache`) never pays for importing it.
 from __future__ import annotations
 
 import codecs
+import re
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
-from skillshelf.diagnostics import START, Position
+from skillshelf.diagnostics import START, Position, quoted
 
 if TYPE_CHECKING:
     from ruamel.yaml.error import MarkedYAMLError
@@ -126,12 +127,13 @@ class Frontmatter:
     first_line: int
     data: Any
 
-    def position(self, path: Sequence[str | int] = (), *, key: bool = False) -> Position:
+    def position(self, path: Sequence[Any] = (), *, key: bool = False) -> Position:
         """Where the value at ``path`` sits in the file (its key with ``key=True``).
 
         The walk stops at the deepest part of ``path`` that exists, so a path
         to a missing key points at its parent. An empty path points at the
-        opening ``---``.
+        opening ``---``. A mapping's keys may be of any type (``1: a``); a key
+        that a ``<<`` merge brought in points where the merged mapping holds it.
         """
         from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -139,9 +141,14 @@ class Frontmatter:
         line, column = self.first_line - 1, 1
         for index, part in enumerate(path):
             last = index == len(path) - 1
-            if isinstance(node, CommentedMap) and not isinstance(part, int) and part in node:
-                at = node.lc.key(part) if (last and key) else node.lc.value(part)
-            elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+            if isinstance(node, CommentedMap):
+                at = _key_position(node, part, key=last and key)
+            elif (
+                isinstance(node, CommentedSeq)
+                and isinstance(part, int)
+                and not isinstance(part, bool)
+                and 0 <= part < len(node)
+            ):
                 at = node.lc.item(part)
             else:
                 break
@@ -162,6 +169,27 @@ class Frontmatter:
                 return YAML(typ="rt").load(self.source)
         except (YAMLError, RecursionError, ValueError):
             return None
+
+
+def _key_position(mapping: Any, part: Any, *, key: bool) -> tuple[int, int] | None:
+    """(line, column), 0-based, of ``part``'s key or value in a round-trip mapping,
+    looking into the mappings a ``<<`` merge brought in; None when it is not there."""
+    try:
+        if part not in mapping:
+            return None
+    except TypeError:  # an unhashable path part cannot be a key
+        return None
+    for owner in (mapping, *getattr(mapping, "merge", ())):
+        lines = getattr(owner, "lc", None)
+        if lines is None:
+            continue
+        try:
+            at: tuple[int, int] | None = lines.key(part) if key else lines.value(part)
+        except KeyError:  # not written in this mapping: merged from another
+            continue
+        if at is not None:
+            return at
+    return None
 
 
 @dataclass
@@ -193,6 +221,40 @@ def frontmatter_closing(lines: Sequence[str]) -> int | None:
     return next((i for i in range(1, len(lines)) if lines[i].rstrip(" \t") in ("---", "...")), None)
 
 
+#: The rule id for a page whose first lines MkDocs takes as metadata.
+MULTIMARKDOWN_METADATA = "multimarkdown-metadata"
+#: MkDocs' own test for a MultiMarkdown metadata line (``mkdocs.utils.meta``):
+#: a page without YAML frontmatter whose first line matches loses its first
+#: lines to ``page.meta``, as text.
+_META_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
+_META_CONTINUATION = re.compile(r"^([ ]{4}|\t)(\s*)(?P<value>.*)")
+
+
+def _multimarkdown_metadata(lines: Sequence[str]) -> list[Issue]:
+    """An issue when MkDocs would read the first lines of a published page as
+    MultiMarkdown-style metadata: they vanish from the page, and their values
+    are always text (``tags: 5`` then stops the build)."""
+    first = _META_LINE.match(lines[0]) if lines else None
+    if first is None:
+        return []
+    taken = 1
+    for line in lines[1:]:
+        if not line.strip() or not (_META_LINE.match(line) or _META_CONTINUATION.match(line)):
+            break
+        taken += 1
+    what = "this line" if taken == 1 else f"these {taken} lines"
+    key = first["key"].lower()
+    return [
+        Issue(
+            MULTIMARKDOWN_METADATA,
+            f"MkDocs reads {what} as page metadata ({quoted(key)}: ..., MultiMarkdown style) "
+            "and leaves them off the page: start the page with a heading or a blank line, "
+            "or write metadata as YAML between '---' lines",
+            Position(1, first.start("key") + 1),
+        )
+    ]
+
+
 def parse_document(
     text: str, *, expect_frontmatter: bool, known: Frontmatter | None = None
 ) -> ParsedDocument:
@@ -214,6 +276,8 @@ def parse_document(
                     "no YAML frontmatter: the file must start with a '---' line",
                 )
             )
+        else:
+            issues.extend(_multimarkdown_metadata(lines))
         return ParsedDocument(text, None, text, 1, issues)
     closing = frontmatter_closing(lines)
     if closing is None:
@@ -237,9 +301,104 @@ def parse_document(
     return ParsedDocument(text, frontmatter, body, closing + 2, issues)
 
 
+class RefusedShapeError(Exception):
+    """The composed YAML has a shape frontmatter must not have (an alias, absurd
+    nesting, an integer too long to print), at a 0-based line and column."""
+
+    def __init__(self, line: int, column: int, message: str) -> None:
+        super().__init__(line, column, message)
+        self.line, self.column, self.message = line, column, message
+
+
+class ConstructionError(Exception):
+    """A YAML value could not be built (``!!int`` alone, a repeated ``!!omap`` key)."""
+
+    def __init__(self, line: int, column: int, message: str) -> None:
+        super().__init__(line, column, message)
+        self.line, self.column, self.message = line, column, message
+
+
+#: Integers longer than this are refused: CPython will not turn one over 4300
+#: digits into text, so every message or page that shows it would fail.
+_INT_DIGITS_LIMIT = 1000
+_INT_TAG = "tag:yaml.org,2002:int"
+_ALIAS_MESSAGE = (
+    "YAML anchors and aliases are not supported in frontmatter: this anchored value is "
+    "used again through an alias; write the value out where it is needed"
+)
+
+
+def _check_shape(root: Any) -> None:
+    """Raise :class:`RefusedShapeError` for the first alias, over-deep container
+    or over-long integer of a composed YAML tree, before anything is built.
+
+    The composer hands over, for each alias, the very node its anchor named,
+    so a node reached twice is an alias: of a scalar (``name: &n x`` then
+    ``description: *n``), of a container, or of a mapping merged with
+    ``<<: *a``. Checking the nodes, not the built data, also stops a "billion
+    laughs" bomb before it is built.
+    """
+    seen: set[int] = set()
+    stack: list[tuple[Any, int]] = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            mark = node.start_mark
+            raise RefusedShapeError(mark.line, mark.column, _ALIAS_MESSAGE)
+        seen.add(id(node))
+        children = node.value
+        if isinstance(children, str):
+            if len(children) > _INT_DIGITS_LIMIT and str(node.tag) == _INT_TAG:
+                mark = node.start_mark
+                message = f"an integer in the frontmatter has more than {_INT_DIGITS_LIMIT} digits"
+                raise RefusedShapeError(mark.line, mark.column, message)
+            continue
+        if depth >= NESTING_LIMIT:
+            mark = node.start_mark
+            message = f"frontmatter is nested more than {NESTING_LIMIT} levels deep"
+            raise RefusedShapeError(mark.line, mark.column, message)
+        for child in children:  # a sequence's items, or a mapping's (key, value) pairs
+            if isinstance(child, tuple):
+                stack.extend((part, depth + 1) for part in child)
+            else:
+                stack.append((child, depth + 1))
+
+
+def _checked(base: Any) -> Any:
+    """``base``, a safe loader class, made to check the composed tree first
+    (see :func:`_check_shape`)."""
+
+    class Checked(base):  # type: ignore[misc]
+        def get_single_data(self) -> Any:
+            node = self.get_single_node()
+            if node is None:
+                return None
+            _check_shape(node)
+            return self.construct_document(node)
+
+    return Checked
+
+
+def _tracking(checked: Any) -> Any:
+    """``checked`` remembering the last node it started to build: used again
+    only for a document whose values could not be built, to say where."""
+
+    class Tracking(checked):  # type: ignore[misc]
+        last_node: Any = None
+
+        def construct_object(self, node: Any, deep: bool = False) -> Any:
+            self.last_node = node
+            return super().construct_object(node, deep)
+
+    return Tracking
+
+
 @cache
 def _safe_loader() -> Callable[[str], Any]:
-    """A loader equivalent to ``YAML(typ="safe", pure=False).load``, built once.
+    """A loader equivalent to ``YAML(typ="safe", pure=False).load``, built once,
+    that refuses aliases, absurd nesting and integers too long to print before
+    it builds anything (see :func:`_check_shape`), and says where a value it
+    cannot build sits (:class:`ConstructionError`).
 
     ``YAML.load`` builds a new loader class for every document, and its
     versioned resolver looks the YAML version up (through two caught
@@ -249,27 +408,58 @@ def _safe_loader() -> Callable[[str], Any]:
     errors, three times faster.
     """
     import ruamel.yaml.main
-    from ruamel.yaml import YAML
     from ruamel.yaml.constructor import SafeConstructor
+    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.loader import SafeLoader
     from ruamel.yaml.resolver import Resolver
 
     c_parser: Any = getattr(ruamel.yaml.main, "CParser", None)
     if c_parser is None:  # no C extension: ruamel's own pure-Python safe loader
-        pure: Callable[[str], Any] = YAML(typ="safe").load
-        return pure
 
-    class Loader(c_parser, SafeConstructor, Resolver):  # type: ignore[misc]
-        def __init__(self, stream: str) -> None:
-            c_parser.__init__(self, stream)
-            self._parser = self._composer = self
-            SafeConstructor.__init__(self, loader=self)
-            self.allow_duplicate_keys = False
-            Resolver.__init__(self, loadumper=self)
+        class PureLoader(SafeLoader):
+            def __init__(self, stream: str) -> None:
+                super().__init__(stream)
+                self.allow_duplicate_keys = False
+
+        base: Any = PureLoader
+    else:
+
+        class Loader(c_parser, SafeConstructor, Resolver):  # type: ignore[misc]
+            def __init__(self, stream: str) -> None:
+                c_parser.__init__(self, stream)
+                self._parser = self._composer = self
+                SafeConstructor.__init__(self, loader=self)
+                self.allow_duplicate_keys = False
+                Resolver.__init__(self, loadumper=self)
+
+        base = Loader
+    checked = _checked(base)
+    tracking = _tracking(checked)
 
     def load(source: str) -> Any:
-        loader = Loader(source)
+        loader = checked(source)
         try:
             return loader.get_single_data()
+        except (RefusedShapeError, RecursionError, YAMLError):
+            raise
+        except Exception:  # ruamel's constructors trip on odd values: "!!int" alone
+            pass
+        finally:
+            loader.dispose()
+        # Rare: build it again, noting each node, to say which value failed.
+        loader = tracking(source)
+        try:
+            return loader.get_single_data()
+        except (RefusedShapeError, RecursionError, YAMLError):
+            raise
+        except Exception as error:
+            node = loader.last_node
+            if node is None:
+                raise
+            mark = node.start_mark
+            raise ConstructionError(
+                mark.line, mark.column, _describe_construction(node, error)
+            ) from error
         finally:
             loader.dispose()
 
@@ -288,81 +478,73 @@ def load_frontmatter(source: str, *, first_line: int) -> tuple[Frontmatter | Non
         ]
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    def at(line: int, column: int) -> Position:
+        return Position(first_line + line, column + 1)
+
+    def refused(message: str, position: Position) -> tuple[None, list[Issue]]:
+        return None, [Issue("frontmatter-syntax", message, position)]
+
     try:
         with warnings.catch_warnings():
             # ruamel warns on stderr about YAML 1.1 float spellings ("1e3"); the
             # value still loads, and a linter's output is not the place for it.
             warnings.simplefilter("ignore")
             data = _safe_loader()(source)
+    except RefusedShapeError as shape:
+        return refused(shape.message, at(shape.line, shape.column))
+    except ConstructionError as failed:
+        return refused(failed.message, at(failed.line, failed.column))
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        position = (
-            Position(first_line + mark.line, mark.column + 1) if mark else Position(first_line, 1)
-        )
-        return None, [Issue("frontmatter-syntax", _describe_yaml_error(error), position)]
+        position = at(mark.line, mark.column) if mark else Position(first_line, 1)
+        return refused(_describe_yaml_error(error), position)
     except YAMLError as error:
-        return None, [
-            Issue("frontmatter-syntax", f"invalid YAML: {error}", Position(first_line, 1))
-        ]
+        return refused(f"invalid YAML: {quoted(str(error), 200)}", Position(first_line, 1))
     except RecursionError:
-        return None, [
-            Issue("frontmatter-syntax", "YAML is nested too deeply", Position(first_line, 1))
-        ]
-    except ValueError as error:  # e.g. an out-of-range date or number
-        return None, [
-            Issue("frontmatter-syntax", f"invalid YAML value: {error}", Position(first_line, 1))
-        ]
-    except Exception as error:  # ruamel's constructors trip on odd scalars: "!!int" alone
-        return None, [
-            Issue(
-                "frontmatter-syntax",
-                f"invalid YAML value ({type(error).__name__}: {error})",
-                Position(first_line, 1),
-            )
-        ]
-    frontmatter = Frontmatter(source, first_line, data)
-    problem = _shape_problem(data)
-    if problem:
-        return None, [Issue("frontmatter-syntax", problem, Position(first_line, 1))]
-    return frontmatter, []
+        return refused("YAML is nested too deeply", Position(first_line, 1))
+    return Frontmatter(source, first_line, data), []
+
+
+#: What a value of each YAML tag must look like, for a value that could not be built.
+_TAG_SHAPES = {
+    "omap": "a list of one-key mappings, no key repeated",
+    "pairs": "a list of one-key mappings",
+    "set": "a mapping of keys without values",
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "null": "null, ~ or nothing",
+    "timestamp": "a date such as 2024-01-02",
+    "binary": "base64 text",
+}
+
+
+def _describe_construction(node: Any, error: Exception) -> str:
+    """Why the value at ``node`` (the last one the loader started) could not be built."""
+    if isinstance(error, TypeError) and "unhashable" in str(error):
+        return "invalid YAML: a key of this mapping holds a list or mapping; keys must be text"
+    if isinstance(error, AssertionError) and isinstance(node.value, str):
+        # ruamel asserts that an ordered map's keys differ; ``node`` is the repeated key.
+        return f"invalid YAML: key {quoted(node.value)} repeats in an ordered map (!!omap)"
+    tag = str(node.tag)
+    short = tag.rsplit(":", 1)[-1] if tag.startswith("tag:yaml.org,2002:") else tag
+    shape = _TAG_SHAPES.get(short, f"a valid !!{short} value")
+    if isinstance(node.value, str):
+        return f"invalid YAML: {quoted(node.value)} cannot be read as {shape} (YAML type !!{short})"
+    return f"invalid YAML: this value cannot be read as {shape} (YAML type !!{short})"
+
+
+_DUPLICATE_KEY = re.compile(r'found duplicate key "(?P<key>.*?)" with value ', re.DOTALL)
 
 
 def _describe_yaml_error(error: MarkedYAMLError) -> str:
     problem = (error.problem or "").strip()
     context = (error.context or "").strip()
+    duplicate = _DUPLICATE_KEY.match(problem)
+    if duplicate:
+        # ruamel's text repeats both values whole; the key is what matters.
+        return f"invalid YAML: duplicate key {quoted(duplicate['key'])}"
     if "duplicate key" in problem:
-        return f"invalid YAML: {problem.splitlines()[0]}"
+        return f"invalid YAML: {quoted(problem.splitlines()[0], 200)[1:-1]}"
     text = "; ".join(part for part in (context, problem) if part)
     return f"invalid YAML: {text or 'cannot parse'}"
-
-
-#: Integers longer than this are refused: CPython will not turn one over 4300
-#: digits into text, so every message or page that shows it would fail.
-_INT_DIGITS_LIMIT = 1000
-_HUGE_INT = 10**_INT_DIGITS_LIMIT
-
-
-def _shape_problem(data: Any) -> str | None:
-    """Refuse aliases (the shape of a "billion laughs" bomb), absurd nesting and
-    integers too long to print.
-
-    The safe loader shares one object for every alias of an anchor, so a walk
-    that meets the same container twice has found an alias.
-    """
-    seen: set[int] = set()
-    stack: list[tuple[Any, int]] = [(data, 0)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, int) and abs(node) >= _HUGE_INT:
-            return f"an integer in the frontmatter has more than {_INT_DIGITS_LIMIT} digits"
-        # Tuples are keys made from sequences, sets come from !!set; () is a shared singleton.
-        if not isinstance(node, dict | list | tuple | set) or node == ():
-            continue
-        if id(node) in seen:
-            return "YAML anchors and aliases are not supported in frontmatter"
-        seen.add(id(node))
-        if depth >= NESTING_LIMIT:
-            return f"frontmatter is nested more than {NESTING_LIMIT} levels deep"
-        children = [*node.keys(), *node.values()] if isinstance(node, dict) else node
-        stack.extend((child, depth + 1) for child in children)
-    return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from skillshelf.config import LintConfig
@@ -103,7 +103,52 @@ def lint(
         cache.save()
     if paths:
         diagnostics = [d for d in diagnostics if concerns(d.path, paths)]
-    return LintResult(tree, diagnostics)
+    return LintResult(tree, bounded(diagnostics))
 
 
-__all__ = ["LintResult", "active_rules", "concerns", "lint", "run_rules"]
+#: At most this many findings of one rule are reported for one file; the rest
+#: become one "... and N more" line. A file with more than 50 findings of one
+#: kind needs the first few fixed, not all of them read (30,000 list items of
+#: the wrong type printed 4 MB). ruff and yamllint print everything; a linter
+#: of contributions from strangers cannot.
+FINDINGS_PER_RULE_PER_FILE = 50
+#: Messages are cut at this length (rules quote values short already; this
+#: bounds what any message, from any rule, can print).
+MESSAGE_LIMIT = 1000
+
+
+def bounded(
+    diagnostics: Sequence[Diagnostic],
+    per_rule_per_file: int = FINDINGS_PER_RULE_PER_FILE,
+    message_limit: int = MESSAGE_LIMIT,
+) -> list[Diagnostic]:
+    """The reporting policy, applied after the rules and before any format:
+    the first ``per_rule_per_file`` findings of each rule in each file (in
+    order), one line saying how many more there are, and no message longer
+    than ``message_limit`` characters. Rules stay simple: they report all."""
+    counts: dict[tuple[Path, str], int] = {}
+    for diagnostic in diagnostics:
+        key = (diagnostic.path, diagnostic.rule)
+        counts[key] = counts.get(key, 0) + 1
+    kept: list[Diagnostic] = []
+    seen: dict[tuple[Path, str], int] = {}
+    for diagnostic in diagnostics:
+        key = (diagnostic.path, diagnostic.rule)
+        index = seen[key] = seen.get(key, 0) + 1
+        if index <= per_rule_per_file:
+            kept.append(_short(diagnostic, message_limit))
+        elif index == per_rule_per_file + 1:
+            more = counts[key] - per_rule_per_file
+            message = f"... and {more:,} more {diagnostic.rule} findings in this file"
+            kept.append(replace(diagnostic, message=message, fix=None))
+    return kept
+
+
+def _short(diagnostic: Diagnostic, limit: int) -> Diagnostic:
+    message = diagnostic.message
+    if len(message) <= limit:
+        return diagnostic
+    return replace(diagnostic, message=f"{message[:limit]}… ({len(message):,} characters)")
+
+
+__all__ = ["LintResult", "active_rules", "bounded", "concerns", "lint", "run_rules"]

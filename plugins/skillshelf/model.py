@@ -19,6 +19,7 @@ Layout rules:
 from __future__ import annotations
 
 import enum
+import errno
 import gc
 import os
 import stat
@@ -47,6 +48,8 @@ REFERENCES_DIR = "references"
 BUNDLE_DIRS = ("templates", "scripts", "assets")
 #: Files above this size are never read into memory (oversized-file still reports them).
 READ_LIMIT = 16 * 1024 * 1024
+#: The rule id for files and folders that cannot be read (recorded by the walk).
+UNREADABLE = "unreadable"
 _SKIPPED_DIRS = frozenset({"__pycache__", "node_modules"})
 
 
@@ -202,11 +205,55 @@ class Document(_FilePaths):
 def _read_text(abspath: str) -> str:
     """The text of a document the scan cache vouched for ("" if it vanished since)."""
     try:
-        with open(abspath, "rb") as handle:
-            raw = handle.read()
+        raw = read_regular_file(abspath)
     except OSError:
         return ""
     return decode(raw).text or ""
+
+
+class NotRegularFileError(OSError):
+    """A path that was to be read turned out to be a FIFO, a device, a socket or a folder."""
+
+
+#: Opening never blocks (a FIFO with no writer would hang a plain open), and
+#: never makes a terminal device the process's controlling terminal.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+
+
+def read_regular_file(abspath: str) -> bytes:
+    """The bytes of ``abspath``, which must be a regular file.
+
+    The walk only hands over paths it saw as regular files, but a file can be
+    replaced between the listing and the read: whatever is opened is checked
+    with ``fstat`` before a byte is read, and anything else raises
+    :class:`NotRegularFileError`.
+    """
+    descriptor = os.open(abspath, _OPEN_FLAGS | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotRegularFileError(f"{kind_of(mode)}, not a regular file")
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            return handle.read()
+    finally:
+        os.close(descriptor)
+
+
+def kind_of(mode: int) -> str:
+    """What a file mode says the entry is, in words (``a FIFO (named pipe)``)."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISLNK(mode):
+        return "a symlink"
+    return "a special file" if not stat.S_ISREG(mode) else "a regular file"
 
 
 @dataclass
@@ -310,6 +357,8 @@ class Category:
     children: list[Category] = field(default_factory=list)
     #: Markdown files directly in the folder other than DESCRIPTION.md.
     extra_documents: list[Document] = field(default_factory=list)
+    #: False when the folder could not be listed (no permission): what it holds is unknown.
+    listed: bool = True
 
     @cached_property
     def dir(self) -> Path:
@@ -350,6 +399,12 @@ class Category:
         yield self
         for child in self.children:
             yield from child.walk()
+
+    @cached_property
+    def complete(self) -> bool:
+        """Whether this folder and every folder below it could be listed, so
+        that counting its skills means something."""
+        return self.listed and all(child.complete for child in self.children)
 
     @cached_property
     def total_skills(self) -> int:
@@ -430,6 +485,7 @@ def read_document(
 ) -> Document:
     """Read and split one Markdown file; every problem becomes an Issue.
 
+    Raises ``FileNotFoundError`` when the file vanished since it was listed.
     ``known``: the frontmatter this file had before, when it loaded without
     issues (see :func:`skillshelf.frontmatter.parse_document`).
     """
@@ -437,14 +493,18 @@ def read_document(
     if size > READ_LIMIT:
         issue = Issue(
             "encoding",
-            f"file is {size / 2**20:.0f} MiB; files over {READ_LIMIT // 2**20} MiB are not read",
+            f"file is {size:,} bytes; files over {READ_LIMIT:,} bytes are not read",
         )
         return Document(abspath, relpath, kind, size, None, 1, [issue], has_text=False)
     try:
-        with open(abspath, "rb") as handle:
-            raw = handle.read()
+        raw = read_regular_file(abspath)
+    except FileNotFoundError:
+        raise  # vanished since it was listed: the walk leaves it out
+    except NotRegularFileError as error:
+        issue = Issue(UNREADABLE, f"{error}: it is never opened; replace it with a file")
+        return Document(abspath, relpath, kind, size, None, 1, [issue], has_text=False)
     except OSError as error:
-        issue = Issue("encoding", f"cannot read file: {error.strerror or error}")
+        issue = Issue(UNREADABLE, f"cannot read file: {error.strerror or error}")
         return Document(abspath, relpath, kind, size, None, 1, [issue], has_text=False)
     decoded = decode(raw)
     issues = list(decoded.issues)
@@ -481,8 +541,28 @@ def _join(parent: str, name: str) -> str:
     return f"{parent}/{name}" if parent else name
 
 
+@dataclass
+class Listing:
+    """One folder's entries as the walk keeps them."""
+
+    folders: list[os.DirEntry[str]] = field(default_factory=list)
+    #: Regular files, and symlinks vetted to point at regular files inside the tree.
+    files: list[os.DirEntry[str]] = field(default_factory=list)
+    #: Every name the folder holds that the walk does not skip, of any kind: a
+    #: SKILL.md that is a FIFO still makes its folder a skill (and is reported).
+    names: frozenset[str] = frozenset()
+    #: False when the folder could not be listed.
+    listed: bool = True
+
+
 class TreeWalker:
-    """Walks the tree with paths as text (absolute with ``os.sep``, relative with ``/``)."""
+    """Walks the tree with paths as text (absolute with ``os.sep``, relative with ``/``).
+
+    Only what ``scandir`` (and ``lstat`` for the odd entry) says is looked at
+    before deciding: a FIFO, a device or a socket is reported and never opened,
+    and a file that vanishes between the listing and the read is left out as if
+    it had not been listed.
+    """
 
     def __init__(self, root: Path, cache: ScanCache | None = None) -> None:
         self.root = root
@@ -493,21 +573,27 @@ class TreeWalker:
 
     def entries(self, directory: str) -> tuple[list[os.DirEntry[str]], list[os.DirEntry[str]]]:
         """Sorted (folders, files) of ``directory``; symlinks are vetted first."""
+        listing = self.listing(directory)
+        return listing.folders, listing.files
+
+    def listing(self, directory: str) -> Listing:
+        """The folder's entries, sorted by name; anything odd becomes a tree issue."""
         try:
             with os.scandir(directory) as iterator:
                 found = sorted(iterator, key=lambda e: e.name)
         except OSError as error:
-            self.issues.append(
-                TreeIssue(
-                    Path(directory), Issue("symlink", f"cannot list folder: {error.strerror}")
-                )
+            reason = error.strerror or str(error)
+            self._unreadable(
+                directory, f"cannot read folder: {reason}; nothing in it is checked or published"
             )
-            return [], []
-        folders, files = [], []
+            return Listing(listed=False)
+        listing = Listing()
+        names: set[str] = set()
         for entry in found:
             name = entry.name
             if name.startswith(".") or name in _SKIPPED_DIRS:
                 continue
+            names.add(name)
             if not _is_utf8(name):
                 shown = os.fsencode(name).decode("utf-8", "backslashreplace")
                 self.issues.append(
@@ -517,23 +603,48 @@ class TreeWalker:
                     )
                 )
             try:
-                if entry.is_symlink():
-                    if not self._symlink_ok(entry):
-                        continue
-                    # A vetted link points at a file; anything else is left out.
-                    if stat.S_ISREG(entry.stat().st_mode):
-                        files.append(entry)
-                        self.seen.add(entry.path)
-                # The folder entry's own type needs no stat() call on most file systems.
-                elif entry.is_dir(follow_symlinks=False):
-                    folders.append(entry)
-                    self.seen.add(entry.path)
-                elif entry.is_file(follow_symlinks=False):
-                    files.append(entry)
-                    self.seen.add(entry.path)
-            except OSError:
+                self._sort_entry(entry, listing)
+            except FileNotFoundError:  # vanished since the listing: as if it had not been listed
                 continue
-        return folders, files
+            except OSError as error:
+                self._unreadable(entry.path, f"cannot read: {error.strerror or error}")
+        listing.names = frozenset(names)
+        return listing
+
+    def _sort_entry(self, entry: os.DirEntry[str], listing: Listing) -> None:
+        if entry.is_symlink():
+            if not self._symlink_ok(entry):
+                return
+            # A vetted link points at a file inside the tree (not a folder).
+            mode = entry.stat().st_mode
+            if stat.S_ISREG(mode):
+                listing.files.append(entry)
+                self.seen.add(entry.path)
+            else:
+                self._special(entry.path, mode, through_link=True)
+        # The entry's own type needs no stat() call on most file systems.
+        elif entry.is_dir(follow_symlinks=False):
+            if entry.name.endswith(".md"):  # a SKILL.md, DESCRIPTION.md or page that is a folder
+                self._unreadable(entry.path, f"{entry.name} is a folder, not a Markdown file")
+                return
+            listing.folders.append(entry)
+            self.seen.add(entry.path)
+        elif entry.is_file(follow_symlinks=False):
+            listing.files.append(entry)
+            self.seen.add(entry.path)
+        else:
+            self._special(entry.path, entry.stat(follow_symlinks=False).st_mode)
+
+    def _special(self, path: str, mode: int, *, through_link: bool = False) -> None:
+        what = f"symlink to {kind_of(mode).removeprefix('a ')}" if through_link else kind_of(mode)
+        self._unreadable(
+            path,
+            f"{what}, not a regular file: skillshelf never opens it and the site leaves it "
+            "out; replace it with a file or remove it",
+        )
+
+    def _unreadable(self, path: str, message: str) -> None:
+        self.issues.append(TreeIssue(Path(path), Issue(UNREADABLE, message)))
 
     def _symlink_ok(self, entry: os.DirEntry[str]) -> bool:
         """Follow only links to files inside the tree; never folders (no loops)."""
@@ -560,36 +671,61 @@ class TreeWalker:
             return False
         return True
 
-    def document(self, entry: os.DirEntry[str], kind: Kind, relpath: str) -> Document:
-        if self.cache is not None:
-            return self.cache.document(entry.path, relpath, kind, entry.stat())
-        return read_document(entry.path, relpath, kind, entry.stat().st_size)
+    def document(self, entry: os.DirEntry[str], kind: Kind, relpath: str) -> Document | None:
+        """The document at ``entry``; None when it vanished since the listing, or
+        cannot even be looked at (reported)."""
+        try:
+            status = entry.stat()
+            if self.cache is not None:
+                return self.cache.document(entry.path, relpath, kind, status)
+            return read_document(entry.path, relpath, kind, status.st_size)
+        except FileNotFoundError:
+            return None
+        except OSError as error:  # read_document reports what it meets; this is stat()
+            self._unreadable(entry.path, f"cannot read file: {error.strerror or error}")
+            return None
 
-    def category(self, directory: str, path: str, parent: Category | None) -> Category:
+    def category(
+        self, directory: str, path: str, parent: Category | None, listing: Listing | None = None
+    ) -> Category:
         category = Category(directory, path, parent)
-        folders, files = self.entries(directory)
-        for entry in files:
+        if listing is None:
+            listing = self.listing(directory)
+        category.listed = listing.listed
+        for entry in listing.files:
             if entry.name == DESCRIPTION_FILE:
-                category.description = self.document(
-                    entry, Kind.DESCRIPTION, _join(path, entry.name)
-                )
-                category.description.category = category
+                description = self.document(entry, Kind.DESCRIPTION, _join(path, entry.name))
+                if description is not None:
+                    description.category = category
+                    category.description = description
             elif entry.name.endswith(".md") and entry.name != SKILL_FILE:
                 document = self.document(entry, Kind.MARKDOWN, _join(path, entry.name))
-                document.category = category
-                category.extra_documents.append(document)
-        for folder in folders:
+                if document is not None:
+                    document.category = category
+                    category.extra_documents.append(document)
+        for folder in listing.folders:
             child_path = _join(path, folder.name)
-            if os.path.lexists(f"{folder.path}{os.sep}{SKILL_FILE}"):
-                category.skills.append(self.skill(folder.path, child_path, category))
+            # Decided from the folder's own listing, read once: no window in which
+            # SKILL.md could come or go between the decision and the walk.
+            inside = self.listing(folder.path)
+            if SKILL_FILE in inside.names:
+                category.skills.append(self.skill(folder.path, child_path, category, inside))
             else:
-                category.children.append(self.category(folder.path, child_path, category))
+                category.children.append(self.category(folder.path, child_path, category, inside))
         return category
 
-    def skill(self, directory: str, relpath: str, category: Category) -> Skill:
-        folders, files = self.entries(directory)
-        skill_entry = next((e for e in files if e.name == SKILL_FILE), None)
-        if skill_entry is None:  # SKILL.md is a link we refused to follow
+    def skill(
+        self, directory: str, relpath: str, category: Category, listing: Listing | None = None
+    ) -> Skill:
+        if listing is None:
+            listing = self.listing(directory)
+        skill_entry = next((e for e in listing.files if e.name == SKILL_FILE), None)
+        document = None
+        if skill_entry is not None:
+            document = self.document(skill_entry, Kind.SKILL, _join(relpath, SKILL_FILE))
+        if document is None:
+            # SKILL.md is a link we refused to follow, not a regular file (both
+            # reported by the listing), or it vanished since.
             document = Document(
                 os.path.join(directory, SKILL_FILE),
                 _join(relpath, SKILL_FILE),
@@ -600,15 +736,13 @@ class TreeWalker:
                 [],
                 has_text=False,
             )
-        else:
-            document = self.document(skill_entry, Kind.SKILL, _join(relpath, SKILL_FILE))
         skill = Skill(directory, relpath, category, document)
         document.skill = skill
-        for entry in files:
+        for entry in listing.files:
             if entry.name == SKILL_FILE:
                 continue
             self._add_file(skill, entry, relpath, in_references=False)
-        for folder in folders:
+        for folder in listing.folders:
             self._collect(
                 skill,
                 folder.path,
@@ -618,10 +752,10 @@ class TreeWalker:
         return skill
 
     def _collect(self, skill: Skill, directory: str, relpath: str, *, in_references: bool) -> None:
-        folders, files = self.entries(directory)
-        for entry in files:
+        listing = self.listing(directory)
+        for entry in listing.files:
             self._add_file(skill, entry, relpath, in_references=in_references)
-        for folder in folders:
+        for folder in listing.folders:
             self._collect(
                 skill, folder.path, _join(relpath, folder.name), in_references=in_references
             )
@@ -632,12 +766,24 @@ class TreeWalker:
         if entry.name.endswith(".md"):
             kind = Kind.REFERENCE if in_references else Kind.MARKDOWN
             document = self.document(entry, kind, _join(relpath, entry.name))
-            document.skill = skill
-            (skill.references if in_references else skill.extra_documents).append(document)
-        else:
-            skill.bundled.append(
-                BundledFile(entry.path, _join(relpath, entry.name), entry.stat().st_size)
-            )
+            if document is not None:
+                document.skill = skill
+                (skill.references if in_references else skill.extra_documents).append(document)
+            return
+        try:
+            size = entry.stat().st_size
+        except FileNotFoundError:
+            return  # vanished since the listing
+        except OSError as error:
+            self._unreadable(entry.path, f"cannot read file: {error.strerror or error}")
+            return
+        # The site copies bundled files as they are: one it could not read would
+        # stop the build, so it is reported here and left out.
+        if not os.access(entry.path, os.R_OK):
+            reason = os.strerror(errno.EACCES)
+            self._unreadable(entry.path, f"cannot read file: {reason}; the site leaves it out")
+            return
+        skill.bundled.append(BundledFile(entry.path, _join(relpath, entry.name), size))
 
 
 def scan(root: Path, *, cache: ScanCache | None = None) -> SkillTree:

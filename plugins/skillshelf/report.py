@@ -16,17 +16,31 @@ _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: Characters a terminal acts on instead of showing: C0 and C1 controls (a
+#: newline forges a line of output, ESC starts a colour or cursor sequence),
+#: DEL, line and paragraph separators, and the bidirectional controls that
+#: reorder what is shown ("trojan source").
+_CONTROL = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+_NAMED_CONTROLS = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
-def printable(text: str) -> str:
-    """``text`` that any UTF-8 output accepts.
+def printable(text: str, *, control: bool = False) -> str:
+    """``text`` that any UTF-8 output accepts; with ``control``, that a terminal
+    shows as it is.
 
     Python reads a file name that is not valid UTF-8 (``caf\\xe9``) with each
     bad byte as a lone surrogate, which a UTF-8 stream refuses to write (the
     lint stopped with an internal error) or writes as invalid UTF-8 (broken
-    JSON). Each such byte is shown as ``\\xe9`` instead.
+    JSON). Each such byte is shown as ``\\xe9`` instead. With ``control``, a
+    control character (a newline in a file name, an escape sequence) is shown
+    escaped too (``\\n``, ``\\x1b``, ``\\u202e``): the text and GitHub formats
+    are read on terminals and in logs; JSON keeps the name exact (its own
+    escaping covers it).
     """
-    return _SURROGATE.sub(_escape_surrogate, text)
+    text = _SURROGATE.sub(_escape_surrogate, text)
+    return _CONTROL.sub(_escape_control, text) if control else text
 
 
 def _escape_surrogate(match: re.Match[str]) -> str:
@@ -34,13 +48,35 @@ def _escape_surrogate(match: re.Match[str]) -> str:
     return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
 
 
-def display_path(path: Path, base: Path | None = None) -> str:
+def _escape_control(match: re.Match[str]) -> str:
+    character = match.group()
+    named = _NAMED_CONTROLS.get(character)
+    if named:
+        return named
+    code = ord(character)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def display_path(path: Path, base: Path | None = None, *, control: bool = False) -> str:
     """``path`` relative to ``base`` (default: cwd) when it lies below it."""
     base = base or Path.cwd()
     try:
-        return printable(Path(os.path.abspath(path)).relative_to(base).as_posix())
+        shown = Path(os.path.abspath(path)).relative_to(base).as_posix()
     except ValueError:
-        return printable(path.as_posix())
+        shown = path.as_posix()
+    return printable(shown, control=control)
+
+
+def text_line(diagnostic: Diagnostic, base: Path | None = None, *, colour: bool = False) -> str:
+    """``path:line:col: rule-id message``, safe to show on a terminal or in a log:
+    the text format's lines and the MkDocs plugin's log lines."""
+    d = diagnostic
+    location = f"{display_path(d.path, base, control=True)}:{d.line}:{d.column}:"
+    rule = d.rule
+    if colour:
+        location = f"\033[1m{location}\033[0m"
+        rule = f"\033[{_COLOURS.get(d.severity, '0')}m{rule}\033[0m"
+    return f"{location} {rule} {printable(d.message, control=True)}"
 
 
 def summary(diagnostics: Sequence[Diagnostic]) -> str:
@@ -57,14 +93,7 @@ def summary(diagnostics: Sequence[Diagnostic]) -> str:
 
 
 def format_text(diagnostics: Sequence[Diagnostic], *, colour: bool = False) -> str:
-    lines = []
-    for d in diagnostics:
-        location = f"{display_path(d.path)}:{d.line}:{d.column}:"
-        rule = d.rule
-        if colour:
-            location = f"\033[1m{location}\033[0m"
-            rule = f"\033[{_COLOURS.get(d.severity, '0')}m{rule}\033[0m"
-        lines.append(f"{location} {rule} {printable(d.message)}")
+    lines = [text_line(d, colour=colour) for d in diagnostics]
     lines.append(summary(diagnostics))
     return "\n".join(lines) + "\n"
 
@@ -104,9 +133,10 @@ def format_github(diagnostics: Sequence[Diagnostic]) -> str:
     """GitHub Actions workflow commands: one annotation per finding."""
     level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
     lines = [
-        f"::{level.get(d.severity, 'notice')} file={_escape_property(display_path(d.path))},"
+        f"::{level.get(d.severity, 'notice')} "
+        f"file={_escape_property(display_path(d.path, control=True))},"
         f"line={d.line},col={d.column},title={_escape_property(d.rule)}::"
-        f"{_escape_data(printable(d.message))}"
+        f"{_escape_data(printable(d.message, control=True))}"
         for d in diagnostics
     ]
     return "".join(line + "\n" for line in lines)

@@ -9,6 +9,7 @@ use: a lint answered from the scan cache never imports it.
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from skillshelf.diagnostics import described, quoted
 from skillshelf.model import Kind
 from skillshelf.suggest import closest
 
@@ -28,6 +30,8 @@ if TYPE_CHECKING:
 
 SKILL_SCHEMAS = {"skillshelf": "skill.schema.json", "hermes": "skill.hermes.schema.json"}
 CATEGORY_SCHEMA = "category.schema.json"
+#: Frontmatter of the Markdown pages the site publishes as they are (references and others).
+PAGE_SCHEMA = "page.schema.json"
 
 
 def schemas_dir() -> Path:
@@ -118,11 +122,15 @@ class SchemaProblem:
 
 def schema_for(document: Document, style: str) -> str | None:
     """The schema a document's frontmatter must match, if any: a skill's SKILL.md
-    the skill schema of the style, a category's DESCRIPTION.md the category schema."""
+    the skill schema of the style, a category's DESCRIPTION.md the category
+    schema, and every other Markdown file (which the site publishes with its
+    frontmatter as the page's metadata) the page schema."""
     if document.kind is Kind.SKILL and document.skill is not None:
         return SKILL_SCHEMAS[style]
     if document.kind is Kind.DESCRIPTION and document.category is not None:
         return CATEGORY_SCHEMA
+    if document.kind in (Kind.REFERENCE, Kind.MARKDOWN):
+        return PAGE_SCHEMA
     return None
 
 
@@ -131,22 +139,112 @@ def is_valid(name: str, data: Any) -> bool:
     entry = _KNOWN_VALID.get(id(data))
     if entry is not None and entry[0] is data and name in entry[1]:
         return True
-    if _fast_validator(name).is_valid(data):
+    if _fast_validator(name).is_valid(data) and not _has_odd_keys(data):
         remember_valid(name, data)
         return True
     return False
 
 
+def _has_odd_keys(data: Any) -> bool:
+    """Whether any mapping in ``data`` has a key that is not text (JSON Schema
+    only knows text keys, so a schema cannot refuse the others itself)."""
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if not all(isinstance(key, str) for key in node):
+                return True
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
 def check(name: str, data: Any) -> Iterator[SchemaProblem]:
-    """Validate ``data`` against schema ``name``, one problem per leaf error."""
+    """Validate ``data`` against schema ``name``, one problem per leaf error.
+
+    Keys that are not text (``1: a``, ``? [a]``, ``2024-01-02: x``) are
+    reported first, each at its own key; the rest of the data is then
+    validated without them, so no error about them is ever sorted among, or
+    compared with, the text keys.
+    """
     if is_valid(name, data):
         return
+    odd_keys: list[SchemaProblem] = []
+    textual = _without_odd_keys(data, (), odd_keys)
+    yield from odd_keys
+    if odd_keys and _fast_validator(name).is_valid(textual):
+        return
     errors = sorted(
-        validator(name).iter_errors(data),
-        key=lambda e: (list(map(str, e.absolute_path)), e.message),
+        validator(name).iter_errors(textual),
+        key=lambda e: ([_sortable(part) for part in e.absolute_path], str(e.validator)),
     )
     for error in errors:
         yield from _explain(error)
+
+
+def _sortable(part: str | int) -> tuple[int, str]:
+    return (0, f"{part:020d}") if isinstance(part, int) else (1, part)
+
+
+def _without_odd_keys(node: Any, path: tuple[Any, ...], found: list[SchemaProblem]) -> Any:
+    """``node`` with every mapping key that is not text left out, each recorded in ``found``."""
+    if isinstance(node, dict):
+        kept: dict[str, Any] = {}
+        for key, value in node.items():
+            if isinstance(key, str):
+                kept[key] = _without_odd_keys(value, (*path, key), found)
+            else:
+                found.append(SchemaProblem((*path, key), _odd_key_message(path, key), at_key=True))
+        return kept if len(kept) != len(node) or any(kept[k] is not node[k] for k in kept) else node
+    if isinstance(node, list):
+        items = [_without_odd_keys(item, (*path, index), found) for index, item in enumerate(node)]
+        return items if any(new is not old for new, old in zip(items, node, strict=True)) else node
+    return node
+
+
+def _odd_key_message(path: tuple[Any, ...], key: Any) -> str:
+    where = f" in {_dotted(path)}" if path else ""
+    if isinstance(key, tuple):
+        return f"a list used as a key{where}: keys must be text"
+    if key is None:
+        return f"an empty key (null){where}: keys must be text"
+    written = _plain(key)
+    kind = {bool: "a boolean", int: "a number", float: "a number"}.get(type(key))
+    if isinstance(key, datetime.date):
+        kind = "a date and time" if isinstance(key, datetime.datetime) else "a date"
+    if written and kind:
+        return f"the key {written}{where} is {kind}, not text: quote it ('{written}')"
+    return f"the key{where} is {described(key)}, not text: keys must be text"
+
+
+def _plain(value: Any) -> str:
+    """How a scalar key was probably written, for a quoted suggestion ("" if unknown)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, int | float):
+        try:
+            text = repr(value)
+        except ValueError:
+            return ""
+        return text if len(text) <= 40 else ""
+    return ""
+
+
+#: How the schema's JSON types read in a message.
+_TYPE_NAMES = {
+    "string": "text",
+    "array": "a list",
+    "object": "a mapping",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "nothing",
+}
 
 
 def _explain(error: ValidationError) -> Iterator[SchemaProblem]:
@@ -159,18 +257,16 @@ def _explain(error: ValidationError) -> Iterator[SchemaProblem]:
         extra_schema = schema.get("additionalProperties")
         if extra_schema is False:
             for key in sorted(k for k in error.instance if k not in allowed and not patterns):
-                hint = closest(str(key), allowed)
+                hint = closest(key, allowed)
                 suffix = (
                     f"; did you mean {hint!r}?" if hint else f" (allowed: {', '.join(allowed)})"
                 )
                 yield SchemaProblem(
-                    (*path, key), f"unknown key {_dotted((*path, key))!r}{suffix}", at_key=True
+                    (*path, key),
+                    f"unknown key {quoted(_dotted((*path, key)))}{suffix}",
+                    at_key=True,
                 )
             return
-    if error.validator in ("oneOf", "anyOf") and error.context:
-        best = min(error.context, key=lambda e: len(e.absolute_path))
-        yield SchemaProblem(path, f"{where or 'frontmatter'}: {best.message}")
-        return
     if error.validator == "required":
         yield SchemaProblem(
             path, f"{where + ': ' if where else ''}{error.message}", at_key=bool(path)
@@ -182,21 +278,77 @@ def _explain(error: ValidationError) -> Iterator[SchemaProblem]:
             path, f"frontmatter must be a mapping of keys to values, not a {_yaml_kind(kind)}"
         )
         return
-    message = error.message
-    if (
-        error.validator == "type"
-        and isinstance(error.instance, float | int)
-        and error.validator_value == "string"
-    ):
-        # YAML read a bare 1.0 or 1e3 as a number; quoting keeps it text.
-        example = "'1.0.0'" if path and path[-1] == "version" else "'...'"
-        message += f" (quote it, e.g. {example})"
-    if error.validator == "pattern" and path and path[-1] == "name":
-        message = (
-            f"{error.instance!r} is not a valid skill name: "
-            "use lowercase letters, digits and single hyphens"
+    if error.validator in ("oneOf", "anyOf") and error.context:
+        best = min(error.context, key=lambda e: len(e.absolute_path))
+        message = _message(best, path)
+    else:
+        message = _message(error, path)
+    if not where:
+        yield SchemaProblem(path, message)
+        return
+    # "description is 1,068 characters (limit 1,024)" reads on; other messages follow a colon.
+    joined = " " if message.startswith(("is ", "has ")) else ": "
+    refused = error.validator == "not" and error.validator_value == {}
+    yield SchemaProblem(path, f"{where}{joined}{message}", at_key=refused)
+
+
+def _message(error: ValidationError, path: tuple[str | int, ...]) -> str:
+    """What is wrong with one value, in words, never echoing a long value whole."""
+    value = error.instance
+    expected: Any = error.validator_value
+    if error.validator == "type":
+        types = [expected] if isinstance(expected, str) else list(expected)
+        wanted = " or ".join(_TYPE_NAMES.get(str(t), str(t)) for t in types)
+        message = f"{described(value)} where {wanted} is expected"
+        if "string" in types and _plain(value):
+            # YAML read a bare 1.0, true or 2024-01-02 as something else; quoting keeps it text.
+            example = "'1.0.0'" if path and path[-1] == "version" else f"'{_plain(value)}'"
+            message += f": quote it, e.g. {example}"
+        return message
+    if error.validator == "maxLength" and isinstance(value, str):
+        return f"is {len(value):,} characters (limit {expected:,})"
+    if error.validator == "minLength" and isinstance(value, str):
+        return "is empty" if not value else f"is {len(value):,} characters (at least {expected:,})"
+    if error.validator == "minItems" and isinstance(value, list):
+        return (
+            "is an empty list" if not value else f"has {len(value):,} items (at least {expected:,})"
         )
-    yield SchemaProblem(path, f"{where}: {message}" if where else message)
+    if error.validator == "pattern" and isinstance(value, str):
+        if path and path[-1] == "name":
+            return (
+                f"{quoted(value)} is not a valid skill name: "
+                "use lowercase letters, digits and single hyphens"
+            )
+        return f"{quoted(value)} does not match {quoted(str(expected))}"
+    if error.validator == "enum" and isinstance(expected, list):
+        choices = ", ".join(repr(choice) for choice in expected)
+        hint = closest(value, [str(c) for c in expected]) if isinstance(value, str) else None
+        suffix = f"; did you mean {hint!r}?" if hint else ""
+        return f"{described(value)} is not one of {choices}{suffix}"
+    if error.validator == "uniqueItems" and isinstance(value, list):
+        return f"{described(_first_repeated(value))} appears more than once"
+    if error.validator == "not" and expected == {}:  # a key the schema refuses outright
+        refused = _REFUSED_KEYS.get(str(path[-1])) if path else None
+        return refused or "this key is not allowed here"
+    return quoted(error.message, 200)[1:-1]
+
+
+def _first_repeated(items: list[Any]) -> Any:
+    seen: list[Any] = []
+    for item in items:
+        if item in seen:
+            return item
+        seen.append(item)
+    return None
+
+
+#: Why the page schema refuses a key outright (``"key": {"not": {}}``).
+_REFUSED_KEYS = {
+    "template": "a contributed page cannot choose the theme template it is rendered with "
+    "(a wrong name stops the site build); remove the key",
+    "icon": "a contributed page cannot choose a theme icon (an icon the theme lacks stops "
+    "the site build); remove the key",
+}
 
 
 def _yaml_kind(python_kind: str) -> str:
@@ -209,8 +361,18 @@ def _yaml_kind(python_kind: str) -> str:
     }.get(python_kind, python_kind)
 
 
-def _dotted(path: tuple[str | int, ...]) -> str:
+#: Longer keys show only their start in a dotted path.
+_PART_LIMIT = 60
+
+
+def _dotted(path: tuple[Any, ...]) -> str:
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        if isinstance(part, int) and not isinstance(part, bool):
+            out += f"[{part}]"
+            continue
+        text = str(part) if isinstance(part, str) else described(part)
+        if len(text) > _PART_LIMIT:
+            text = text[:_PART_LIMIT] + "…"
+        out += f".{text}" if out else text
     return out

@@ -12,6 +12,7 @@ from tests.conftest import description_md, healthy_tree, skill_md
 from skillshelf.cli import main
 
 MakeTree = Callable[[Mapping[str, str | bytes]], Path]
+NOTHING = "nothing there is checked"
 
 
 @pytest.fixture
@@ -92,6 +93,71 @@ def test_paths_limit_the_report_but_tree_rules_still_apply(
     assert "singleton-category" in out and "name-mismatch" not in out
     assert main(["lint", "skills/beta/deep/three/SKILL.md"]) == 0
     assert capsys.readouterr().out.strip() == "no problems found"
+
+
+def test_a_path_that_does_not_exist_is_a_usage_error(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A typo must not make CI green.
+    assert main(["lint", "skills/no-such-skill"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == "skillshelf: skills/no-such-skill: no such file or folder\n"
+    assert captured.out == ""
+
+
+def test_a_path_outside_the_skills_root_is_refused_unless_asked_to_ignore_it(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project / "skills"
+    for outside in ("/etc/passwd", "pyproject.toml", "skills/../pyproject.toml"):
+        assert main(["lint", outside]) == 2
+        err = capsys.readouterr().err
+        assert err == f"skillshelf: {outside} is outside the skills root {root}: {NOTHING}\n"
+    # pre-commit passes every changed file: those outside the tree are left out.
+    assert main(["lint", "--ignore-outside-root", "--", "pyproject.toml"]) == 0
+    assert capsys.readouterr().out == "no problems found\n"
+    assert main(["lint", "--ignore-outside-root", "pyproject.toml", "skills/gamma"]) == 1
+    out = capsys.readouterr().out
+    assert "singleton-category" in out and "name-mismatch" not in out
+    # A missing file is still a mistake.
+    assert main(["lint", "--ignore-outside-root", "--", "nowhere.md"]) == 2
+
+
+def test_after_a_double_dash_every_argument_is_a_path(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    crlf = project / "skills/alpha/one/SKILL.md"
+    crlf.write_bytes(crlf.read_bytes().replace(b"\n", b"\r\n"))
+    before = crlf.read_bytes()
+    (project / "--fix").write_text("a file whose name looks like an option\n", encoding="utf-8")
+    code = main(["lint", "--ignore-outside-root", "--", "--fix", "skills/alpha/one/SKILL.md"])
+    assert code == 1
+    assert "line-endings" in capsys.readouterr().out
+    assert crlf.read_bytes() == before  # --fix was not switched on
+    with pytest.raises(SystemExit) as refused:  # argparse's own usage error
+        main(["rules", "--", "x"])
+    assert refused.value.code == 2
+
+
+def test_control_characters_in_paths_are_escaped_in_text_and_github_output(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = "evil\n\x1b[31mname\u202e"
+    folder = project / "skills" / "alpha" / name
+    folder.mkdir()
+    (folder / "SKILL.md").write_text(skill_md("x"), encoding="utf-8")
+    shown = "skills/alpha/evil\\n\\x1b[31mname\\u202e/SKILL.md"
+    main(["lint", "--select", "name-mismatch"])
+    out = capsys.readouterr().out
+    assert f"{shown}:2:7: name-mismatch name 'x' differs from its folder " in out
+    assert "\x1b" not in out and "\u202e" not in out
+    main(["lint", "--select", "name-mismatch", "--format", "github"])
+    out = capsys.readouterr().out
+    assert f"file={shown}," in out and "\x1b" not in out
+    assert len(out.splitlines()) == 2  # one annotation per finding, none forged
+    main(["lint", "--select", "name-mismatch", "--format", "json"])
+    paths = [d["path"] for d in json.loads(capsys.readouterr().out)["diagnostics"]]
+    assert f"skills/alpha/{name}/SKILL.md" in paths  # JSON keeps the exact name
 
 
 def test_select_and_unknown_rule(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

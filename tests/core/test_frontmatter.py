@@ -132,3 +132,88 @@ def test_decode_bom_crlf_binary_and_bad_utf8() -> None:
     utf16 = decode("---\n".encode("utf-16"))
     assert utf16.text is None
     assert "UTF-16" in utf16.issues[0].message
+
+
+@pytest.mark.parametrize(
+    ("yaml", "position"),
+    [
+        # A scalar alias copies text silently; it is refused like a container alias,
+        # at the anchor that is used again.
+        ("name: &n x\ndescription: *n\n", Position(2, 7)),
+        # A merge through an alias is an alias too.
+        ("a: &a {x: 1}\n<<: *a\n", Position(2, 4)),
+        ("a: &a [*a]\n", Position(2, 4)),
+        ("a: &a\n  b: 1\nc:\n  <<: *a\n", Position(2, 4)),
+    ],
+)
+def test_every_alias_is_refused_at_its_anchor(yaml: str, position: Position) -> None:
+    doc = parse(f"---\n{yaml}---\n")
+    assert doc.frontmatter is None
+    (issue,) = doc.issues
+    assert issue.rule == "frontmatter-syntax"
+    assert "aliases are not supported" in issue.message
+    assert issue.position == position
+
+
+def test_an_anchor_without_an_alias_and_an_inline_merge_are_plain_yaml() -> None:
+    doc = parse("---\nname: &n x\n<<: {description: d}\n---\n")
+    assert doc.issues == []
+    assert doc.frontmatter is not None
+    assert doc.frontmatter.data == {"name": "x", "description": "d"}
+
+
+@pytest.mark.parametrize(
+    ("yaml", "message", "position"),
+    [
+        (
+            "x: !!omap\n- a: 1\n- a: 2\n",
+            "invalid YAML: key 'a' repeats in an ordered map (!!omap)",
+            Position(4, 3),
+        ),
+        ("x: !!int\n", "invalid YAML: '' cannot be read as a whole number (YAML type !!int)", None),
+        (
+            "x: !!bool\n",
+            "invalid YAML: '' cannot be read as true or false (YAML type !!bool)",
+            None,
+        ),
+        (
+            "x: 2001-02-29\n",
+            "invalid YAML: '2001-02-29' cannot be read as a date such as 2024-01-02 "
+            "(YAML type !!timestamp)",
+            Position(2, 4),
+        ),
+        (
+            "? [[]]\n: 1\n",
+            "invalid YAML: a key of this mapping holds a list or mapping; keys must be text",
+            None,
+        ),
+    ],
+)
+def test_values_yaml_cannot_build_are_described_in_words(
+    yaml: str, message: str, position: Position | None
+) -> None:
+    doc = parse(f"---\n{yaml}---\n")
+    (issue,) = doc.issues
+    assert issue.message == message
+    assert "Error" not in issue.message
+    if position is not None:
+        assert issue.position == position
+
+
+def test_a_duplicate_key_message_names_the_key_not_the_values() -> None:
+    long_value = "v" * 5000
+    (issue,) = parse(f"---\nname: {long_value}\nname: {long_value}\n---\n").issues
+    assert issue.message == "invalid YAML: duplicate key 'name'"
+    assert issue.position == Position(3, 1)
+
+
+def test_positions_of_keys_that_are_not_text_and_of_merged_keys() -> None:
+    text = "---\nname: a\n1: one\n? [x, y]\n: two\n<<: {merged: 3}\nm:\n  <<: {inner: 4}\n---\n"
+    frontmatter = parse(text).frontmatter
+    assert frontmatter is not None
+    assert frontmatter.position((1,), key=True) == Position(3, 1)
+    assert frontmatter.position((("x", "y"),), key=True) == Position(4, 3)
+    # Merged keys point where the merged mapping holds them.
+    assert frontmatter.position(("merged",), key=True) == Position(6, 6)
+    assert frontmatter.position(("merged",)) == Position(6, 14)
+    assert frontmatter.position(("m", "inner")) == Position(8, 15)

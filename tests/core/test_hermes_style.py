@@ -184,7 +184,7 @@ def test_skillshelf_frontmatter_fails_the_hermes_schema() -> None:
     }
     assert problems(SKILLSHELF, data) == []
     assert problems(HERMES, data) == [
-        "metadata.skillshelf: {'version': '1.0.0', 'tags': ['A']} is not of type 'string'"
+        "metadata.skillshelf: a mapping of 2 keys where text is expected"
     ]
 
 
@@ -207,7 +207,7 @@ def test_both_skill_schemas_carry_ids_and_described_properties() -> None:
         ({"authors": ["x"]}, "unknown key 'authors'; did you mean 'author'?"),
         ({"trigger": ["when asked"]}, "unknown key 'trigger'; did you mean 'triggers'?"),
         ({"platforms": ["android"]}, "platforms[0]: 'android' is not one of"),
-        ({"version": 1.0}, "(quote it, e.g. '1.0.0')"),
+        ({"version": 1.0}, "the number 1.0 where text is expected: quote it, e.g. '1.0.0'"),
         ({"prerequisites": {"pip": ["x"]}}, "unknown key 'prerequisites.pip'"),
         (
             {"metadata": {"hermes": {"prerequisites": {"commands": ["x"]}}}},

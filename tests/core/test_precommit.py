@@ -95,3 +95,58 @@ def test_a_commit_adding_a_singleton_category_is_refused(consumer: Path) -> None
     assert (
         git(consumer, "rev-list", "--count", "HEAD").stdout.strip() == "1"
     )  # nothing was committed
+
+
+def test_a_file_named_like_an_option_never_switches_it_on(consumer: Path) -> None:
+    git(consumer, "add", "-A")
+    assert git(consumer, "commit", "-q", "-m", "base").returncode == 0
+    # pre-commit appends file names after the entry, "--fix" (sorted) first.
+    (consumer / "--fix").write_text("a file named like an option\n", encoding="utf-8")
+    crlf = consumer / "skills/alpha/one/SKILL.md"
+    crlf.write_bytes(crlf.read_bytes().replace(b"\n", b"\r\n"))
+    before = crlf.read_bytes()
+    git(consumer, "add", "-A")
+    result = git(consumer, "commit", "-m", "a CRLF skill and a file named --fix")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "line-endings" in output
+    assert "files were modified by this hook" not in output
+    assert crlf.read_bytes() == before  # the lint-only hook rewrote nothing
+
+
+def test_files_outside_the_skills_root_are_left_out(consumer: Path) -> None:
+    git(consumer, "add", "-A")
+    assert git(consumer, "commit", "-q", "-m", "base").returncode == 0
+    (consumer / "README.md").write_text("# A skills repository\n", encoding="utf-8")
+    (consumer / "notes").mkdir()
+    (consumer / "notes/todo.md").write_text("- more skills\n", encoding="utf-8")
+    git(consumer, "add", "-A")
+    result = git(consumer, "commit", "-m", "docs outside the tree")
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "Passed" in output and "outside the skills root" not in output
+
+
+def test_this_repositorys_own_hook_takes_file_names_as_paths(tmp_path: Path) -> None:
+    """.pre-commit-config.yaml here runs .venv/bin/skillshelf: the same guard."""
+    root = tmp_path / "self"
+    write_tree(root / "skills", healthy_tree())
+    shutil.copy2(REPO / ".pre-commit-config.yaml", root / ".pre-commit-config.yaml")
+    (root / ".venv").symlink_to(REPO / ".venv")
+    (root / "--fix").write_text("a file named like an option\n", encoding="utf-8")
+    crlf = root / "skills/alpha/one/SKILL.md"
+    crlf.write_bytes(crlf.read_bytes().replace(b"\n", b"\r\n"))
+    before = crlf.read_bytes()
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    result = subprocess.run(
+        [*PRE_COMMIT, "run", "skillshelf-lint", "--all-files"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "line-endings" in output
+    assert crlf.read_bytes() == before

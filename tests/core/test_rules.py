@@ -10,8 +10,8 @@ import pytest
 from tests.conftest import description_md, healthy_tree, skill_md
 
 from skillshelf.config import config_from_table
-from skillshelf.diagnostics import Diagnostic, Position
-from skillshelf.lint import lint
+from skillshelf.diagnostics import Diagnostic, Position, Severity
+from skillshelf.lint import bounded, lint
 from skillshelf.rules.base import all_rules
 
 MakeTree = Callable[[Mapping[str, str | bytes]], Path]
@@ -79,6 +79,65 @@ def test_frontmatter_schema_on_a_list(make_tree: MakeTree) -> None:
     root = make_tree(healthy_tree() | {"alpha/two/SKILL.md": "---\n- a\n---\n"})
     (hit,) = run(root, "frontmatter-schema")
     assert "must be a mapping" in hit.message
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        # A key that is not text, beside text keys: one finding at the key, and the
+        # text keys still checked (the mix used to crash the error sorting).
+        ("1: a\nfoo: b\n", {(5, 1, "the key 1 is a number, not text: quote it ('1')"),
+                             (6, 1, "unknown key 'foo' (allowed: name, description, license, "
+                              "compatibility, allowed-tools, metadata)")}),
+        ("? [a]\n: 1\n", {(5, 3, "a list used as a key: keys must be text")}),
+        ("metadata:\n  2024-01-02: x\n", {
+            (6, 3, "the key 2024-01-02 in metadata is a date, not text: quote it ('2024-01-02')")
+        }),
+        ("metadata:\n  true: x\n", {
+            (6, 3, "the key true in metadata is a boolean, not text: quote it ('true')")
+        }),
+        # Merged keys point where the merge writes them.
+        ("<<: {x: 1}\n", {(5, 6, "unknown key 'x' (allowed: name, description, license, "
+                          "compatibility, allowed-tools, metadata)")}),
+        ("compatibility: 2024-01-02\n", {
+            (5, 16, "compatibility: a date (2024-01-02) where text is expected: "
+             "quote it, e.g. '2024-01-02'")
+        }),
+        ("compatibility: 2024-01-02 10:30:00\n", {
+            (5, 16, "compatibility: a date and time (2024-01-02 10:30:00) where text is "
+             "expected: quote it, e.g. '2024-01-02 10:30:00'")
+        }),
+        ("metadata:\n  skillshelf:\n    tags: !!binary aGVsbG8=\n", {
+            (7, 11, "metadata.skillshelf.tags: binary data (5 bytes) where a list is expected")
+        }),
+        ("metadata:\n  skillshelf:\n    tags: [a, b, a]\n", {
+            (7, 11, "metadata.skillshelf.tags: 'a' appears more than once")
+        }),
+    ],
+)  # fmt: skip
+def test_frontmatter_schema_findings_in_words_at_their_key(
+    make_tree: MakeTree, extra: str, expected: set[tuple[int, int, str]]
+) -> None:
+    root = make_tree(healthy_tree() | {"alpha/two/SKILL.md": skill_md("two", extra=extra)})
+    hits = run(root, "frontmatter-schema")
+    assert {(d.line, d.column, d.message) for d in hits} == expected
+
+
+def test_long_values_are_measured_not_echoed(make_tree: MakeTree) -> None:
+    name = "Y" * 3000
+    frontmatter = (
+        f"name: {name}\ndescription: {'x' * 1068}\nlicense: ''\ncompatibility: {'z' * 3000}\n"
+    )
+    files = healthy_tree() | {"alpha/two/SKILL.md": f"---\n{frontmatter}---\n\nBody.\n"}
+    messages = {d.message for d in run(make_tree(files), "frontmatter-schema")}
+    assert messages == {
+        f"name: '{'Y' * 60}…' (3,000 characters) is not a valid skill name: "
+        "use lowercase letters, digits and single hyphens",
+        "name is 3,000 characters (limit 64)",
+        "description is 1,068 characters (limit 1,024)",
+        "license is empty",
+        "compatibility is 3,000 characters (limit 500)",
+    }
 
 
 def test_name_mismatch(make_tree: MakeTree) -> None:
@@ -184,7 +243,7 @@ def test_oversized_file(make_tree: MakeTree) -> None:
     assert run(make_tree(files), "oversized-file") == []
     (hit,) = run(make_tree(files), "oversized-file", files={"max-bytes": 4096})
     assert hit.path.name == "big.bin"
-    assert "4.9 KiB" in hit.message
+    assert hit.message == "file is 5,000 bytes, over the limit of 4,096: split or trim it"
 
 
 def test_misplaced_tags_in_both_styles(make_tree: MakeTree) -> None:
@@ -213,3 +272,49 @@ def test_encoding_and_line_endings(make_tree: MakeTree) -> None:
     (crlf,) = run(root, "line-endings")
     assert crlf.path.name == "SKILL.md"
     assert run(root, "frontmatter-schema") == []  # the content still parses
+
+
+def test_the_reporting_policy_caps_each_rule_in_each_file_and_cuts_long_messages() -> None:
+    def finding(rule: str, path: str, line: int, message: str = "m") -> Diagnostic:
+        return Diagnostic(rule, Severity.ERROR, Path(path), message, Position(line, 1))
+
+    many = [finding("a", "x.md", line) for line in range(1, 121)]
+    others = [finding("b", "x.md", 7), finding("a", "y.md", 3, "z" * 5000)]
+    kept = bounded([*many, *others], per_rule_per_file=50, message_limit=100)
+    assert kept[:50] == many[:50]
+    more = kept[50]
+    assert (more.rule, more.path, more.position) == ("a", Path("x.md"), Position(51, 1))
+    assert more.message == "... and 70 more a findings in this file"
+    assert kept[51] == others[0]
+    assert kept[52].message == "z" * 100 + "… (5,000 characters)"
+    assert len(kept) == 53
+
+
+def test_frontmatter_schema_on_published_pages(make_tree: MakeTree) -> None:
+    page = "beta/deep/four/references/guide.md"
+    good = "---\ntitle: Guide\ntags: [a, 1]\nsearch: {boost: 2}\nowner: anyone\n---\n\n# Guide\n"
+    assert run(make_tree(healthy_tree() | {page: good}), "frontmatter-schema") == []
+    bad = "---\ntitle: Guide\ntags: 5\ntemplate: main.html\n---\n\n# Guide\n"
+    hits = run(make_tree(healthy_tree() | {page: bad}), "frontmatter-schema")
+    assert [(d.line, d.column, d.message) for d in hits] == [
+        (3, 7, "tags: the number 5 where a list or nothing is expected"),
+        (
+            4,
+            1,
+            "template: a contributed page cannot choose the theme template it is rendered "
+            "with (a wrong name stops the site build); remove the key",
+        ),
+    ]
+
+
+def test_multimarkdown_metadata(make_tree: MakeTree) -> None:
+    page = "beta/deep/four/references/guide.md"
+    eaten = "Note: read this first\n    and this\nTags: x\n\n# Guide\n"
+    (hit,) = run(make_tree(healthy_tree() | {page: eaten}), "multimarkdown-metadata")
+    assert hit.position == Position(1, 1)
+    assert hit.message.startswith("MkDocs reads these 3 lines as page metadata ('note': ...")
+    for fine in ("# Guide\n\nNote: in the body\n", "\nNote: after a blank line\n"):
+        assert run(make_tree(healthy_tree() | {page: fine}), "multimarkdown-metadata") == []
+    # SKILL.md is never handed to MkDocs as it is: frontmatter-missing covers it.
+    skill = "alpha/two/SKILL.md"
+    assert run(make_tree(healthy_tree() | {skill: "name: two\n"}), "multimarkdown-metadata") == []

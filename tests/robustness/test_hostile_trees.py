@@ -11,14 +11,19 @@ never appears in any output.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import io
 import json
 import os
 import re
+import shutil
+import stat
 import subprocess
 import sys
+import tempfile
 import textwrap
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -28,6 +33,7 @@ import pytest
 from tests.conftest import description_md, skill_md, write_tree
 
 from skillshelf.cli import main
+from skillshelf.lint import FINDINGS_PER_RULE_PER_FILE, MESSAGE_LIMIT
 
 SECRET = "SECRET-d41d8cd98f00-never-publish"
 #: A build of any tree here takes seconds; a hang is a failure, not a stuck suite.
@@ -496,6 +502,12 @@ def spaces_and_unicode_names(project: Project) -> Expect:
     }
 
 
+# The build's log shows a bidirectional control in a name escaped, as the linter does.
+BUILD_SAYS["spaces_and_unicode_names"] = [
+    "skills/my category/\\u202eevil 😀/SKILL.md:2:7: name-mismatch"
+]
+
+
 @case
 def dashes_inside_values(project: Project) -> Expect:
     healthy(project)
@@ -521,6 +533,116 @@ def dashes_inside_values(project: Project) -> Expect:
 
 # An indented '---' in a block scalar, a quoted '---' and a '---' rule in the body are fine.
 CLEAN["dashes_inside_values"] = ["good/block/SKILL.md"]
+
+
+@case
+def yaml_oddities(project: Project) -> Expect:
+    """YAML that loads but is not what a frontmatter can hold, or does not load at all."""
+    healthy(project)
+    write_tree(
+        project.root,
+        {
+            "good/int-key/SKILL.md": skill_md("int-key", extra="1: a\nfoo: b\n"),
+            "good/list-key/SKILL.md": skill_md("list-key", extra="? [a]\n: 1\n"),
+            "good/merged/SKILL.md": skill_md("merged", extra="<<: {x: 1}\n"),
+            "good/alias-merge/SKILL.md": skill_md("alias-merge", extra="a: &a {x: 1}\n<<: *a\n"),
+            "good/scalar-alias/SKILL.md": "---\nname: &n scalar-alias\ndescription: *n\n---\n",
+            "good/omap/SKILL.md": skill_md("omap", extra="x: !!omap\n- a: 1\n- a: 2\n"),
+            "good/dated/SKILL.md": skill_md("dated", extra="compatibility: 2024-01-02\n"),
+        },
+    )
+    return {
+        ("good/int-key/SKILL.md", "frontmatter-schema"),
+        ("good/list-key/SKILL.md", "frontmatter-schema"),
+        ("good/merged/SKILL.md", "frontmatter-schema"),
+        ("good/alias-merge/SKILL.md", "frontmatter-syntax"),
+        ("good/scalar-alias/SKILL.md", "frontmatter-syntax"),
+        ("good/omap/SKILL.md", "frontmatter-syntax"),
+        ("good/dated/SKILL.md", "frontmatter-schema"),
+    }
+
+
+@case
+def wrong_kinds_of_file(project: Project) -> Expect:
+    """Entries a checkout can hold that are not regular files: each is reported,
+    and none is ever opened (a FIFO would hang the reader)."""
+    healthy(project)
+    root = project.root
+    write_tree(
+        root,
+        {
+            "odd/DESCRIPTION.md": description_md("Odd"),
+            "odd/fifo-skill/references/.keep": "",
+            "odd/folder-skill/SKILL.md/notes.txt": "inside a folder named SKILL.md\n",
+            "odd/device-skill/scripts/.keep": "",
+            "odd/fine/SKILL.md": skill_md("fine"),
+            "odd/fine/scripts/.keep": "",
+            "odd/fine/references/.keep": "",
+            "odd/fine/references/folder.md/inside.md": "# Inside a folder named like a page\n",
+            "pipes/DESCRIPTION.md/.keep": "",
+            "pipes/x/SKILL.md": skill_md("x"),
+            "pipes/y/SKILL.md": skill_md("y"),
+        },
+    )
+    os.mkfifo(root / "odd/fifo-skill/SKILL.md")
+    os.mknod(root / "odd/device-skill/SKILL.md", stat.S_IFCHR | 0o644, os.makedev(1, 3))
+    os.mkfifo(root / "odd/fine/references/pipe.md")
+    os.mkfifo(root / "odd/fine/scripts/pipe.sh")
+    os.mkfifo(root / "odd/DESCRIPTION2.md")
+    return {
+        ("odd/fifo-skill/SKILL.md", "unreadable"),
+        ("odd/device-skill/SKILL.md", "unreadable"),
+        ("odd/folder-skill/SKILL.md", "unreadable"),
+        ("odd/fine/references/pipe.md", "unreadable"),
+        ("odd/fine/scripts/pipe.sh", "unreadable"),
+        ("odd/DESCRIPTION2.md", "unreadable"),
+        ("pipes/DESCRIPTION.md", "unreadable"),
+        ("odd/fine/references/folder.md", "unreadable"),
+    }
+
+
+CLEAN["wrong_kinds_of_file"] = ["odd/fine/SKILL.md"]
+#: Paths of a case the linter and the build must never open.
+NEVER_OPENED: dict[str, list[str]] = {
+    "wrong_kinds_of_file": [
+        "odd/fifo-skill/SKILL.md",
+        "odd/device-skill/SKILL.md",
+        "odd/fine/references/pipe.md",
+        "odd/fine/scripts/pipe.sh",
+        "odd/DESCRIPTION2.md",
+    ]
+}
+
+
+#: 30,000 list items of the wrong type: one finding each before the cap.
+FLOOD_ITEMS = 30_000
+
+
+@case
+def floods(project: Project) -> Expect:
+    """Files whose findings or quoted values would flood the output."""
+    healthy(project)
+    tags = ",".join(["1"] * FLOOD_ITEMS)
+    long_value = "a" * 300_000
+    snippet = f"```python\nfrom trl import DPOConfig\nDPOConfig(loss_type='{long_value}')\n```\n"
+    write_tree(
+        project.root,
+        {
+            "good/tags/SKILL.md": skill_md(
+                "tags", extra=f"metadata:\n  skillshelf:\n    tags: [{tags}]\n"
+            ),
+            "good/long/SKILL.md": skill_md("long", "d" * 1068, body=f"# Long\n\n{snippet}"),
+            "good/long/references/link.md": f"# Link\n\n[x]({'b' * 300_000}.md)\n",
+            "good/big/SKILL.md": skill_md("big", body="# Big\n\n" + "x" * 1_077_118 + "\n"),
+        },
+    )
+    return {
+        ("good/tags/SKILL.md", "frontmatter-schema"),
+        ("good/long/SKILL.md", "frontmatter-schema"),
+        ("good/long/SKILL.md", "config-invalid-value"),
+        ("good/long/references/link.md", "broken-link"),
+        ("good/big/SKILL.md", "oversized-file"),
+    }
 
 
 #: Markup that would run if it reached a page unescaped; every variant calls pwned().
@@ -711,8 +833,11 @@ def snapshot(root: Path) -> dict[Path, tuple[str, int] | None]:
             found[Path(directory, name)] = None
         for name in files:
             path = Path(directory, name)
+            mode = path.lstat().st_mode
             if path.is_symlink():
                 found[path] = (str(path.readlink()), 0)
+            elif not stat.S_ISREG(mode):  # a FIFO or a device: reading it would hang the test
+                found[path] = (f"special {stat.S_IFMT(mode):o}", path.lstat().st_mtime_ns)
             else:
                 digest = hashlib.sha256(path.read_bytes()).hexdigest()
                 found[path] = (digest, path.stat().st_mtime_ns)
@@ -730,7 +855,37 @@ def test_linter_names_each_problem(hostile: Hostile) -> None:
         assert [rule for path, rule in found if path == clean] == [], clean
     for diagnostic in diagnostics:
         assert int(str(diagnostic["line"])) >= 1 and int(str(diagnostic["column"])) >= 1
+        # Messages are words: no Python reprs of dates, no bare exception names.
+        message = str(diagnostic["message"])
+        assert "datetime." not in message and "AssertionError" not in message, diagnostic
+        assert len(message) <= MESSAGE_LIMIT + 30, (len(message), message[:200])
+    per_rule_and_file = Counter((str(d["path"]), str(d["rule"])) for d in diagnostics)
+    assert max(per_rule_and_file.values()) <= FINDINGS_PER_RULE_PER_FILE + 1, per_rule_and_file
     assert snapshot(project.root) == before
+
+
+def test_floods_are_capped_and_long_values_measured(project: Project) -> None:
+    floods(project)
+    _, diagnostics, _ = lint(project)
+    messages: dict[str, list[str]] = {}
+    for diagnostic in diagnostics:
+        rel = Path(os.path.abspath(str(diagnostic["path"]))).relative_to(project.root).as_posix()
+        messages.setdefault(rel, []).append(str(diagnostic["message"]))
+    tags = messages["good/tags/SKILL.md"]
+    # The list repeats 1 (one finding) and holds 30,000 numbers (one each): capped.
+    assert len(tags) == FINDINGS_PER_RULE_PER_FILE + 1
+    hidden = FLOOD_ITEMS + 1 - FINDINGS_PER_RULE_PER_FILE
+    assert tags[-1] == f"... and {hidden:,} more frontmatter-schema findings in this file"
+    long = messages["good/long/SKILL.md"]
+    assert "description is 1,068 characters (limit 1,024)" in long
+    shown = "'" + "a" * 60 + "…' (300,000 characters)"
+    assert any(m.startswith(f"loss_type {shown}: not a DPOConfig loss type") for m in long), long
+    (link,) = messages["good/long/references/link.md"]
+    assert link == "link target '" + "b" * 60 + "…' (300,003 characters) does not exist"
+    (big,) = messages["good/big/SKILL.md"]
+    size = (project.root / "good/big/SKILL.md").stat().st_size
+    assert big == f"file is {size:,} bytes, over the limit of 1,048,576: split or trim it"
+    assert size == 1_077_225
 
 
 def test_lint_opens_nothing_outside_the_tree(hostile: Hostile) -> None:
@@ -741,6 +896,13 @@ def test_lint_opens_nothing_outside_the_tree(hostile: Hostile) -> None:
     assert "Traceback" not in result.output and SECRET not in result.output, result.output
     assert result.opened_below(project.outside) == []
     assert result.opened_below(project.root), "the audit hook saw nothing"
+    assert_never_opened(hostile, result)
+
+
+def assert_never_opened(hostile: Hostile, result: Run) -> None:
+    for rel in NEVER_OPENED.get(hostile.name, []):
+        path = os.path.realpath(hostile.project.root / rel)
+        assert path not in result.opened, f"{rel} was opened"
 
 
 @pytest.mark.slow
@@ -750,6 +912,7 @@ def test_site_renders_safely_or_refuses_clearly(hostile: Hostile) -> None:
     result = build(project)
     assert snapshot(project.root) == before
     refused = REFUSED.get(hostile.name)
+    assert_never_opened(hostile, result)
     if refused is None:
         assert_clean_build(result, project)
         for words in BUILD_SAYS.get(hostile.name, []):
@@ -772,3 +935,231 @@ def test_strict_build_refuses_with_the_file_named(project: Project) -> None:
     assert "skills/good/p0/SKILL.md" in result.output
     assert "name-mismatch" in result.output
     assert re.search(r"Aborted with \d+ warnings in strict mode", result.output), result.output
+
+
+def permissions_apply() -> list[str]:
+    """A command prefix under which file permissions bind the command, even for root.
+
+    As root, the command runs under ``setpriv`` without the two capabilities
+    that let root read anything (``CAP_DAC_OVERRIDE``, ``CAP_DAC_READ_SEARCH``):
+    the kernel then refuses it a file of mode 000 as it would refuse any user.
+    """
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root and setpriv is missing: permissions cannot be made to bind")
+    prefix = [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
+    with tempfile.NamedTemporaryFile() as probe:
+        os.chmod(probe.name, 0)
+        denied = subprocess.run([*prefix, "cat", probe.name], capture_output=True, check=False)
+    if denied.returncode == 0:
+        pytest.skip("setpriv could not drop root's permission to read anything here")
+    return prefix
+
+
+def test_unreadable_files_and_folders_are_reported_with_the_reason_and_left_out(
+    project: Project,
+) -> None:
+    healthy(project)
+    root = project.root
+    write_tree(
+        root,
+        {
+            "locked/DESCRIPTION.md": description_md("Locked"),
+            "locked/a/SKILL.md": skill_md("a"),
+            "locked/b/SKILL.md": skill_md("b"),
+            "good/one/references/private.md": "# Private\n",
+            "good/two/scripts/run.py": "print('hi')\n",
+        },
+    )
+    locked = [root / "locked/b", root / "good/one/references/private.md"]
+    locked.append(root / "good/two/scripts/run.py")
+    for path in locked:
+        path.chmod(0)
+    prefix = permissions_apply()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
+
+    def run(*command: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*prefix, sys.executable, "-m", *command],
+            cwd=project.dir,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=BUILD_TIMEOUT,
+            check=False,
+        )
+
+    linted = run("skillshelf", "lint", "--no-cache", "--format", "json")
+    assert linted.returncode == 1, linted.stderr
+    found = {
+        (str(d["path"]), str(d["rule"]), str(d["message"]))
+        for d in json.loads(linted.stdout)["diagnostics"]
+    }
+    reason = os.strerror(errno.EACCES)
+    assert found == {
+        (
+            "skills/locked/b",
+            "unreadable",
+            f"cannot read folder: {reason}; nothing in it is checked or published",
+        ),
+        ("skills/good/one/references/private.md", "unreadable", f"cannot read file: {reason}"),
+        (
+            "skills/good/two/scripts/run.py",
+            "unreadable",
+            f"cannot read file: {reason}; the site leaves it out",
+        ),
+    }
+    built = run("mkdocs", "build", "-d", "site")
+    assert built.returncode == 0, built.stderr
+    assert "Traceback" not in built.stderr, built.stderr
+    assert "skills/locked/b:1:1: unreadable cannot read folder" in built.stderr
+    assert (project.site / "good/one/index.html").is_file()
+    assert not (project.site / "good/two/scripts/run.py").exists()
+
+
+#: ``python -c RACING <trigger> <actions.json> <module> <args>`` runs
+#: ``python -m <module> <args>`` and, the first time the process opens <trigger>,
+#: first changes the tree as <actions.json> says: ``["remove", path]``,
+#: ``["fifo", path]`` (replace a file with a FIFO) or ``["folder", path]``. The
+#: scan lists a folder before it reads the files in it, so a file changed when
+#: its sibling is opened is one that was listed but not yet read: deterministic.
+RACING = """\
+import json, os, runpy, sys
+trigger, actions, module, *rest = sys.argv[1:]
+actions = json.loads(actions)
+def hook(event, args):
+    if actions and event == "open" and isinstance(args[0], str) and args[0] == trigger:
+        todo = list(actions)
+        actions.clear()
+        for kind, path in todo:
+            os.remove(path)
+            if kind == "fifo":
+                os.mkfifo(path)
+            elif kind == "folder":
+                os.mkdir(path)
+sys.argv = [module, *rest]
+sys.addaudithook(hook)
+runpy.run_module(module, run_name="__main__", alter_sys=True)
+"""
+
+
+@pytest.mark.parametrize("command", ["lint", "lint-cached", "build"])
+def test_files_removed_or_replaced_during_a_run(project: Project, command: str) -> None:
+    healthy(project)
+    root = project.root
+    skill = root / "good/racy"
+    write_tree(
+        root,
+        {
+            "good/racy/SKILL.md": skill_md("racy"),
+            "good/racy/notes.md": "# Notes\n",
+            "good/racy/turns-into-a-pipe.md": "# Pipe\n",
+            "good/racy/turns-into-a-folder.md": "# Folder\n",
+            "good/racy/zz-script.py": "print('gone')\n",
+        },
+    )
+    # SKILL.md is read right after its folder is listed, before its siblings.
+    actions = [
+        ["remove", str(skill / "notes.md")],
+        ["remove", str(skill / "zz-script.py")],
+        ["fifo", str(skill / "turns-into-a-pipe.md")],
+        ["folder", str(skill / "turns-into-a-folder.md")],
+    ]
+    if command == "build":
+        module, args = "mkdocs", ["build", "-d", "site"]
+    else:
+        module = "skillshelf"
+        cache = [] if command == "lint-cached" else ["--no-cache"]
+        args = ["lint", "--format", "json", *cache]
+    env = {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "NO_COLOR": "1",
+        "SKILLSHELF_CACHE_DIR": str(project.dir.parent / "cache"),
+    }
+    racing = [sys.executable, "-c", RACING, str(skill / "SKILL.md"), json.dumps(actions)]
+    try:
+        result = subprocess.run(
+            [*racing, module, *args],
+            cwd=project.dir,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=BUILD_TIMEOUT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("the run hung on a file replaced by a FIFO", pytrace=False)
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
+    assert not (skill / "notes.md").exists(), "the hook did not run"
+    if command == "build":
+        assert result.returncode == 0, result.stderr
+        assert (project.site / "good/racy/index.html").is_file()
+        return
+    assert result.returncode == 1, result.stderr
+    found = {
+        (str(d["path"]), str(d["rule"]), str(d["message"]))
+        for d in json.loads(result.stdout)["diagnostics"]
+    }
+    replaced = "not a regular file: it is never opened; replace it with a file"
+    assert found == {
+        ("skills/good/racy/turns-into-a-pipe.md", "unreadable", f"a FIFO (named pipe), {replaced}"),
+        ("skills/good/racy/turns-into-a-folder.md", "unreadable", f"a folder, {replaced}"),
+    }
+
+
+#: Page metadata that stops `mkdocs build` (mkdocs-material 9.8.1), as YAML
+#: frontmatter or as MultiMarkdown lines: the linter must refuse each first.
+BUILD_BREAKING_PAGE_META = [
+    "---\ntags: 5\n---\n",
+    "---\ntags: plain words\n---\n",
+    "---\ntags: [[nested]]\n---\n",
+    "---\ntags: [{a: 1}]\n---\n",
+    "---\ntags: [null]\n---\n",
+    "---\nhide: 5\n---\n",
+    "---\nsearch: 5\n---\n",
+    "---\nsearch: [exclude]\n---\n",
+    "---\ntemplate: no-such-template.html\n---\n",
+    "---\ntemplate: 5\n---\n",
+    "---\nicon: no/such-icon\n---\n",
+    "Tags: 5\n",
+    "search: exclude\n",
+    "template: main\n",
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("meta", BUILD_BREAKING_PAGE_META)
+def test_page_metadata_that_breaks_the_build_is_refused_by_the_linter(
+    project: Project, meta: str
+) -> None:
+    healthy(project)
+    page = project.root / "good/one/references/page.md"
+    page.parent.mkdir(parents=True)
+    page.write_text(f"{meta}\n# Page\n\nText.\n", encoding="utf-8")
+    code, diagnostics, _ = lint(project)
+    assert code == 1
+    found = rel_findings(project, diagnostics)
+    rule = "frontmatter-schema" if meta.startswith("---") else "multimarkdown-metadata"
+    assert found == {("good/one/references/page.md", rule)}, found
+    # The oracle: the same page really does stop the build.
+    result = build(project)
+    assert result.returncode != 0, result.output
+
+
+@pytest.mark.slow
+def test_page_metadata_of_the_right_types_lints_clean_and_builds(project: Project) -> None:
+    healthy(project)
+    page = project.root / "good/one/references/page.md"
+    page.parent.mkdir(parents=True)
+    meta = (
+        "---\ntitle: A page\ndescription: What it says.\nsubtitle: More\ntags: [a, 1, true]\n"
+        "hide: [toc, feedback]\nsearch: {exclude: false, boost: 2}\nstatus: new\n"
+        "anything-else: {is: [allowed]}\n---\n"
+    )
+    page.write_text(f"{meta}\n# Page\n\nNote: this line stays on the page.\n", encoding="utf-8")
+    code, diagnostics, _ = lint(project)
+    assert (code, diagnostics) == (0, [])
+    assert_clean_build(build(project), project)

@@ -57,6 +57,9 @@ YAML_FRAGMENTS = [
     HUGE_HEX, "9" * 5000,
     "é", "日本", "😀", "\u200b", "\ufeff", "\x00", "\x85", "\u2028", "\x1b", "\x7f",
     "<script>alert(1)</script>", "&amp;", "\\", "%", "@", "`", "x" * 80,
+    # Keys that are not text, merges, and values YAML cannot build.
+    "1: ", "? [a]\n: ", "<<: {x: 1}", "<<: [{y: 2}]", "!!omap [a: 1, a: 2]", "2024-01-02: ",
+    "true: ", "? {a: 1}\n: ", "&n x", "*n", "&n ", "!!timestamp 2024-13-45", "!!pairs [a: 1]",
 ]  # fmt: skip
 
 MARKDOWN_FRAGMENTS = [
@@ -170,16 +173,16 @@ def assert_inside(text: str, line: int, column: int, what: object) -> None:
     assert 1 <= column <= len(lines[line - 1]) + 1, (what, column, lines[line - 1])
 
 
-def yaml_paths(data: Any, prefix: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:
-    """Every key path of loaded frontmatter data (bounded: the first 200)."""
-    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, prefix)]
+def yaml_paths(data: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """Every key path of loaded frontmatter data, keys of any type (bounded: the first 200)."""
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(data, prefix)]
     seen = 0
     while stack and seen < 200:
         node, path = stack.pop()
         yield path
         seen += 1
         if isinstance(node, dict):
-            stack.extend(((v, (*path, k)) for k, v in node.items() if isinstance(k, str)))
+            stack.extend(((v, (*path, k)) for k, v in node.items()))
         elif isinstance(node, list):
             stack.extend(((v, (*path, i)) for i, v in enumerate(node)))
 
@@ -223,7 +226,11 @@ def test_parse_document_never_raises_and_positions_are_in_the_file(
     document = parse_document(text, expect_frontmatter=expect_frontmatter)
     lines = text.split("\n")
     for issue in document.issues:
-        assert issue.rule in ("frontmatter-missing", "frontmatter-syntax"), issue
+        assert issue.rule in (
+            "frontmatter-missing",
+            "frontmatter-syntax",
+            "multimarkdown-metadata",
+        ), issue
         assert 1 <= issue.position.line <= len(lines) + 1, (issue, len(lines))
         assert issue.position.column >= 1, issue
         assert issue.message, issue
@@ -239,6 +246,52 @@ def test_parse_document_never_raises_and_positions_are_in_the_file(
             position = document.frontmatter.position(path, key=key)
             assert 1 <= position.line < document.body_line, (path, position)
             assert position.column >= 1, (path, position)
+
+
+@settings(PROFILE, max_examples=examples(200), deadline=None)
+@given(st.one_of(frontmatter_text(), skill_frontmatter()), st.sampled_from(["skill", "page"]))
+@example("---\n1: a\nfoo: b\n---\n", "skill")
+@example("---\n? [a]\n: 1\nname: x\n---\n", "skill")
+@example("---\na: &a {x: 1}\n<<: *a\n---\n", "skill")
+@example("---\n<<: {x: 1}\n---\n", "skill")
+@example("---\nname: &n x\ndescription: *n\n---\n", "skill")
+@example("---\nx: !!omap\n- a: 1\n- a: 2\n---\n", "page")
+@example("---\ntags: 5\n---\n", "page")
+def test_any_frontmatter_lints_and_every_finding_points_inside_the_file(
+    text: str, where: str
+) -> None:
+    """Whatever a SKILL.md or a reference page starts with, the lint finishes
+    without an internal error, and each finding about that file has a line
+    and a column inside it."""
+    with tempfile.TemporaryDirectory() as scratch:
+        project = Path(scratch)
+        config = project / "skillshelf.toml"
+        config.write_text("", encoding="utf-8")
+        root = project / "skills"
+        body = "\n\n# Title\n\nText.\n"
+        files = {
+            "cat/DESCRIPTION.md": "---\ndescription: A category.\n---\n",
+            "cat/a/SKILL.md": text + body
+            if where == "skill"
+            else "---\nname: a\ndescription: d\n---\n",
+            "cat/b/SKILL.md": "---\nname: b\ndescription: d\n---\n",
+        }
+        if where == "page":
+            files["cat/a/references/page.md"] = text + body
+        for rel, content in files.items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content.encode("utf-8", "surrogatepass"))
+        target = "cat/a/SKILL.md" if where == "skill" else "cat/a/references/page.md"
+        code, out, err = run_lint(root, config, "--no-cache")
+        assert code in (0, 1), err
+        assert "internal error" not in err and "Traceback" not in err, err
+        decoded = decode((text + body).encode("utf-8", "surrogatepass")).text
+        for diagnostic in json.loads(out)["diagnostics"]:
+            path = os.path.realpath(os.path.join(os.getcwd(), diagnostic["path"]))
+            if path != os.path.realpath(root / target) or decoded is None:
+                continue
+            assert_inside(decoded, diagnostic["line"], diagnostic["column"], diagnostic)
 
 
 # --------------------------------------------------------------------------- fences and links
@@ -404,10 +457,11 @@ HUGE_TARGET = f"---\nname: a\nmetadata:\n  skillshelf:\n    targets: {{trl: {HUG
 HUGE_DESCRIPTION = f"---\nname: a\ndescription: {HUGE_HEX}\ntags: [{HUGE_HEX}]\n---\n"
 
 
-def run_lint(root: Path, config: Path) -> tuple[int, str, str]:
+def run_lint(root: Path, config: Path, *options: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
+    arguments = ["lint", "--format", "json", "--config", str(config), "--root", str(root)]
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(["lint", "--format", "json", "--config", str(config), "--root", str(root)])
+        code = main([*arguments, *options])
     return code, out.getvalue(), err.getvalue()
 
 

@@ -53,6 +53,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from watchdog.observers.api import BaseObserver
 
+from skillshelf import report
 from skillshelf.cache import ScanCache
 from skillshelf.config import ConfigError, LintConfig, load_config
 from skillshelf.diagnostics import Diagnostic, Severity
@@ -527,9 +528,5 @@ def _nav_paths(items: list[Any]) -> list[str]:
 
 def format_diagnostic(diagnostic: Diagnostic, base: Path) -> str:
     """``skills/x/SKILL.md:3:7: frontmatter-schema message``, the way ``skillshelf lint``
-    prints it."""
-    try:
-        path = diagnostic.path.absolute().relative_to(base).as_posix()
-    except ValueError:
-        path = diagnostic.path.as_posix()
-    return f"{path}:{diagnostic.line}:{diagnostic.column}: {diagnostic.rule} {diagnostic.message}"
+    prints it (control characters in names and messages escaped)."""
+    return report.text_line(diagnostic, base)

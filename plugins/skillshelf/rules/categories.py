@@ -27,6 +27,8 @@ def _skill_list(category: Category) -> str:
 def singleton_category(ctx: LintContext) -> Iterator[Finding]:
     minimum = ctx.config.min_skills
     for category in ctx.tree.categories.values():
+        if not category.complete:  # an unreadable folder below: its skills are unknown
+            continue
         count = category.total_skills
         if 0 < count < minimum:
             noun = "skill" if count == 1 else "skills"
@@ -40,7 +42,7 @@ def singleton_category(ctx: LintContext) -> Iterator[Finding]:
 @rule("empty-category", "A category folder must hold at least one skill.")
 def empty_category(ctx: LintContext) -> Iterator[Finding]:
     for category in ctx.tree.categories.values():
-        if category.total_skills == 0:
+        if category.total_skills == 0 and category.complete:
             yield Finding(
                 _where(category), f"category {category.path!r} holds no skills: remove the folder"
             )
@@ -66,7 +68,7 @@ def oversized_category(ctx: LintContext) -> Iterator[Finding]:
 @rule("missing-description", "Every category folder needs a DESCRIPTION.md.")
 def missing_description(ctx: LintContext) -> Iterator[Finding]:
     for category in ctx.tree.categories.values():
-        if category.description is None and category.total_skills > 0:
+        if category.description is None and category.listed and category.total_skills > 0:
             yield Finding(
                 category.dir,
                 f"category {category.path!r} has no {DESCRIPTION_FILE}: "

@@ -22,16 +22,5 @@ def oversized_file(ctx: LintContext) -> Iterator[Finding]:
             if size > limit:
                 yield Finding(
                     Path(path),
-                    f"file is {_human(size)}, over the {_human(limit)} limit: split or trim it",
+                    f"file is {size:,} bytes, over the limit of {limit:,}: split or trim it",
                 )
-
-
-def _human(size: int) -> str:
-    if size < 1024:
-        return f"{size} bytes"
-    value = float(size)
-    for unit in ("KiB", "MiB"):
-        value /= 1024
-        if value < 1024:
-            return f"{value:.1f} {unit}"
-    return f"{value / 1024:.1f} GiB"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
+from skillshelf.diagnostics import quoted
 from skillshelf.model import Document
 from skillshelf.rules.base import Finding, LintContext, rule
 
@@ -32,7 +33,7 @@ def broken_link(ctx: LintContext) -> Iterator[Finding]:
             if resolved != root and not resolved.startswith(inside):
                 yield Finding(
                     document.path,
-                    f"link {link.target!r} leaves the skills tree; "
+                    f"link {quoted(link.target)} leaves the skills tree; "
                     "it cannot work on the published site",
                     link.position,
                 )
@@ -40,5 +41,7 @@ def broken_link(ctx: LintContext) -> Iterator[Finding]:
             # hidden file, say) costs a look at the disk.
             elif not ctx.tree.has_path(resolved) and not os.path.exists(resolved):
                 yield Finding(
-                    document.path, f"link target {link.target!r} does not exist", link.position
+                    document.path,
+                    f"link target {quoted(link.target)} does not exist",
+                    link.position,
                 )

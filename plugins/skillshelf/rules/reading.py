@@ -10,6 +10,8 @@ from collections.abc import Iterator
 
 from skillshelf.diagnostics import Severity
 from skillshelf.fixes import text_fix
+from skillshelf.frontmatter import MULTIMARKDOWN_METADATA
+from skillshelf.model import UNREADABLE
 from skillshelf.rules.base import Finding, LintContext, rule
 
 
@@ -63,3 +65,35 @@ def line_endings(ctx: LintContext) -> Iterator[Finding]:
 )
 def symlink(ctx: LintContext) -> Iterator[Finding]:
     yield from _tree_issues(ctx, "symlink")
+
+
+@rule(
+    UNREADABLE,
+    "Every file and folder in the tree must be a regular file or folder that can be read.",
+)
+def unreadable(ctx: LintContext) -> Iterator[Finding]:
+    """A FIFO, a device or a socket in the tree (a ``SKILL.md`` that is one would
+    publish an empty page), a folder named like a Markdown file (``SKILL.md/``),
+    and a file or folder the linter has no permission to read. Such entries are
+    never opened and the site leaves them out. Replace them with regular files,
+    or fix their permissions (the message gives the operating system's reason).
+    """
+    yield from _document_issues(ctx, UNREADABLE)
+    yield from _tree_issues(ctx, UNREADABLE)
+
+
+@rule(
+    MULTIMARKDOWN_METADATA,
+    "A published page must not start with 'key: value' lines, which MkDocs takes as metadata.",
+    Severity.WARNING,
+)
+def multimarkdown_metadata(ctx: LintContext) -> Iterator[Finding]:
+    """MkDocs reads the first lines of a Markdown page without YAML frontmatter
+    as MultiMarkdown metadata when the first one looks like ``key: value``
+    (``Note: read this first``, ``https://example.org``): those lines vanish
+    from the published page, and their values are text, so ``tags: 5`` or
+    ``search: x`` stops the site build. Start the page with a heading or a
+    blank line, or put real metadata in a YAML block between ``---`` lines,
+    where the page schema checks it.
+    """
+    yield from _document_issues(ctx, MULTIMARKDOWN_METADATA)

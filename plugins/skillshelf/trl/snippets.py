@@ -17,6 +17,7 @@ from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
+from skillshelf.diagnostics import quoted
 from skillshelf.frontmatter import frontmatter_closing
 from skillshelf.markdown import FencedBlock, iter_fenced_blocks, split_lines
 from skillshelf.trl.signatures import (
@@ -660,7 +661,7 @@ class _Checker:
         else:
             suggestion = did_you_mean(item, cls.loss_types)
         hint = f"; did you mean {suggestion[0]!r}?" if suggestion else ""
-        return f"loss_type {item!r}: not a {cls.name} loss type in {where}{note}{hint}"
+        return f"loss_type {quoted(item)}: not a {cls.name} loss type in {where}{note}{hint}"
 
     def _conflicts(
         self,
