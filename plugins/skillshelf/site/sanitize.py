@@ -86,6 +86,8 @@ ATTRIBUTES = MappingProxyType(
         "div": frozenset({"data-tabs"}),  # pymdownx.tabbed
         "span": frozenset({"data-linenos"}),  # pymdownx.highlight's inline line numbers
         "tr": frozenset({"data-search"}),  # the catalog's filter
+        # the skill header's metadata, which material's search leaves out of its index
+        "table": frozenset({"data-search-exclude"}),
     }
 )
 TAG_ATTRIBUTE_VALUES = MappingProxyType(
