@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from skillshelf.trl import extract
+from skillshelf.trl import datafile
 from skillshelf.trl.signatures import (
     SOURCE_PATH,
     UNKNOWN,
@@ -35,7 +35,7 @@ def test_data_file_shape_and_size() -> None:
 def test_data_file_is_in_canonical_form() -> None:
     """What ``skillshelf signatures`` writes is what is committed (sorted, stable layout)."""
     text = SOURCE_PATH.read_text(encoding="utf-8")
-    assert extract.dumps(json.loads(text)) == text
+    assert datafile.dumps(json.loads(text)) == text
 
 
 def test_loading_is_fast_and_cached() -> None:

@@ -9,7 +9,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from skillshelf.trl.datafile import dumps
+from skillshelf.trl.extract import build, required_wheels
 from skillshelf.trl.signatures import SOURCE_PATH
+from skillshelf.trl.wheels import ExtractError, download
 
 _MAX_DIFF_LINES = 400
 
@@ -54,21 +57,17 @@ def _default_output() -> Path:
 
 def generate(wheels: Path | None) -> str:
     """The data file's text, from wheels in ``wheels`` (downloaded when missing)."""
-    from skillshelf.trl import extract  # heavy; only this command needs it
-
     if wheels is not None:
-        extract.download(wheels, extract.required_wheels())
-        return extract.dumps(extract.build(wheels))
+        download(wheels, required_wheels())
+        return dumps(build(wheels))
     with tempfile.TemporaryDirectory(prefix="skillshelf-wheels-") as tmp:
-        extract.download(Path(tmp), extract.required_wheels())
-        return extract.dumps(extract.build(Path(tmp)))
+        download(Path(tmp), required_wheels())
+        return dumps(build(Path(tmp)))
 
 
 def run(args: argparse.Namespace) -> int:
     output: Path = args.output or _default_output()
     started = time.monotonic()
-    from skillshelf.trl.extract import ExtractError
-
     try:
         text = generate(args.wheels)
     except ExtractError as exc:
