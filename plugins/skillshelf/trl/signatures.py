@@ -9,12 +9,11 @@ rule conditions the extractor recorded.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import importlib.resources
 import json
 import operator
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -272,12 +271,6 @@ def _argument(name: str, data: Mapping[str, Any]) -> Argument:
         accepts=tuple(data.get("accepts", ())),
         deprecated=data.get("deprecated"),
     )
-
-
-def did_you_mean(
-    word: str, candidates: Iterable[str], n: int = 1, cutoff: float = 0.6
-) -> list[str]:
-    return difflib.get_close_matches(word, sorted(set(candidates)), n=n, cutoff=cutoff)
 
 
 # --------------------------------------------------------------------------- evaluation

@@ -19,11 +19,11 @@ from packaging.version import InvalidVersion, Version
 
 from skillshelf.frontmatter import frontmatter_closing
 from skillshelf.markdown import FencedBlock, iter_fenced_blocks, split_lines
+from skillshelf.suggest import did_you_mean
 from skillshelf.trl.signatures import (
     UNKNOWN,
     ConfigClass,
     Signatures,
-    did_you_mean,
     holds,
     load,
     render,
@@ -581,8 +581,7 @@ class _Checker:
                 and all(isinstance(c, str) for c in choices)
                 and value not in choices
             ):
-                suggestion = did_you_mean(value, choices)
-                hint = f"; did you mean {suggestion[0]!r}?" if suggestion else ""
+                hint = did_you_mean(value, choices)
                 self.issues.append(
                     SnippetIssue(
                         *pos,
@@ -606,8 +605,7 @@ class _Checker:
         elif history.added_in:
             notes.append(f"added in {history.added_in}")
         note = f" ({'; '.join(notes)})" if notes else ""
-        suggestion = did_you_mean(keyword, cls.arguments)
-        hint = f"; did you mean {suggestion[0]!r}?" if suggestion else ""
+        hint = did_you_mean(keyword, cls.arguments)
         self.issues.append(
             SnippetIssue(
                 *pos,
@@ -656,10 +654,9 @@ class _Checker:
             notes.append(f"TRL says: {rejected}")
         note = f" ({'; '.join(notes)})" if notes else ""
         if replaced_by and replaced_by in cls.loss_types:
-            suggestion = [replaced_by]
+            hint = f"; did you mean {replaced_by!r}?"
         else:
-            suggestion = did_you_mean(item, cls.loss_types)
-        hint = f"; did you mean {suggestion[0]!r}?" if suggestion else ""
+            hint = did_you_mean(item, cls.loss_types)
         return f"loss_type {item!r}: not a {cls.name} loss type in {where}{note}{hint}"
 
     def _conflicts(
