@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from skillshelf.model import Kind, read_document
+from skillshelf.trl import snippets
 from skillshelf.trl.signatures import UNKNOWN, load
 from skillshelf.trl.snippets import (
     CONFLICT,
@@ -388,3 +389,33 @@ def test_random_snippets_never_crash(tokens: list[str], info: str) -> None:
     for issue in check_text(text):
         assert 1 <= issue.line <= len(lines)
         assert issue.column >= 1
+
+
+# ---- per-file cost and repeated keywords
+
+
+def test_a_block_of_many_calls_is_split_into_lines_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Linear, structurally: one split per block however many calls it holds (it was one per
+    finding position, so n calls cost n splits of n lines)."""
+    splits: list[int] = []
+    real = snippets.code_lines
+
+    def counting(code: str) -> list[str]:
+        splits.append(len(code))
+        return real(code)
+
+    monkeypatch.setattr(snippets, "code_lines", counting)
+    for calls in (10, 1000):
+        splits.clear()
+        body = "from trl import DPOConfig\n" + "DPOConfig(max_prompt_length=1)\n" * calls
+        issues = check_text(md(body) + md("x = 1"))
+        assert len(issues) == calls
+        assert len(splits) == 2  # one per block
+
+
+def test_a_repeated_keyword_is_reported_as_the_syntax_error_it_is() -> None:
+    text = md("from trl import DPOConfig\nDPOConfig(beta=1, beta=2)\nprint(dict(a=1, a=2))")
+    issues = check_text(text)
+    assert [(i.line, i.column, i.rule) for i in issues] == [(5, 19, SYNTAX), (6, 17, SYNTAX)]
+    assert issues[0].message.startswith("keyword argument repeated: beta: Python rejects")
+    assert check_text(md("from trl import DPOConfig\nDPOConfig(beta=1, **{'beta': 2})")) == ()

@@ -105,14 +105,24 @@ def resolve_version(signatures: Signatures, target: str | None, package: str = "
 # --------------------------------------------------------------------------- snippets
 
 
+def code_lines(code: str) -> list[str]:
+    """The lines of a block's code; called once per block, whatever it holds.
+
+    Every position of a finding is looked up in these lines: splitting the
+    code again per call made a block of n calls cost n splits of n lines.
+    """
+    return code.split("\n")
+
+
 @dataclass
 class _Snippet:
     block: FencedBlock
-    code: str
+    code: str  # prompts removed and magics blanked
+    lines: list[str]  # the same code, split once
     extra: list[int]  # characters removed per code line besides the fence indentation (prompts)
 
     def position(self, line: int, byte_col: int) -> tuple[int, int]:
-        lines = self.code.split("\n")
+        lines = self.lines
         text = lines[line - 1] if 0 < line <= len(lines) else ""
         char_col = len(text.encode("utf-8")[:byte_col].decode("utf-8", "ignore"))
         extra = self.extra[line - 1] if 0 < line <= len(self.extra) else 0
@@ -134,7 +144,7 @@ def python_snippets(text: str, blocks: Sequence[FencedBlock] | None = None) -> I
     for block in iter_fenced_blocks(text) if blocks is None else blocks:
         if block.start_line <= skip_until or block.language not in PYTHON_LANGUAGES:
             continue
-        lines = block.code.split("\n")
+        lines = code_lines(block.code)
         extra = [0] * len(lines)
         if block.language in _CONSOLE_LANGUAGES or any(_PROMPT.match(ln) for ln in lines[:1]):
             for index, line in enumerate(lines):
@@ -147,7 +157,7 @@ def python_snippets(text: str, blocks: Sequence[FencedBlock] | None = None) -> I
         for index, line in enumerate(lines):
             if _MAGIC.match(line):
                 lines[index] = ""  # notebook ``!pip install`` / ``%magic`` lines
-        yield _Snippet(block, "\n".join(lines), extra)
+        yield _Snippet(block, "\n".join(lines), lines, extra)
 
 
 def _parse(snippet: _Snippet) -> ast.Module | SnippetIssue:
@@ -158,7 +168,7 @@ def _parse(snippet: _Snippet) -> ast.Module | SnippetIssue:
     except SyntaxError as exc:
         line = exc.lineno or 1
         col = max((exc.offset or 1) - 1, 0)
-        lines = snippet.code.split("\n")
+        lines = snippet.lines
         if not 0 < line <= len(lines):
             line, col = max(min(line, len(lines)), 1), 0
         byte_col = len(lines[line - 1][:col].encode("utf-8"))
@@ -281,7 +291,7 @@ def find_calls(text: str, signatures: Signatures | None = None) -> Iterator[Conf
         tree = _parse(snippet)
         if isinstance(tree, SnippetIssue):
             continue
-        for call, package, name in _calls(snippet, tree, scope):
+        for call, package, name in _known_calls(snippet, tree, scope):
             line, col = snippet.position(call.lineno, call.col_offset)
             end = snippet.position(
                 call.end_lineno or call.lineno, call.end_col_offset or call.col_offset
@@ -301,16 +311,36 @@ def find_calls(text: str, signatures: Signatures | None = None) -> Iterator[Conf
 
 def _calls(
     snippet: _Snippet, tree: ast.Module, scope: _Scope
-) -> Iterator[tuple[ast.Call, str, str]]:
+) -> Iterator[tuple[ast.Call, tuple[str, str] | None]]:
+    """Every call of a block that concerns TRL / peft, with what it calls if we know it."""
     if not scope.concerns(snippet.code):
         return  # most Python blocks have nothing to do with TRL: skip the walk
     scope.learn(tree)
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
     calls.sort(key=lambda n: (n.lineno, n.col_offset))
     for call in calls:
-        found = scope.resolve(call.func)
+        yield call, scope.resolve(call.func)
+
+
+def _known_calls(
+    snippet: _Snippet, tree: ast.Module, scope: _Scope
+) -> Iterator[tuple[ast.Call, str, str]]:
+    for call, found in _calls(snippet, tree, scope):
         if found is not None:
             yield call, found[0], found[1]
+
+
+def repeated_keywords(call: ast.Call) -> list[ast.keyword]:
+    """The keywords a call passes a second time: Python's compiler rejects the call."""
+    seen: set[str] = set()
+    repeated: list[ast.keyword] = []
+    for kw in call.keywords:
+        if kw.arg is None:
+            continue
+        if kw.arg in seen:
+            repeated.append(kw)
+        seen.add(kw.arg)
+    return repeated
 
 
 # --------------------------------------------------------------------------- types
@@ -538,7 +568,25 @@ class _Checker:
         self.versions = {"trl": trl_version, "peft": signatures.pinned["peft"]}
         self.issues: list[SnippetIssue] = []
 
-    def check_call(self, snippet: _Snippet, call: ast.Call, package: str, name: str) -> None:
+    def repeated(self, snippet: _Snippet, kw: ast.keyword) -> None:
+        pos = snippet.position(kw.lineno, kw.col_offset)
+        self.issues.append(
+            SnippetIssue(
+                *pos,
+                SYNTAX,
+                f"keyword argument repeated: {kw.arg}: Python rejects the whole block with "
+                "SyntaxError before running any of it; pass it once",
+            )
+        )
+
+    def check_call(
+        self,
+        snippet: _Snippet,
+        call: ast.Call,
+        package: str,
+        name: str,
+        skip: Sequence[ast.keyword] = (),
+    ) -> None:
         version = self.versions[package]
         cls = self.sigs.config_class(package, version, name)
         if cls is None:
@@ -549,7 +597,7 @@ class _Checker:
         passed: dict[str, ast.keyword] = {}
         star = any(kw.arg is None for kw in call.keywords)
         for kw in call.keywords:
-            if kw.arg is None:
+            if kw.arg is None or any(kw is other for other in skip):
                 continue
             passed[kw.arg] = kw
             pos = snippet.position(kw.lineno, kw.col_offset)
@@ -723,6 +771,10 @@ def check_text(
         if isinstance(tree, SnippetIssue):
             checker.issues.append(tree)
             continue
-        for call, package, name in _calls(snippet, tree, scope):
-            checker.check_call(snippet, call, package, name)
+        for call, found in _calls(snippet, tree, scope):
+            repeated = repeated_keywords(call)
+            for kw in repeated:
+                checker.repeated(snippet, kw)
+            if found is not None:
+                checker.check_call(snippet, call, *found, skip=repeated)
     return tuple(sorted(set(checker.issues)))
