@@ -40,6 +40,16 @@ class ClassInfo:
 
 
 @dataclass(frozen=True)
+class FunctionInfo:
+    module: str
+    node: ast.FunctionDef
+
+    @property
+    def qualname(self) -> str:
+        return f"{self.module}.{self.node.name}"
+
+
+@dataclass(frozen=True)
 class FieldInfo:
     name: str
     owner: str
@@ -56,6 +66,7 @@ class Resolver:
     def __init__(self, sources: Sources) -> None:
         self.sources = sources
         self._classes: dict[tuple[str, str], ClassInfo | str | None] = {}
+        self._tables: dict[int, dict[str, str]] = {}
 
     def resolve(self, module: str, name: str, depth: int = 0) -> ClassInfo | str | None:
         """A class, or the qualified name of a class we cannot see, or None."""
@@ -113,29 +124,32 @@ class Resolver:
             return f"builtins.{name}"
         return None
 
-    @staticmethod
-    def _lazy_submodule(tree: ast.Module, name: str) -> str | None:
-        """The submodule that a ``_import_structure`` table maps ``name`` to."""
+    def function(self, module: str, name: str, depth: int = 0) -> FunctionInfo | None:
+        """A module-level ``def`` reached from ``module.name`` through imports."""
+        tree = self.sources.module(module)
+        if tree is None or depth > 30:
+            return None
         for stmt in walk_toplevel(tree.body):
-            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
-                target = stmt.targets[0]
-                if (
-                    isinstance(target, ast.Name)
-                    and target.id == "_import_structure"
-                    and isinstance(stmt.value, ast.Dict)
-                ):
-                    for key, value in zip(stmt.value.keys, stmt.value.values, strict=True):
-                        if isinstance(key, ast.Constant) and _names_in(value, name):
-                            return str(key.value)
-                if (
-                    isinstance(target, ast.Subscript)
-                    and isinstance(target.value, ast.Name)
-                    and target.value.id == "_import_structure"
-                    and isinstance(target.slice, ast.Constant)
-                    and _names_in(stmt.value, name)
-                ):
-                    return str(target.slice.value)
-        return None
+            if isinstance(stmt, ast.FunctionDef) and stmt.name == name:
+                return FunctionInfo(module, stmt)
+        is_package = module in self.sources.packages
+        for stmt in walk_toplevel(tree.body):
+            if isinstance(stmt, ast.ImportFrom):
+                for alias in stmt.names:
+                    if (alias.asname or alias.name) == name:
+                        target = relative_module(module, is_package, stmt.level, stmt.module)
+                        found = self.function(target, alias.name, depth + 1)
+                        if found is not None:
+                            return found
+        lazy = self._lazy_submodule(tree, name)
+        return None if lazy is None else self.function(f"{module}.{lazy}", name, depth + 1)
+
+    def _lazy_submodule(self, tree: ast.Module, name: str) -> str | None:
+        """The submodule that a ``_import_structure`` table maps ``name`` to."""
+        table = self._tables.get(id(tree))
+        if table is None:
+            table = self._tables[id(tree)] = import_structure(tree)
+        return table.get(name)
 
     def resolve_expr(self, module: str, node: ast.expr, depth: int = 0) -> ClassInfo | str | None:
         if isinstance(node, ast.Name):
@@ -188,10 +202,65 @@ class Resolver:
         return linearise(cls, frozenset())
 
 
-def _names_in(node: ast.expr, name: str) -> bool:
+def _str_items(node: ast.expr) -> list[str]:
     if isinstance(node, ast.List | ast.Tuple | ast.Set):
-        return any(isinstance(e, ast.Constant) and e.value == name for e in node.elts)
-    return False
+        return [
+            e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)
+        ]
+    return []
+
+
+def import_structure(tree: ast.Module) -> dict[str, str]:
+    """A lazy package's ``_import_structure``: exported name -> submodule.
+
+    Read from the dict literal, ``_import_structure["sub"] = [...]`` and
+    ``_import_structure["sub"].extend([...])`` / ``.append("x")`` anywhere at
+    module level (optional-dependency branches included: what a release can
+    export with its extras installed). The first submodule named wins.
+    """
+    table: dict[str, str] = {}
+
+    def add(submodule: object, names: list[str]) -> None:
+        if isinstance(submodule, str):
+            for name in names:
+                table.setdefault(name, submodule)
+
+    for stmt in walk_toplevel(tree.body):
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            target = stmt.targets[0]
+            if isinstance(target, ast.Name) and target.id == "_import_structure":
+                if isinstance(stmt.value, ast.Dict):
+                    for key, value in zip(stmt.value.keys, stmt.value.values, strict=True):
+                        if isinstance(key, ast.Constant):
+                            add(key.value, _str_items(value))
+            elif _is_structure_item(target):
+                assert isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant)
+                add(target.slice.value, _str_items(stmt.value))
+        elif (
+            isinstance(stmt, ast.Expr)
+            and isinstance(stmt.value, ast.Call)
+            and isinstance(stmt.value.func, ast.Attribute)
+            and stmt.value.func.attr in ("extend", "append")
+            and _is_structure_item(stmt.value.func.value)
+            and stmt.value.args
+        ):
+            item = stmt.value.func.value
+            assert isinstance(item, ast.Subscript) and isinstance(item.slice, ast.Constant)
+            arg = stmt.value.args[0]
+            names = _str_items(arg)
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                names = [arg.value]
+            add(item.slice.value, names)
+    return table
+
+
+def _is_structure_item(node: ast.expr) -> bool:
+    return (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "_import_structure"
+        and isinstance(node.slice, ast.Constant)
+    )
 
 
 def dotted_name(node: ast.expr) -> str | None:

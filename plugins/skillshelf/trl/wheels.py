@@ -7,15 +7,22 @@ more wheels by dotted module name and parses each with :mod:`ast` on demand.
 from __future__ import annotations
 
 import ast
-import subprocess
-import sys
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import urllib.parse
+import urllib.request
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 
 class ExtractError(Exception):
@@ -122,32 +129,114 @@ def check_requirement(sources: Sources, wheel_name: str, dist: str, version: str
             raise ExtractError(f"{wheel_name} requires {req}, not {dist}=={version}")
 
 
-def wheel_path(directory: Path, dist: str, version: str) -> Path | None:
-    prefix = f"{dist.replace('-', '_')}-{version}-"
-    for path in sorted(directory.glob("*.whl")):
-        if path.name.lower().startswith(prefix.lower()):
-            return path
-    return None
+#: The index asked for wheels and their hashes; ``PIP_INDEX_URL`` overrides it,
+#: as it does for pip.
+DEFAULT_INDEX = "https://pypi.org/simple"
+_SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
+_TIMEOUT = 60
 
 
-def download(directory: Path, specs: Sequence[tuple[str, str]], jobs: int = 6) -> None:
-    """``pip download --no-deps`` whatever of ``specs`` is not in ``directory`` yet."""
-    from concurrent.futures import ThreadPoolExecutor
+@dataclass(frozen=True)
+class Wheel:
+    """One published wheel: where the index says it is and the sha256 it publishes."""
 
-    directory.mkdir(parents=True, exist_ok=True)
-    missing = [(d, v) for d, v in specs if wheel_path(directory, d, v) is None]
+    dist: str
+    version: str
+    filename: str
+    url: str
+    sha256: str
 
-    def fetch(spec: tuple[str, str]) -> str | None:
-        dist, version = spec
-        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:"]
-        cmd += ["--disable-pip-version-check", "-q", "-d", str(directory), f"{dist}=={version}"]
-        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        if proc.returncode != 0 or wheel_path(directory, dist, version) is None:
-            tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
-            return f"pip download {dist}=={version} failed: " + " | ".join(tail)
-        return None
 
+def index_url() -> str:
+    return (os.environ.get("PIP_INDEX_URL") or DEFAULT_INDEX).rstrip("/")
+
+
+def _get(url: str, accept: str | None = None) -> bytes:
+    request = urllib.request.Request(url, headers={"Accept": accept} if accept else {})
+    try:
+        with urllib.request.urlopen(request, timeout=_TIMEOUT) as response:
+            body: bytes = response.read()
+            return body
+    except (OSError, ValueError) as exc:  # URLError, HTTPError, timeouts are OSErrors
+        raise ExtractError(f"cannot reach {url}: {exc}") from exc
+
+
+def published(dist: str, versions: Iterable[str], index: str | None = None) -> dict[str, Wheel]:
+    """The pure-Python wheel of each version of ``dist``, as the index's JSON simple API lists it.
+
+    Raises :class:`ExtractError` when the index cannot be reached or a version has
+    no such wheel: a check that could not look must fail, never pass.
+    """
+    base = index or index_url()
+    url = f"{base}/{canonicalize_name(dist)}/"
+    try:
+        files = json.loads(_get(url, _SIMPLE_JSON))["files"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ExtractError(f"{url} did not answer with the JSON simple API: {exc}") from exc
+    wanted = set(versions)
+    found: dict[str, Wheel] = {}
+    for entry in files:
+        filename = str(entry.get("filename", ""))
+        if not filename.endswith("-py3-none-any.whl") or entry.get("yanked"):
+            continue
+        parts = filename.split("-")
+        version = parts[1] if len(parts) >= 5 else ""
+        sha256 = entry.get("hashes", {}).get("sha256")
+        if version in wanted and isinstance(sha256, str):
+            target = urllib.parse.urljoin(url, str(entry.get("url", "")))
+            found[version] = Wheel(dist, version, filename, target, sha256)
+    missing = sorted(wanted - set(found), key=Version)
+    if missing:
+        raise ExtractError(f"{url} lists no pure-Python wheel for {dist} {', '.join(missing)}")
+    return found
+
+
+def cached_wheel(wheel: Wheel, cache: Path) -> Path:
+    """The wheel's file in ``cache`` (``<sha256>/<filename>``), downloaded and verified if new.
+
+    The file is written under its published hash only once its bytes hash to it,
+    so whatever sits in the cache is the published file.
+    """
+    target = cache / wheel.sha256 / wheel.filename
+    if target.is_file():
+        return target
+    data = _get(wheel.url)
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != wheel.sha256:
+        raise ExtractError(f"{wheel.url}: sha256 {digest} is not the published {wheel.sha256}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".part-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def fetch(
+    specs: Sequence[tuple[str, str]], cache: Path, jobs: int = 6
+) -> dict[tuple[str, str], Wheel]:
+    """Ask the index for every ``(dist, version)`` and make sure each wheel is in ``cache``."""
+    by_dist: dict[str, list[str]] = {}
+    for dist, version in specs:
+        by_dist.setdefault(dist, []).append(version)
+    wheels: dict[tuple[str, str], Wheel] = {}
+    for dist, versions in sorted(by_dist.items()):
+        for version, wheel in published(dist, versions).items():
+            wheels[(dist, version)] = wheel
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        errors = [e for e in pool.map(fetch, missing) if e]
-    if errors:
-        raise ExtractError("; ".join(errors))
+        list(pool.map(lambda w: cached_wheel(w, cache), wheels.values()))
+    return wheels
+
+
+def prune(cache: Path, keep: Iterable[Wheel]) -> None:
+    """Remove cached wheels that are no longer asked for (older releases, replaced files)."""
+    wanted = {w.sha256 for w in keep}
+    if not cache.is_dir():
+        return
+    for folder in cache.iterdir():
+        if folder.is_dir() and len(folder.name) == 64 and folder.name not in wanted:
+            shutil.rmtree(folder, ignore_errors=True)
