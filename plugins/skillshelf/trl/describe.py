@@ -15,6 +15,7 @@ from skillshelf.trl.losses import (
     dispatch_chains,
     loss_aliases,
     loss_help,
+    methods_of,
 )
 from skillshelf.trl.resolve import (
     ClassInfo,
@@ -214,6 +215,10 @@ class PackageExtractor:
             tree = self.sources.module(module)
             if tree is not None:
                 dispatch_chains(tree, found)
+                located = LossTypes()  # the same chains again, method by method, for where
+                for where, func in methods_of(tree):
+                    dispatch_chains(ast.Module(body=[func], type_ignores=[]), located, where)
+                found.raised_in = located.raised_in
             self._dispatch[module] = found
         return self._dispatch[module]
 
@@ -227,13 +232,14 @@ class PackageExtractor:
             found.validated |= cached.validated
             for key, value in cached.rejected.items():
                 found.rejected.setdefault(key, value)
+            found.raised_in |= {w for w in cached.raised_in if w.split(".")[0] == trainer.node.name}
         for item in mro:
             if isinstance(item, ClassInfo) and item.module.startswith(self.own_prefix):
                 post = method(item.node, "__post_init__")
                 if post is not None:
                     loss_aliases(post, found)
                     module_tree = ast.Module(body=[post], type_ignores=[])
-                    dispatch_chains(module_tree, found)
+                    dispatch_chains(module_tree, found, f"{item.node.name}.__post_init__")
         literal = (
             set(re.findall(r"""['"]([A-Za-z0-9_]+)['"]""", loss_field.annotation))
             if ("Literal" in loss_field.annotation)
@@ -250,6 +256,8 @@ class PackageExtractor:
         rejected = {k: v for k, v in sorted(found.rejected.items()) if k not in valid}
         if rejected:
             out["loss_types_rejected"] = rejected
+        if found.raised_in:
+            out["loss_types_raised_in"] = sorted(found.raised_in)
         help_text = ""
         for stmt in loss_help(self.resolver, mro):
             help_text += stmt

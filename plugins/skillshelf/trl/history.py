@@ -72,6 +72,12 @@ def fold(
         }
         if renamed:
             record["renamed"] = dict(sorted(renamed.items()))
+        deprecated: dict[str, str] = {}
+        for e in entries:  # the newest release's words win
+            if e is not None:
+                deprecated.update(e.get("deprecated", {}))
+        if deprecated:
+            record["deprecated"] = dict(sorted(deprecated.items()))
         bases = sorted({e["inherits"] for e in entries if e is not None and e.get("inherits")})
         if bases:
             record["inherits"] = {
@@ -190,6 +196,18 @@ class ApiHistory:
     def takes_any_keyword(self, package: str, name: str, target: str) -> bool:
         record = self.record(package, name)
         return record is not None and self.span(package, record.get("var_keyword"), target).present
+
+    def deprecation(self, package: str, name: str, argument: str) -> str | None:
+        """What the last release that warned about ``argument`` said (what to use instead)."""
+        record = self.record(package, name) or {}
+        text = record.get("deprecated", {}).get(argument)
+        return None if text is None else str(text)
+
+    def renamed_to(self, package: str, name: str, argument: str) -> str | None:
+        """The keyword a ``@deprecate_kwarg`` renamed ``argument`` to, in any release."""
+        record = self.record(package, name) or {}
+        new = record.get("renamed", {}).get(argument)
+        return None if new is None else str(new)
 
     def inherits(self, package: str, name: str, target: str) -> str | None:
         record = self.record(package, name)

@@ -79,9 +79,12 @@ class LossTypes:
     validated: set[str] = field(default_factory=set)
     rejected: dict[str, str] = field(default_factory=dict)
     aliases: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: ``Class.method`` holding a chain that ends in ``raise`` or a ``not in``
+    #: check that raises: where an unknown loss type is rejected
+    raised_in: set[str] = field(default_factory=set)
 
 
-def dispatch_chains(tree: ast.Module, found: LossTypes) -> None:
+def dispatch_chains(tree: ast.Module, found: LossTypes, where: str | None = None) -> None:
     """Collect loss-type dispatch chains: ``if loss_type == ...: elif ...: else: raise``."""
     elifs: set[int] = set()
     for node in ast.walk(tree):
@@ -112,6 +115,8 @@ def dispatch_chains(tree: ast.Module, found: LossTypes) -> None:
                     current = None
             if ok and branches:
                 ends_in_raise = _only_raises(final)
+                if ends_in_raise and where is not None:
+                    found.raised_in.add(where)
                 for values, body in branches:
                     if _only_raises(body):
                         for value in values:
@@ -130,6 +135,8 @@ def dispatch_chains(tree: ast.Module, found: LossTypes) -> None:
             values = _str_consts(test.comparators[0])
             if values:
                 found.validated.update(values)
+                if where is not None:
+                    found.raised_in.add(where)
 
 
 def loss_aliases(func: ast.FunctionDef, found: LossTypes) -> None:
@@ -204,3 +211,12 @@ def loss_help(resolver: Resolver, mro: list[ClassInfo | str]) -> Iterator[str]:
                                 if ok and isinstance(text, str):
                                     yield text
                 return
+
+
+def methods_of(tree: ast.Module) -> Iterator[tuple[str, ast.FunctionDef]]:
+    """``(Class.method, node)`` for every method of every module-level class."""
+    for stmt in tree.body:
+        if isinstance(stmt, ast.ClassDef):
+            for item in stmt.body:
+                if isinstance(item, ast.FunctionDef):
+                    yield f"{stmt.name}.{item.name}", item

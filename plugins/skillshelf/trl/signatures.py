@@ -83,6 +83,8 @@ class ConfigClass:
     loss_types: Mapping[str, Mapping[str, str]] | None
     rejected_loss_types: Mapping[str, str]
     rules: tuple[RuleSig, ...]
+    #: ``Class.method`` where an unknown loss type is rejected (``DPOTrainer._compute_loss``)
+    loss_types_raised_in: tuple[str, ...] = ()
 
     @property
     def trainer(self) -> str:
@@ -119,6 +121,7 @@ class Signatures:
         # Asked for on every document: computed once per loaded data file.
         self._releases: dict[str, list[str]] = {}
         self._all_class_names: dict[str, str] | None = None
+        self._refs: dict[str, frozenset[str]] = {}
 
     # ---- releases
     @property
@@ -165,8 +168,49 @@ class Signatures:
     def config_class(self, package: str, version: str, name: str) -> ConfigClass | None:
         key = (package, version, name)
         if key not in self._cache:
-            self._cache[key] = self._build(package, version, name)
+            if package == "transformers":
+                self._cache[key] = self._external(version, name)
+            else:
+                self._cache[key] = self._build(package, version, name)
         return self._cache[key]
+
+    def _external(self, version: str, name: str) -> ConfigClass | None:
+        """A transformers dataclass the trl configs inherit (``TrainingArguments``), by its
+        class name: its arguments, without rules of its own."""
+        classes = self.raw.get("transformers", {}).get(version, {}).get("classes", {})
+        for qualname, entry in classes.items():
+            if qualname.rsplit(".", 1)[-1] == name:
+                return ConfigClass(
+                    package="transformers",
+                    version=version,
+                    name=name,
+                    module=entry["module"],
+                    import_path="transformers",
+                    hierarchy=tuple(entry.get("mro", ())),
+                    arguments={a: _argument(a, d) for a, d in sorted(entry["arguments"].items())},
+                    loss_types=None,
+                    rejected_loss_types={},
+                    rules=(),
+                )
+        return None
+
+    def rule_refs(self, rule: RuleSig) -> frozenset[str]:
+        """The arguments a rule's condition reads (kept by rule id: ids are content hashes)."""
+        cached = self._refs.get(rule.id)
+        if cached is None:
+            out: set[str] = set()
+            stack = [rule.condition]
+            while stack:
+                tree = stack.pop()
+                if isinstance(tree, list) and tree:
+                    if tree[0] == "arg" and len(tree) == 2 and isinstance(tree[1], str):
+                        out.add(tree[1])
+                    else:
+                        stack.extend(tree[1:])
+                elif isinstance(tree, dict):
+                    stack.extend(tree.values())
+            cached = self._refs[rule.id] = frozenset(out)
+        return cached
 
     def _build(self, package: str, version: str, name: str) -> ConfigClass | None:
         ref = self._table(package, version).get(name)
@@ -219,6 +263,7 @@ class Signatures:
             loss_types=entry.get("loss_types"),
             rejected_loss_types=entry.get("loss_types_rejected", {}),
             rules=rules,
+            loss_types_raised_in=tuple(entry.get("loss_types_raised_in", ())),
         )
 
     # ---- history

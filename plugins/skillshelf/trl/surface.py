@@ -40,6 +40,7 @@ class Api:
     var_keyword: bool = False  # takes **kwargs: an unknown keyword does not raise here
     inherits: str | None = None  # a dataclass base outside the package, keywords and all
     renamed: dict[str, str] = field(default_factory=dict)  # old keyword still taken -> new
+    deprecated: dict[str, str] = field(default_factory=dict)  # keyword -> the warning it gives
 
     def data(self) -> dict[str, object]:
         out: dict[str, object] = {
@@ -54,6 +55,8 @@ class Api:
             out["inherits"] = self.inherits
         if self.renamed:
             out["renamed"] = dict(sorted(self.renamed.items()))
+        if self.deprecated:
+            out["deprecated"] = dict(sorted(self.deprecated.items()))
         return out
 
 
@@ -119,6 +122,7 @@ class SurfaceExtractor:
             init = method(item.node, "__init__")
             if init is not None:
                 self._parameters(init, api, skip_first=True)
+                api.deprecated = deprecations([init], api.arguments)
                 return api
             if item.is_dataclass:
                 for base in reversed(own[index:]):
@@ -134,6 +138,8 @@ class SurfaceExtractor:
                     ),
                     None,
                 ) or _unseen_base(mro, self.own_prefix)
+                post_inits = [method(c.node, "__post_init__") for c in own[index:]]
+                api.deprecated = deprecations([f for f in post_inits if f], api.arguments)
                 return api
         api.inherits = _unseen_base(mro, self.own_prefix)
         # object.__init__ takes no keyword; a base we cannot see might take any
@@ -165,6 +171,52 @@ class SurfaceExtractor:
         if args.kwarg is not None:
             api.var_keyword = True
             api.arguments |= _popped(func, args.kwarg.arg)
+
+
+def deprecations(functions: Iterable[ast.FunctionDef], arguments: set[str]) -> dict[str, str]:
+    """The deprecation warning each argument gives: ``if self.x ...: warnings.warn("... x ...
+    deprecated ...")``, the text TRL wrote about what to use instead (f-string holes left out)."""
+    found: dict[str, str] = {}
+    for func in functions:
+        for node in ast.walk(func):
+            if not isinstance(node, ast.If):
+                continue
+            tested = {
+                n.attr if isinstance(n, ast.Attribute) else n.id
+                for n in ast.walk(node.test)
+                if (isinstance(n, ast.Attribute) and dotted_name(n.value) == "self")
+                or isinstance(n, ast.Name)
+            } & arguments
+            if len(tested) != 1:
+                continue
+            (name,) = tested
+            for call in (c for stmt in node.body for c in ast.walk(stmt)):
+                if (
+                    isinstance(call, ast.Call)
+                    and isinstance(call.func, ast.Attribute)
+                    and call.func.attr in _WARNINGS
+                    and call.args
+                ):
+                    text = " ".join(_constant_text(call.args[0]).split())
+                    if "deprecat" in text.lower() and name in text:
+                        found.setdefault(name, text)
+                        break
+    return found
+
+
+_WARNINGS = frozenset({"warn", "warning", "warning_once"})
+
+
+def _constant_text(node: ast.expr) -> str:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(
+            _constant_text(v) if isinstance(v, ast.Constant) else "..." for v in node.values
+        )
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _constant_text(node.left) + _constant_text(node.right)
+    return ""
 
 
 def _is_static(func: ast.FunctionDef) -> bool:
