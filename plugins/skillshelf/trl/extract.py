@@ -127,6 +127,12 @@ TRL_HISTORY: tuple[str, ...] = (
     "0.25.0",
     "0.26.0",
     "0.27.0",
+    # the window's minors whose first release it does not list, so that "removed in"
+    # names the release that did it
+    "1.5.0",
+    "1.7.0",
+    "1.9.0",
+    "1.14.0",
     *TRL_RELEASES,
 )
 #: 4.36 is what trl 0.8 was released against; minors without an ``x.y.0`` on the

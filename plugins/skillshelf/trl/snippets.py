@@ -219,27 +219,28 @@ class _Checker:
 
     # ---- imports and removed APIs
 
-    def check_import(self, snippet: Snippet, use: ImportUse) -> None:
+    def check_import(self, snippet: Snippet, use: ImportUse) -> bool:
+        """Judge an import; False when it is not judged (an old release, a path not followed)."""
         package, name = use.api.package, use.api.name
         if not self.judged(package):
-            return
+            return False
         pos = snippet.position(use.node.lineno, use.node.col_offset)
         target = self.targets[package]
         span = self.history.api(package, name, target)
         if not span.present:
             self.issues.append(SnippetIssue(*pos, API_REMOVED, self._removed(package, name, span)))
             self.removed_names.add(use.local)
-            return
+            return True
         record = self.history.record(package, name) or {}
         judged = use.module == package or use.module.startswith("trl.experimental.")
         if not judged and use.module not in record.get("imports", {}):
-            return  # a module path the history does not follow
+            return False  # a module path the history does not follow
         here = self.history.import_span(package, name, use.module, target)
         if here.present:
-            return
+            return True
         elsewhere = self.history.import_modules(package, name, target)
         if not elsewhere:
-            return
+            return True
         best = min(elsewhere, key=lambda m: (m.count("."), m))
         when = f" (it moved out in {here.removed_in})" if here.removed_in else ""
         self.issues.append(
@@ -250,6 +251,7 @@ class _Checker:
                 f"{when}; import it from {best}",
             )
         )
+        return True
 
     def _removed(self, package: str, name: str, span: Span) -> str:
         where = self.where(package)
@@ -275,23 +277,23 @@ class _Checker:
         api: Api,
         keywords: list[Keyword],
         opaque: bool,
-    ) -> None:
+    ) -> bool:
+        """Judge a call; False when it is not judged (an old release, an import reported)."""
         package, name = api.package, api.name
         if not self.judged(package):
-            return
+            return False
         target = self.targets[package]
         span = self.history.api(package, name, target)
         if not span.present:
-            if not (isinstance(call.func, ast.Name) and call.func.id in self.removed_names):
-                pos = snippet.position(call.lineno, call.col_offset)
-                self.issues.append(
-                    SnippetIssue(*pos, API_REMOVED, self._removed(package, name, span))
-                )
-            return
+            if isinstance(call.func, ast.Name) and call.func.id in self.removed_names:
+                return False
+            pos = snippet.position(call.lineno, call.col_offset)
+            self.issues.append(SnippetIssue(*pos, API_REMOVED, self._removed(package, name, span)))
+            return True
         cls = self.sigs.config_class(package, target, name)
         if cls is not None:
             self._check_config(snippet, cls, keywords, opaque)
-            return
+            return True
         accepted, any_keyword = self._accepted(package, name)
         for kw in keywords:
             if kw.name in accepted:
@@ -313,6 +315,7 @@ class _Checker:
             self.issues.append(
                 SnippetIssue(*pos, rule, self._unknown(package, name, kw.name, accepted))
             )
+        return True
 
     def _accepted(self, package: str, name: str) -> tuple[frozenset[str], bool]:
         """Keywords ``name`` takes in the target release, inherited ones included."""
@@ -642,8 +645,8 @@ def check_text(
     return tuple(sorted(set(checker.issues) | set(syntax)))
 
 
-def _check_import(snippet: Snippet, use: ImportUse, checker: _Checker) -> None:
-    checker.check_import(snippet, use)
+def _check_import(snippet: Snippet, use: ImportUse, checker: _Checker) -> bool:
+    return checker.check_import(snippet, use)
 
 
 def _check_call(
@@ -653,17 +656,17 @@ def _check_call(
     keywords: list[Keyword],
     opaque: bool,
     checker: _Checker,
-) -> None:
-    checker.check_call(snippet, call, api, keywords, opaque)
+) -> bool:
+    return checker.check_call(snippet, call, api, keywords, opaque)
 
 
 def _with_upgrade_notes(
-    checker: _Checker, upgrade: _Checker | None, check: Callable[[_Checker], None]
+    checker: _Checker, upgrade: _Checker | None, check: Callable[[_Checker], bool]
 ) -> None:
     """Run ``check``; then against the pinned releases too: what breaks only there is a note."""
     before = len(checker.issues)
-    check(checker)
-    if upgrade is None or len(checker.issues) != before:
+    judged = check(checker)
+    if upgrade is None or not judged or len(checker.issues) != before:
         return  # already wrong for the release the document targets
     start = len(upgrade.issues)
     check(upgrade)
