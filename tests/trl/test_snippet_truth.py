@@ -54,6 +54,21 @@ CASES: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
         ),
     ),
     ("the moved import written right", "from trl.experimental.orpo import ORPOConfig", (), ()),
+    (
+        "the experimental package does not export its trainers' classes",
+        "from trl.experimental import GOLDConfig",
+        (IMPORT_MOVED,),
+        ("import it from trl.experimental.gold",),
+    ),
+    (
+        "a bare call of a class the top level no longer exports",
+        "CPOConfig(beta=0.1)",
+        (IMPORT_MOVED,),
+        (
+            "CPOConfig: not exported by trl 1.16.0 (it moved out in 0.29.0)",
+            "`from trl.experimental.cpo import CPOConfig`",
+        ),
+    ),
     ("an import path the history does not follow", "from trl.trainer import DPOConfig", (), ()),
     (
         "keywords of a moved class are still checked",
@@ -214,6 +229,20 @@ CASES: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
         "from trl import DPOConfig\nkw = {'betta': 1}\nkw = load()\nDPOConfig(**kw)",
         (),
         (),
+    ),
+    (
+        "a dict added to under an if keeps its keys",
+        "from trl import SFTConfig\nkw = dict(max_seq_length=8)\nif steps:\n"
+        "    kw['max_steps'] = steps\nSFTConfig(**kw)",
+        (UNKNOWN_ARGUMENT,),
+        ("max_seq_length: SFTConfig has no such argument",),
+    ),
+    (
+        "TrainingArguments' own checks",
+        "from transformers import TrainingArguments\n"
+        "TrainingArguments(output_dir='x', load_best_model_at_end=True)",
+        (CONFLICT,),
+        ("--load_best_model_at_end requires the save and eval strategy to match",),
     ),
     (
         "a keyword passed twice",

@@ -163,40 +163,55 @@ class Dictionaries:
     """Dictionaries a block binds to a name at module level, by statement, for ``**name``.
 
     ``kwargs = dict(beta=0.1)`` or ``kwargs = {"beta": 0.1}`` with every key a
-    string literal; any other binding or mutation of the name (``kwargs[...] =``,
-    ``kwargs.update(...)``, a ``for`` target ...) makes it unknown from that
-    statement on. Built in one pass; a lookup is a binary search.
+    string literal. Adding to it later (``kwargs["x"] = ...``, ``kwargs.update(...)``,
+    ``setdefault``), even under an ``if``, keeps its keys but no longer says
+    what it holds: its keys are still checked by name, its values are unknown
+    and more keys may come. Any other binding, ``pop``, ``del`` or ``clear``
+    makes it unknown from that statement on. Built in one pass; a lookup is a
+    binary search.
     """
 
-    _MUTATING = frozenset({"update", "pop", "popitem", "setdefault", "clear", "__setitem__"})
+    _ADDING = frozenset({"update", "setdefault"})
+    _REMOVING = frozenset({"pop", "popitem", "clear"})
 
     def __init__(self, tree: ast.Module) -> None:
-        self._at: dict[str, tuple[list[int], list[ast.Dict | ast.Call | None]]] = {}
+        self._at: dict[str, tuple[list[int], list[tuple[ast.Dict | ast.Call, bool] | None]]] = {}
         for index, stmt in enumerate(tree.body):
             if (
                 isinstance(stmt, ast.Assign)
                 and len(stmt.targets) == 1
                 and isinstance(stmt.targets[0], ast.Name)
             ):
-                self._bind(stmt.targets[0].id, index, _literal_dict(stmt.value))
+                found = _literal_dict(stmt.value)
+                self._bind(stmt.targets[0].id, index, None if found is None else (found, False))
                 rest: list[ast.AST] = [stmt.value]
             else:
                 rest = [stmt]
             for node in (n for part in rest for n in ast.walk(part)):
-                name = _rebound(node, self._MUTATING)
-                if name is not None:
+                change = _change(node, self._ADDING, self._REMOVING)
+                if change is None:
+                    continue
+                name, adds = change
+                current = self.lookup(name, index + 1)
+                if adds and current is not None:
+                    self._bind(name, index, (current[0], True))
+                else:
                     self._bind(name, index, None)
 
-    def _bind(self, name: str, index: int, value: ast.Dict | ast.Call | None) -> None:
+    def _bind(self, name: str, index: int, value: tuple[ast.Dict | ast.Call, bool] | None) -> None:
         indexes, values = self._at.setdefault(name, ([], []))
         if indexes and indexes[-1] == index:
-            values[-1] = None  # bound and changed in one statement: unknown
+            if value is None or values[-1] is None:
+                values[-1] = None  # bound and dropped in one statement: unknown
+            else:
+                values[-1] = value
             return
         indexes.append(index)
         values.append(value)
 
-    def lookup(self, name: str, statement: int) -> ast.Dict | ast.Call | None:
-        """The dictionary ``name`` holds when top-level statement ``statement`` runs."""
+    def lookup(self, name: str, statement: int) -> tuple[ast.Dict | ast.Call, bool] | None:
+        """The dictionary ``name`` holds when top-level statement ``statement`` runs, and
+        whether it may have been added to since it was written."""
         found = self._at.get(name)
         if found is None:
             return None
@@ -221,37 +236,42 @@ def _literal_dict(node: ast.expr) -> ast.Dict | ast.Call | None:
     return None
 
 
-def _rebound(node: ast.AST, mutating: frozenset[str]) -> str | None:
-    """The name a node rebinds or mutates in place, if any."""
+def _change(
+    node: ast.AST, adding: frozenset[str], removing: frozenset[str]
+) -> tuple[str, bool] | None:
+    """The name a node rebinds or changes in place, and whether it only adds keys."""
     if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
-        return node.id
-    if (
-        isinstance(node, ast.Subscript)
-        and isinstance(node.ctx, ast.Store | ast.Del)
-        and isinstance(node.value, ast.Name)
-    ):
-        return node.value.id
+        return node.id, False
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+        if isinstance(node.ctx, ast.Store):
+            return node.value.id, True
+        if isinstance(node.ctx, ast.Del):
+            return node.value.id, False
     if (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
-        and node.func.attr in mutating
         and isinstance(node.func.value, ast.Name)
+        and node.func.attr in adding | removing
     ):
-        return node.func.value.id
+        return node.func.value.id, node.func.attr in adding
     if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
-        return node.target.id
+        return node.target.id, False
     return None
 
 
-def dictionary_items(node: ast.Dict | ast.Call) -> Iterator[Keyword]:
+def dictionary_items(node: ast.Dict | ast.Call, changed: bool = False) -> Iterator[Keyword]:
+    """The keys of a dictionary as keywords; ``changed``: their values are unknown."""
+    pairs: list[tuple[str, ast.expr, ast.AST]] = []
     if isinstance(node, ast.Dict):
         for key, value in zip(node.keys, node.values, strict=True):
             if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                yield Keyword(key.value, value, key)
+                pairs.append((key.value, value, key))
     else:
-        for kw in node.keywords:
-            if kw.arg is not None:
-                yield Keyword(kw.arg, kw.value, kw)
+        pairs = [(kw.arg, kw.value, kw) for kw in node.keywords if kw.arg is not None]
+    for name, value, anchor in pairs:
+        if changed:
+            value = ast.copy_location(ast.Name(id="__changed__", ctx=ast.Load()), value)
+        yield Keyword(name, value, anchor)
 
 
 def call_keywords(
@@ -265,13 +285,16 @@ def call_keywords(
             out.append(Keyword(kw.arg, kw.value, kw))
             continue
         value = kw.value
-        found = _literal_dict(value) if isinstance(value, ast.Dict | ast.Call) else None
+        inline = _literal_dict(value) if isinstance(value, ast.Dict | ast.Call) else None
+        found = None if inline is None else (inline, False)
         if found is None and isinstance(value, ast.Name):
             found = dictionaries.lookup(value.id, statement)
         if found is None:
             opaque = True
         else:
-            out.extend(dictionary_items(found))
+            node, changed = found
+            out.extend(dictionary_items(node, changed))
+            opaque = opaque or changed  # more keys may have come
     return out, opaque
 
 

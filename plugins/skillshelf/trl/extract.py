@@ -57,6 +57,8 @@ TRL_RELEASES: tuple[str, ...] = (
     "1.16.0",
 )
 PEFT_CLASSES: tuple[str, ...] = ("LoraConfig",)
+#: transformers' own config dataclasses a skill calls directly, with their rules.
+TRANSFORMERS_CONFIGS: tuple[str, ...] = ("Seq2SeqTrainingArguments", "TrainingArguments")
 
 
 def trl_exports(sources: Sources) -> dict[str, tuple[str, str]]:
@@ -241,6 +243,18 @@ def build(wheels: Wheels, cache: Path, memo: Memo) -> dict[str, Any]:
         found = extractor.classes({n: ("peft", "peft") for n in PEFT_CLASSES})
         return {name: [cls.data, cls.rules] for name, cls in found.items()}
 
+    def extract_transformers() -> dict[str, Any]:
+        extractor = PackageExtractor(base(), "transformers.")
+        names = {n: ("transformers", "transformers") for n in TRANSFORMERS_CONFIGS}
+        return {name: [cls.data, cls.rules] for name, cls in extractor.classes(names).items()}
+
+    transformers_configs: dict[str, str] = {}
+    for name, (data, rules) in sorted(
+        memo.get("transformers-signatures", [transformers.sha256], extract_transformers).items()
+    ):
+        entry = dict(data, rules=pool(rules, rule_pool))
+        transformers_configs[name] = pool([entry], class_pool)[0]
+
     peft_wheel = wheels[("peft", PINNED_PEFT)]
     peft_classes: dict[str, str] = {}
     for name, (data, rules) in sorted(
@@ -259,7 +273,9 @@ def build(wheels: Wheels, cache: Path, memo: Memo) -> dict[str, Any]:
         },
         "releases": releases,
         "peft": {PINNED_PEFT: {"classes": peft_classes}},
-        "transformers": {PINNED_TRANSFORMERS: {"classes": externals}},
+        "transformers": {
+            PINNED_TRANSFORMERS: {"classes": externals, "configs": transformers_configs}
+        },
         "class_pool": class_pool,
         "rule_pool": rule_pool,
     }

@@ -161,17 +161,21 @@ class Signatures:
             release = self.raw.get(package, {}).get(version)
         if not release:
             return {}
-        table: Mapping[str, str] = release["classes"]
+        # transformers' "classes" are the bases trl's configs inherit, by qualified
+        # name; the configs a skill calls directly are its "configs"
+        table: Mapping[str, str] = release.get(
+            "configs" if package == "transformers" else "classes", {}
+        )
         return table
 
     # ---- classes
     def config_class(self, package: str, version: str, name: str) -> ConfigClass | None:
         key = (package, version, name)
         if key not in self._cache:
-            if package == "transformers":
-                self._cache[key] = self._external(version, name)
-            else:
-                self._cache[key] = self._build(package, version, name)
+            found = self._build(package, version, name)
+            if found is None and package == "transformers":
+                found = self._external(version, name)
+            self._cache[key] = found
         return self._cache[key]
 
     def _external(self, version: str, name: str) -> ConfigClass | None:

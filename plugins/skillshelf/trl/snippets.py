@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import ast
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -208,6 +208,7 @@ class _Checker:
         self.targets = targets
         self.issues: list[SnippetIssue] = []
         self.removed_names: set[str] = set()  # locals bound by an import already reported
+        self.imported: set[str] = set()  # locals the document imported a known API as
         self._unknown_messages: dict[tuple[str, str, str], tuple[str, str]] = {}
 
     def where(self, package: str) -> str:
@@ -222,6 +223,7 @@ class _Checker:
     def check_import(self, snippet: Snippet, use: ImportUse) -> bool:
         """Judge an import; False when it is not judged (an old release, a path not followed)."""
         package, name = use.api.package, use.api.name
+        self.imported.add(use.local)
         if not self.judged(package):
             return False
         pos = snippet.position(use.node.lineno, use.node.col_offset)
@@ -232,7 +234,7 @@ class _Checker:
             self.removed_names.add(use.local)
             return True
         record = self.history.record(package, name) or {}
-        judged = use.module == package or use.module.startswith("trl.experimental.")
+        judged = use.module == package or use.module.startswith("trl.experimental")
         if not judged and use.module not in record.get("imports", {}):
             return False  # a module path the history does not follow
         here = self.history.import_span(package, name, use.module, target)
@@ -290,6 +292,8 @@ class _Checker:
             pos = snippet.position(call.lineno, call.col_offset)
             self.issues.append(SnippetIssue(*pos, API_REMOVED, self._removed(package, name, span)))
             return True
+        if isinstance(call.func, ast.Name) and call.func.id not in self.imported:
+            self._bare(snippet, call, package, name)
         cls = self.sigs.config_class(package, target, name)
         if cls is not None:
             self._check_config(snippet, cls, keywords, opaque)
@@ -316,6 +320,29 @@ class _Checker:
                 SnippetIssue(*pos, rule, self._unknown(package, name, kw.name, accepted))
             )
         return True
+
+    def _bare(self, snippet: Snippet, call: ast.Call, package: str, name: str) -> None:
+        """A call with no import in the document of a class its package does not export at
+        the top level: the import the reader will write (``from trl import CPOConfig``)
+        fails, so say where it lives."""
+        target = self.targets[package]
+        if "." in name or self.history.import_span(package, name, package, target).present:
+            return
+        elsewhere = self.history.import_modules(package, name, target)
+        if not elsewhere:
+            return
+        best = min(elsewhere, key=lambda m: (m.count("."), m))
+        gone = self.history.import_span(package, name, package, target)
+        when = f" (it moved out in {gone.removed_in})" if gone.removed_in else ""
+        pos = snippet.position(call.lineno, call.col_offset)
+        self.issues.append(
+            SnippetIssue(
+                *pos,
+                IMPORT_MOVED,
+                f"{name}: not exported by {package} {target}{when}, and the document does not "
+                f"import it: `from {best} import {name}`",
+            )
+        )
 
     def _accepted(self, package: str, name: str) -> tuple[frozenset[str], bool]:
         """Keywords ``name`` takes in the target release, inherited ones included."""
@@ -605,6 +632,7 @@ def check_text(
     signatures: Signatures | None = None,
     blocks: Sequence[FencedBlock] | None = None,
     history: ApiHistory | None = None,
+    releases: Mapping[str, str] | None = None,
 ) -> tuple[SnippetIssue, ...]:
     """Every issue of the document, sorted by position.
 
@@ -614,12 +642,14 @@ def check_text(
     pinned one, calls that work there but break in the pinned release are
     reported too (``snippet-upgrade-breaks``).
     ``blocks``: the text's fenced blocks, when the caller already has them.
+    ``releases``: ``package -> version`` to check against, whatever the document
+    says (a measurement judges every document against one set of releases).
     """
     if "```" not in text and "~~~" not in text:
         return ()  # no fenced block, so no snippet: most references and descriptions
     sigs = signatures or load()
     hist = history or history_data.load()
-    targets = choose(sigs, hist, text, trl_target)
+    targets = choose(sigs, hist, text, trl_target, releases)
     checker = _Checker(sigs, hist, targets)
     pinned = Targets(dict(sigs.pinned), {p: "pinned" for p in sigs.pinned})
     upgrade = _Checker(sigs, hist, pinned) if targets.versions != pinned.versions else None

@@ -91,10 +91,10 @@ def choose(
     history: ApiHistory,
     text: str,
     trl_target: str | None,
-    pins: Mapping[str, str] | None = None,
+    releases: Mapping[str, str] | None = None,
 ) -> Targets:
-    """The releases for one document."""
-    found = document_pins(text) if pins is None else pins
+    """The releases for one document; ``releases`` overrides its pins (not the targets)."""
+    found = document_pins(text) if releases is None else releases
     versions: dict[str, str] = {}
     source: dict[str, str] = {}
     for package in ("trl", "transformers", "peft"):
