@@ -46,6 +46,7 @@ ERROR_RULES = frozenset(
         "config-unknown-argument",
         "config-invalid-value",
         "config-conflict",
+        "config-type-error",
         "call-unknown-argument",
         "api-removed",
         "import-moved",
@@ -293,7 +294,7 @@ def attribute(calls: Sequence[Call], issues: Iterable[Any], error_rules: Iterabl
         claimed = {
             m.group(1)
             for i in inside
-            if i.rule in ("config-invalid-value", "config-conflict")
+            if i.rule in ("config-invalid-value", "config-conflict", "config-type-error")
             for m in TRAINER_TIME.finditer(i.message)
         } & set(TRAINERS_RUN)
         if claimed and call.name.endswith("Config"):

@@ -48,6 +48,9 @@ GOOD = [
         'DPOConfig(output_dir="o", loss_type="exo_pair", label_smoothing=1e-3)',
     ),
     ("from trl import DPOConfig", 'DPOConfig(output_dir="o", max_length=..., beta=0.1)'),
+    # a type warning says the config is built anyway: the real one must be
+    ("from trl import DPOConfig", 'DPOConfig(output_dir="o", max_steps=None)'),
+    ("from trl import DPOConfig", 'DPOConfig(output_dir="o", learning_rate="2e-5")'),
     (
         "from trl import DPOConfig",
         'DPOConfig(output_dir="o", fp16=True, eval_strategy="steps", eval_steps=50)',
@@ -124,6 +127,7 @@ BAD = [
         'DPOConfig(output_dir="o", loss_type=["sigmoid", "ipo"], loss_weights=[1.0])',
     ),
     ("from trl import DPOConfig", 'DPOConfig(output_dir="o", warmup_steps=-1)'),
+    ("from trl import DPOConfig", 'DPOConfig(output_dir="o", warmup_steps="10")'),
     ("from trl import SFTConfig", 'SFTConfig(output_dir="o", max_seq_length=1024)'),
     ("from trl import SFTConfig", 'SFTConfig(output_dir="o", evaluation_strategy="steps")'),
     ("from trl import GRPOConfig", 'GRPOConfig(output_dir="o", max_new_tokens=128)'),
@@ -234,7 +238,7 @@ def test_checker_verdicts_match_the_real_packages(real_python: Path) -> None:
             kinds["import"] += 1
             if call.real != "ImportError":
                 failures.append(f"{where}: import finding, but real {call.real}")
-        elif rules & {"config-unknown-argument", "call-unknown-argument"}:
+        elif rules & {"config-unknown-argument", "call-unknown-argument", "config-type-error"}:
             kinds["unknown keyword"] += 1
             if call.real != "TypeError":
                 failures.append(f"{where}: unknown keyword, but real {call.real}")

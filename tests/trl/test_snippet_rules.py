@@ -18,6 +18,7 @@ from skillshelf.rules.base import REGISTRY
 RULES = {
     "config-unknown-argument": Severity.ERROR,
     "config-type-mismatch": Severity.WARNING,
+    "config-type-error": Severity.ERROR,
     "config-invalid-value": Severity.ERROR,
     "config-conflict": Severity.ERROR,
     "snippet-syntax": Severity.WARNING,
@@ -55,6 +56,7 @@ def test_rules_are_registered_with_their_severities() -> None:
             "DPOConfig(max_length=512)",
         ),
         ("config-type-mismatch", "DPOConfig(beta='0.1')", "DPOConfig(beta=0.1)"),
+        ("config-type-error", "DPOConfig(warmup_steps='10')", "DPOConfig(warmup_steps=10)"),
         ("config-invalid-value", "DPOConfig(loss_type='aot_pair')", "DPOConfig(loss_type='aot')"),
         (
             "config-conflict",

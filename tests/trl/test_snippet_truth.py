@@ -18,6 +18,7 @@ from skillshelf.trl.snippets import (
     IMPORT_MOVED,
     INVALID_VALUE,
     SYNTAX,
+    TYPE_ERROR,
     TYPE_MISMATCH,
     UNKNOWN_ARGUMENT,
     UPGRADE_BREAKS,
@@ -197,6 +198,12 @@ CASES: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
         "from trl import DPOConfig\nDPOConfig(output_dir='x', max_steps=None)",
         (TYPE_MISMATCH,),
         ("DPOConfig is built anyway",),
+    ),
+    (
+        "a type the release's own check fails on",
+        "from trl import DPOConfig\nDPOConfig(output_dir='x', warmup_steps='10')",
+        (TYPE_ERROR,),
+        ("DPOConfig raises TypeError when it is built ('<' not supported between instances",),
     ),
     (
         "a loss type rejected when the trainer is built",

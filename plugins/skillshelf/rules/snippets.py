@@ -83,6 +83,33 @@ def config_type_mismatch(ctx: LintContext) -> Iterator[Finding]:
 
 
 @rule(
+    snippets.TYPE_ERROR,
+    "A config call passes a literal of a type the release's own checks fail on (TypeError).",
+    Severity.ERROR,
+)
+def config_type_error(ctx: LintContext) -> Iterator[Finding]:
+    """## What it does
+    For a literal of the wrong type, evaluates the checks the release performs on
+    the argument (read from its source, never run) and reports the calls where
+    one of them certainly fails on it, with Python's own message.
+
+    ## Why is this bad?
+    The call raises ``TypeError`` when the config (or its trainer) is built.
+
+    ## Example
+    ```python
+    DPOConfig(output_dir="out", warmup_steps="10")  # '<' between str and int
+    ```
+
+    ## Use instead
+    ```python
+    DPOConfig(output_dir="out", warmup_steps=10)
+    ```
+    """
+    yield from _findings(ctx, snippets.TYPE_ERROR)
+
+
+@rule(
     snippets.INVALID_VALUE,
     "A config call passes a loss_type or choice value the release does not know.",
     Severity.ERROR,

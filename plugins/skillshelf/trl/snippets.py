@@ -49,6 +49,7 @@ from skillshelf.trl.signatures import (
     Signatures,
     holds,
     load,
+    raises,
     render,
 )
 from skillshelf.trl.typecheck import accepts, literal, literal_choices
@@ -56,6 +57,7 @@ from skillshelf.trl.versions import Targets, choose
 
 UNKNOWN_ARGUMENT = "config-unknown-argument"
 TYPE_MISMATCH = "config-type-mismatch"
+TYPE_ERROR = "config-type-error"
 INVALID_VALUE = "config-invalid-value"
 CONFLICT = "config-conflict"
 SYNTAX = "snippet-syntax"
@@ -474,14 +476,7 @@ class _Checker:
                 continue
             if not accepts(argument.annotation, value, argument.accepts):
                 self.issues.append(
-                    SnippetIssue(
-                        *pos,
-                        TYPE_MISMATCH,
-                        f"{kw.name}={_describe(value)}: {cls.name}.{kw.name} is annotated "
-                        f"`{argument.annotation}` in {where}, not {type(value).__name__}; "
-                        f"{cls.name} is built anyway (dataclass fields are not type-checked) "
-                        "and the value reaches whatever reads it later",
-                    )
+                    SnippetIssue(*pos, *self._type_finding(cls, kw, value, keywords, opaque))
                 )
                 continue
             if kw.name == "loss_type" and cls.loss_types is not None:
@@ -507,6 +502,40 @@ class _Checker:
         flagged = set(range(before, len(self.issues)))
         bad = {n for n, kw in passed.items() if _flagged(self.issues, flagged, snippet, kw)}
         self._conflicts(snippet, cls, env, passed, bad, opaque, where)
+
+    def _type_finding(
+        self,
+        cls: ConfigClass,
+        kw: Keyword,
+        value: Any,
+        keywords: list[Keyword],
+        opaque: bool,
+    ) -> tuple[str, str]:
+        """A value of the wrong type: an error when the release's own checks on it certainly
+        raise (``warmup_steps="10"`` meets ``< 0``), else a warning that says it is kept."""
+        argument = cls.arguments[kw.name]
+        where = f"{cls.package} {cls.version}"
+        said = (
+            f"{cls.name}.{kw.name} is annotated `{argument.annotation}` in {where}, "
+            f"not {type(value).__name__}"
+        )
+        env = _environment(cls, {k.name: literal(k.value) for k in keywords}, opaque)
+        for rule in cls.rules:
+            if kw.name not in self.sigs.rule_refs(rule):
+                continue
+            message = raises(rule.condition, env)
+            if message is None:
+                continue
+            if rule.phase == "trainer":
+                who = f"{cls.name} is built; {cls.trainer} raises TypeError when it is built"
+            else:
+                who = f"{cls.name} raises TypeError when it is built"
+            return TYPE_ERROR, f"{kw.name}={_describe(value)}: {who} ({message}); {said}"
+        return (
+            TYPE_MISMATCH,
+            f"{kw.name}={_describe(value)}: {said}; {cls.name} is built anyway (dataclass "
+            "fields are not type-checked) and the value reaches whatever reads it later",
+        )
 
     def _loss_type(
         self, snippet: Snippet, kw: Keyword, value: Any, cls: ConfigClass, where: str
@@ -564,14 +593,7 @@ class _Checker:
         opaque: bool,
         where: str,
     ) -> None:
-        full: dict[str, Any] = {}
-        for arg_name, argument in cls.arguments.items():
-            if arg_name in env:
-                full[arg_name] = env[arg_name]
-            elif opaque or not argument.has_default:
-                full[arg_name] = UNKNOWN
-            else:
-                full[arg_name] = argument.default
+        full = _environment(cls, env, opaque)
         seen: set[str] = set()
         for rule in cls.rules:
             refs = self.sigs.rule_refs(rule)
@@ -592,6 +614,20 @@ class _Checker:
             else:
                 by = f"raised by {cls.name}, {where}"
             self.issues.append(SnippetIssue(*pos, CONFLICT, f"{message} ({by})"))
+
+
+def _environment(cls: ConfigClass, passed: Mapping[str, Any], opaque: bool) -> dict[str, Any]:
+    """Every argument's value for a call: what it passes, else the default (unknown when a
+    ``**`` we cannot read may pass it, or when there is no literal default)."""
+    full: dict[str, Any] = {}
+    for name, argument in cls.arguments.items():
+        if name in passed:
+            full[name] = passed[name]
+        elif opaque or not argument.has_default:
+            full[name] = UNKNOWN
+        else:
+            full[name] = argument.default
+    return full
 
 
 def _loss_when(cls: ConfigClass) -> str:
