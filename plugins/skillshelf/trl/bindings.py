@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import bisect
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 #: Packages whose APIs are followed; an import from one of their modules is
@@ -38,14 +38,20 @@ class ImportUse:
     node: ast.alias
 
 
+def mentions(names: Iterable[str]) -> re.Pattern[str]:
+    """One pattern for "does this code mention any of these names or packages"."""
+    words = sorted({*names, *PACKAGES}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
 @dataclass
 class Scope:
     known: Mapping[str, str]  # top-level API name -> package
     methods: Mapping[str, set[str]]  # class name -> known methods ("from_pretrained")
+    mentioned: re.Pattern[str]  # :func:`mentions` of ``known``
     bound: dict[str, Api] = field(default_factory=dict)  # local name -> API
     modules: dict[str, str] = field(default_factory=dict)  # local name -> module
     shadowed: set[str] = field(default_factory=set)
-    _mentions: re.Pattern[str] | None = None
 
     def learn(self, tree: ast.Module) -> list[ImportUse]:
         """Take in a block's bindings; return its imports of known APIs, in order."""
@@ -86,10 +92,7 @@ class Scope:
         API nor rebind a name that matters, so it is not walked. The test is
         textual (one regular expression) and errs towards walking.
         """
-        if self._mentions is None:
-            words = sorted({*self.known, *PACKAGES}, key=len, reverse=True)
-            self._mentions = re.compile("|".join(re.escape(w) for w in words))
-        if self._mentions.search(code):
+        if self.mentioned.search(code):
             return True
         return any(name in code for name in self.bound) or any(
             name in code

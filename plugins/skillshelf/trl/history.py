@@ -118,6 +118,9 @@ class ApiHistory:
         }
         self._parsed: dict[str, list[tuple[Version, Version]]] = {}
         self._arguments: dict[tuple[str, str, str], frozenset[str]] = {}
+        # asked for on every call of every document: computed once per loaded file
+        self._spans: dict[tuple[str, str, str | None], Span] = {}
+        self._listed: dict[tuple[str, str], str | None] = {}
 
     def packages(self) -> list[str]:
         return sorted(self.raw["apis"])
@@ -131,9 +134,12 @@ class ApiHistory:
 
     def listed_release(self, package: str, version: str) -> str | None:
         """The release of the history that stands for ``version`` (the last one not after it)."""
-        wanted = _vkey(version)
-        before = [r for r in self.releases.get(package, []) if _vkey(r) <= wanted]
-        return before[-1] if before else None
+        key = (package, version)
+        if key not in self._listed:
+            wanted = _vkey(version)
+            before = [r for r in self.releases.get(package, []) if _vkey(r) <= wanted]
+            self._listed[key] = before[-1] if before else None
+        return self._listed[key]
 
     def _ranges(self, text: str) -> list[tuple[Version, Version]]:
         ranges = self._parsed.get(text)
@@ -147,9 +153,16 @@ class ApiHistory:
 
     def span(self, package: str, text: str | None, target: str) -> Span:
         """Where ``text`` (a spans string; None: never) says something existed, from ``target``."""
-        releases = self.releases.get(package, [])
         listed = self.listed_release(package, target)
-        ranges = self._ranges(text or "")
+        key = (package, text or "", listed)
+        found = self._spans.get(key)
+        if found is None:
+            found = self._spans[key] = self._span(package, text or "", listed)
+        return found
+
+    def _span(self, package: str, text: str, listed: str | None) -> Span:
+        releases = self.releases.get(package, [])
+        ranges = self._ranges(text)
         if not ranges:
             return Span(False, None, None, None, None)
 

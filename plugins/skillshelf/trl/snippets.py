@@ -22,6 +22,8 @@ depends on them is skipped rather than guessed.
 from __future__ import annotations
 
 import ast
+import functools
+import re
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -39,6 +41,7 @@ from skillshelf.trl.bindings import (
     Scope,
     call_keywords,
     calls_by_statement,
+    mentions,
 )
 from skillshelf.trl.blocks import Snippet, python_snippets
 from skillshelf.trl.history import ApiHistory, Span
@@ -690,7 +693,7 @@ def check_text(
     pinned = Targets(dict(sigs.pinned), {p: "pinned" for p in sigs.pinned})
     upgrade = _Checker(sigs, hist, pinned) if targets.versions != pinned.versions else None
     syntax: list[SnippetIssue] = []
-    scope = Scope(_known(hist), _methods(hist))
+    scope = _scope(hist)
     for block in _blocks(text, scope, blocks, syntax):
         for use in block.uses:
             _with_upgrade_notes(checker, upgrade, partial(_check_import, block.snippet, use))
@@ -756,6 +759,18 @@ def _with_upgrade_notes(
         )
 
 
+def _scope(history: ApiHistory) -> Scope:
+    """A fresh scope for one document; the name tables behind it are built once per history."""
+    known, methods, mentioned = _names(history)
+    return Scope(known, methods, mentioned)
+
+
+@functools.lru_cache(maxsize=4)
+def _names(history: ApiHistory) -> tuple[dict[str, str], dict[str, set[str]], re.Pattern[str]]:
+    known = _known(history)
+    return known, _methods(history), mentions(known)
+
+
 def _known(history: ApiHistory) -> dict[str, str]:
     """Top-level API names -> package; a name in several packages goes to trl, then peft."""
     out: dict[str, str] = {}
@@ -781,7 +796,7 @@ def find_calls(
 ) -> Iterator[ConfigCall]:
     """Every call of a known API in the document, with its literal keyword values."""
     hist = history or history_data.load()
-    scope = Scope(_known(hist), _methods(hist))
+    scope = _scope(hist)
     for block in _blocks(text, scope, None, []):
         for call, api, keywords, opaque in block.calls:
             if api is None:
