@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from skillshelf.trl import cli, memo, wheels
-from skillshelf.trl.history import ApiHistory, fold, spans
+from skillshelf.trl.history import ApiHistory
+from skillshelf.trl.spans import fold, spans
 from skillshelf.trl.surface import SurfaceExtractor, exported_names, subpackages
 
 
@@ -157,7 +158,7 @@ def test_memo_returns_what_was_computed_and_forgets_what_a_run_did_not_use(tmp_p
 def test_the_memo_key_covers_every_module_the_extractor_imports() -> None:
     names = {p.name for p in memo.extractor_modules()}
     assert {"extract.py", "symbolic.py", "surface.py", "wheels.py", "resolve.py"} <= names
-    assert "snippets.py" not in names
+    assert "snippets.py" not in names and "history.py" not in names  # readers, not extractors
 
 
 # ---- the surface of one release

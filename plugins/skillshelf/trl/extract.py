@@ -21,9 +21,9 @@ from packaging.version import Version
 
 from skillshelf.trl.datafile import FORMAT, GENERATED_BY, pool
 from skillshelf.trl.describe import PackageExtractor
-from skillshelf.trl.history import FORMAT as HISTORY_FORMAT
-from skillshelf.trl.history import fold
 from skillshelf.trl.memo import Memo
+from skillshelf.trl.spans import FORMAT as HISTORY_FORMAT
+from skillshelf.trl.spans import fold
 from skillshelf.trl.surface import SurfaceExtractor, exported_names, subpackages
 from skillshelf.trl.wheels import ExtractError, Sources, Wheel, check_requirement, walk_toplevel
 
