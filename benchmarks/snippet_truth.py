@@ -122,8 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     fn, tn = matrix[(False, True)], matrix[(False, False)]
     per_package = Counter(c.package for c in calls)
     print(
-        f"corpus: {args.corpus}: {len(docs)} documents, {block_count} code blocks with calls "
-        f"or none ({unparsed} labelled blocks do not parse)"
+        f"corpus: {args.corpus}: {len(docs)} documents, {block_count} code blocks parsed "
+        f"({unparsed} labelled blocks do not parse, their calls are not counted)"
     )
     print(
         f"calls of known APIs: {len(calls)} ({dict(per_package)}); judged {len(judged)}, "
