@@ -78,6 +78,12 @@ _CODE = (
     "schemas.py",
     "trl/snippets.py",
     "trl/signatures.py",
+    "trl/blocks.py",
+    "trl/bindings.py",
+    "trl/history.py",
+    "trl/renames.py",
+    "trl/typecheck.py",
+    "trl/versions.py",
 )
 
 _ALLOWED_GLOBALS = {

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from skillshelf.trl import cli, extract
+from skillshelf.trl import cli, datafile, describe, extract, wheels
 from skillshelf.trl.signatures import Signatures, holds
 
 BASE = """
@@ -108,7 +108,7 @@ def make_wheel(path: Path, files: dict[str, str]) -> Path:
 
 
 @pytest.fixture
-def sources(tmp_path: Path) -> extract.Sources:
+def sources(tmp_path: Path) -> wheels.Sources:
     transformers = make_wheel(
         tmp_path / "transformers-5.23.0-py3-none-any.whl",
         {
@@ -127,14 +127,14 @@ def sources(tmp_path: Path) -> extract.Sources:
             "trl-9.9.9.dist-info/METADATA": "Name: trl\nRequires-Dist: transformers>=4.56.2\n",
         },
     )
-    return extract.Sources.from_wheels([trl, transformers])
+    return wheels.Sources.from_wheels([trl, transformers])
 
 
-def test_extracts_fields_rules_and_loss_types(sources: extract.Sources) -> None:
-    extract.check_requirement(sources, "trl-9.9.9-py3-none-any.whl", "transformers", "5.23.0")
+def test_extracts_fields_rules_and_loss_types(sources: wheels.Sources) -> None:
+    wheels.check_requirement(sources, "trl-9.9.9-py3-none-any.whl", "transformers", "5.23.0")
     names = extract.trl_exports(sources)
     assert names == {"FooConfig": ("trl", "trl")}
-    extractor = extract.PackageExtractor(sources, "trl.")
+    extractor = describe.PackageExtractor(sources, "trl.")
     (foo,) = extractor.classes(names).values()
     data = foo.data
     assert data["mro"] == [
@@ -178,15 +178,15 @@ def test_extracts_fields_rules_and_loss_types(sources: extract.Sources) -> None:
     assert holds(trainer.condition, {**env, "loss_type": "b", "beta": 2})
 
 
-def test_requirement_mismatch_is_an_error(sources: extract.Sources) -> None:
-    with pytest.raises(extract.ExtractError):
-        extract.check_requirement(sources, "trl-9.9.9-py3-none-any.whl", "transformers", "4.0.0")
+def test_requirement_mismatch_is_an_error(sources: wheels.Sources) -> None:
+    with pytest.raises(wheels.ExtractError):
+        wheels.check_requirement(sources, "trl-9.9.9-py3-none-any.whl", "transformers", "4.0.0")
 
 
 def test_dumps_is_deterministic() -> None:
     data = {"b": {"y": [1, 2], "x": {"deep": {"deeper": {"k": 1, "a": 2}}}}, "a": 1}
-    text = extract.dumps(data)
-    assert text == extract.dumps(json.loads(text))
+    text = datafile.dumps(data)
+    assert text == datafile.dumps(json.loads(text))
     assert text.index('"a"') < text.index('"b"')
     assert '{"a":2,"k":1}' in text  # compact below the fourth level
 
@@ -201,37 +201,42 @@ def parse(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def generated(signatures: str, history: str = "{}\n") -> cli.Generated:
+    return cli.Generated(signatures, history, wheels=3, memo_hits=1, memo_misses=2)
+
+
 def test_check_exit_codes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = tmp_path / "sigs.json"
-    out.write_text('{\n "a": 1\n}\n', encoding="utf-8")
-    monkeypatch.setattr(cli, "generate", lambda wheels: '{\n "a": 1\n}\n')
-    args = parse(["signatures", "--check", "--output", str(out)])
+    (tmp_path / "trl-signatures.json").write_text('{\n "a": 1\n}\n', encoding="utf-8")
+    (tmp_path / "api-history.json").write_text("{}\n", encoding="utf-8")
+    monkeypatch.setattr(cli, "generate", lambda cache: generated('{\n "a": 1\n}\n'))
+    args = parse(["signatures", "--check", "--schemas", str(tmp_path), "--cache", str(tmp_path)])
     assert args.handler(args) == 0
 
-    monkeypatch.setattr(cli, "generate", lambda wheels: '{\n "a": 2\n}\n')
+    monkeypatch.setattr(cli, "generate", lambda cache: generated('{\n "a": 2\n}\n'))
     assert args.handler(args) == 1
     captured = capsys.readouterr()
     assert '- "a": 1' in captured.out and '+ "a": 2' in captured.out
     assert "out of date" in captured.err
-    assert out.read_text(encoding="utf-8") == '{\n "a": 1\n}\n'  # --check never writes
+    assert (tmp_path / "trl-signatures.json").read_text(encoding="utf-8") == '{\n "a": 1\n}\n'
 
-    def fail(wheels: Path | None) -> str:
-        raise extract.ExtractError("pip download trl==1.16.0 failed: no network")
+    def fail(cache: Path) -> cli.Generated:
+        raise wheels.ExtractError("cannot reach https://pypi.org/simple/trl/: no network")
 
     monkeypatch.setattr(cli, "generate", fail)
     assert args.handler(args) == 2
     assert "no network" in capsys.readouterr().err
 
 
-def test_regenerate_writes_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    out = tmp_path / "schemas" / "sigs.json"
-    monkeypatch.setattr(cli, "generate", lambda wheels: "{}\n")
-    args = parse(["signatures", "--output", str(out), "--wheels", str(tmp_path / "w")])
-    assert args.wheels == tmp_path / "w"
+def test_regenerate_writes_both_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    schemas = tmp_path / "schemas"
+    monkeypatch.setattr(cli, "generate", lambda cache: generated("{}\n", '{"h": 1}\n'))
+    args = parse(["signatures", "--schemas", str(schemas), "--cache", str(tmp_path / "c")])
+    assert args.cache == tmp_path / "c"
     assert args.handler(args) == 0
-    assert out.read_text(encoding="utf-8") == "{}\n"
+    assert (schemas / "trl-signatures.json").read_text(encoding="utf-8") == "{}\n"
+    assert (schemas / "api-history.json").read_text(encoding="utf-8") == '{"h": 1}\n'
 
 
 def test_usage_errors_exit_2() -> None:

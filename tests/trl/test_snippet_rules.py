@@ -17,10 +17,16 @@ from skillshelf.rules.base import REGISTRY
 
 RULES = {
     "config-unknown-argument": Severity.ERROR,
-    "config-type-mismatch": Severity.ERROR,
+    "config-type-mismatch": Severity.WARNING,
+    "config-type-error": Severity.ERROR,
     "config-invalid-value": Severity.ERROR,
     "config-conflict": Severity.ERROR,
     "snippet-syntax": Severity.WARNING,
+    "call-unknown-argument": Severity.ERROR,
+    "config-ignored-argument": Severity.WARNING,
+    "api-removed": Severity.ERROR,
+    "import-moved": Severity.ERROR,
+    "snippet-upgrade-breaks": Severity.WARNING,
 }
 
 MakeTree = Callable[[Mapping[str, str | bytes]], Path]
@@ -50,6 +56,7 @@ def test_rules_are_registered_with_their_severities() -> None:
             "DPOConfig(max_length=512)",
         ),
         ("config-type-mismatch", "DPOConfig(beta='0.1')", "DPOConfig(beta=0.1)"),
+        ("config-type-error", "DPOConfig(warmup_steps='10')", "DPOConfig(warmup_steps=10)"),
         ("config-invalid-value", "DPOConfig(loss_type='aot_pair')", "DPOConfig(loss_type='aot')"),
         (
             "config-conflict",
@@ -57,6 +64,27 @@ def test_rules_are_registered_with_their_severities() -> None:
             "DPOConfig(loss_type=['sigmoid', 'sft'], loss_weights=[1.0, 1.0])",
         ),
         ("snippet-syntax", "DPOConfig(beta=0.1", "DPOConfig(beta=0.1)"),
+        (
+            "call-unknown-argument",
+            "SFTTrainer(model=m, tokenizer=t)",
+            "SFTTrainer(model=m, processing_class=t)",
+        ),
+        (
+            "config-ignored-argument",
+            "BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_compute_type='bfloat16')",
+            "BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_compute_dtype='bfloat16')",
+        ),
+        ("api-removed", "PPOConfig(output_dir='out')", "RLOOConfig(output_dir='out')"),
+        (
+            "import-moved",
+            "from trl import ORPOConfig",
+            "from trl.experimental.orpo import ORPOConfig",
+        ),
+        (
+            "snippet-upgrade-breaks",
+            "SFTConfig(max_seq_length=8)  # pip install trl==0.19.1",
+            "SFTConfig(max_length=8)  # pip install trl==0.19.1",
+        ),
     ],
 )
 def test_each_rule_hits_and_misses(make_tree: MakeTree, rule_id: str, bad: str, good: str) -> None:

@@ -7,11 +7,11 @@ import time
 
 import pytest
 
-from skillshelf.trl import extract
+from skillshelf.suggest import closest
+from skillshelf.trl import datafile
 from skillshelf.trl.signatures import (
     SOURCE_PATH,
     UNKNOWN,
-    did_you_mean,
     evaluate,
     holds,
     load,
@@ -35,7 +35,7 @@ def test_data_file_shape_and_size() -> None:
 def test_data_file_is_in_canonical_form() -> None:
     """What ``skillshelf signatures`` writes is what is committed (sorted, stable layout)."""
     text = SOURCE_PATH.read_text(encoding="utf-8")
-    assert extract.dumps(json.loads(text)) == text
+    assert datafile.dumps(json.loads(text)) == text
 
 
 def test_loading_is_fast_and_cached() -> None:
@@ -136,12 +136,15 @@ def test_peft_lora_config() -> None:
     assert "task_type" in lora.arguments  # from PeftConfig
 
 
-def test_did_you_mean() -> None:
+def test_the_one_did_you_mean_suggests_typos_of_argument_names_not_cousins() -> None:
     dpo = load().config_class("trl", "1.16.0", "DPOConfig")
     assert dpo is not None
-    assert did_you_mean("max_prompt_length", dpo.arguments) == ["max_length"]
-    assert did_you_mean("betta", dpo.arguments) == ["beta"]
-    assert did_you_mean("zzzz", dpo.arguments) == []
+    assert closest("betta", dpo.arguments) == "beta"
+    assert closest("learnig_rate", dpo.arguments) == "learning_rate"
+    assert closest("zzzz", dpo.arguments) is None
+    # difflib's ratio paired these; neither is what the author meant
+    assert closest("rpo_alpha", dpo.arguments) is None
+    assert closest("max_new_tokens", dpo.arguments) is None
 
 
 def test_loss_weights_rule_evaluates_like_trl() -> None:

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from skillshelf.model import Kind, read_document
+from skillshelf.trl import blocks, history
 from skillshelf.trl.signatures import UNKNOWN, load
 from skillshelf.trl.snippets import (
     CONFLICT,
@@ -16,11 +17,12 @@ from skillshelf.trl.snippets import (
     SYNTAX,
     TYPE_MISMATCH,
     UNKNOWN_ARGUMENT,
-    accepts,
+    UPGRADE_BREAKS,
     check_text,
     find_calls,
-    resolve_version,
 )
+from skillshelf.trl.typecheck import accepts
+from skillshelf.trl.versions import resolve_version
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -52,36 +54,47 @@ def test_seed_fixture_flags_exactly_what_breaks_on_trl_1_16() -> None:
         (115, 11, INVALID_VALUE, '"aot_pair"'),
     ]
     messages = [i.message for i in check_text(text)]
-    assert messages[0] == (
-        "max_prompt_length: DPOConfig has no such argument in trl 1.16.0 (removed in 0.29.0); "
-        "did you mean 'max_length'?"
+    assert messages[0].startswith(
+        "max_prompt_length: DPOConfig has no such argument in trl 1.16.0 (removed in 0.29.0; "
+        "its last release said: “`max_prompt_length` is deprecated and will be removed in "
+        "version 0.29.0. We recommend filtering out overlong prompts from your dataset"
     )
+    assert messages[2].endswith("; use 'max_length'")  # max_completion_length, as 0.28 said
     assert "renamed to 'aot_unpaired'" in messages[-1] and "0.29.0" in messages[-1]
     assert messages[-1].endswith("did you mean 'aot_unpaired'?")
 
 
 def test_seed_fixture_is_clean_on_0_28() -> None:
     text = (FIXTURES / "seed-dpo-variants.md").read_text(encoding="utf-8")
-    assert check_text(text, "0.28.0") == ()
+    notes = check_text(text, "0.28.0")
+    assert {i.rule for i in notes} == {UPGRADE_BREAKS}  # nothing wrong with 0.28.0 itself
+    assert [i.line for i in notes] == [49, 62, 63, 96, 97, 115]
+    assert notes[0].message.startswith(
+        "works with trl 0.28.0 (what this document targets), breaks on upgrading: "
+        "max_prompt_length: DPOConfig has no such argument in trl 1.16.0"
+    )
 
 
 # ---- versions
 
 
 def test_resolve_version() -> None:
-    sigs = load()
-    assert resolve_version(sigs, None) == "1.16.0"
-    assert resolve_version(sigs, "0.29.0") == "0.29.0"
-    assert resolve_version(sigs, "==1.0.0") == "1.0.0"
-    assert resolve_version(sigs, "0.29") == "0.29.1"
-    assert resolve_version(sigs, "0.12.0") == "1.16.0"  # not extracted: the pinned one
-    assert resolve_version(sigs, "latest") == "1.16.0"
+    sigs, hist = load(), history.load()
+    assert resolve_version(sigs, hist, None) == "1.16.0"
+    assert resolve_version(sigs, hist, "0.29.0") == "0.29.0"
+    assert resolve_version(sigs, hist, "==1.0.0") == "1.0.0"
+    assert resolve_version(sigs, hist, "0.29") == "0.29.1"
+    assert resolve_version(sigs, hist, "0.12.2") == "0.12.2"  # judged by the history's 0.12.0
+    assert resolve_version(sigs, hist, "0.19") == "0.19.0"
+    assert resolve_version(sigs, hist, "9.0.0") == "1.16.0"  # newer than pinned: the pinned one
+    assert resolve_version(sigs, hist, "latest") == "1.16.0"
 
 
 def test_message_names_the_release_checked() -> None:
     (issue,) = check_text(md("DPOConfig(max_prompt_length=5)"), "0.29.1")
-    assert "in trl 0.29.1 (removed in 0.29.0)" in issue.message
-    assert check_text(md("DPOConfig(max_prompt_length=5)"), "0.28.0") == ()
+    assert "in trl 0.29.1 (removed in 0.29.0; " in issue.message
+    (note,) = check_text(md("DPOConfig(max_prompt_length=5)"), "0.28.0")
+    assert note.rule == UPGRADE_BREAKS
 
 
 # ---- one hit and one miss per rule
@@ -96,7 +109,11 @@ def test_unknown_argument() -> None:
 def test_type_mismatch() -> None:
     (issue,) = check_text(md("DPOConfig(beta='0.1')"))
     assert issue.rule == TYPE_MISMATCH
-    assert issue.message == "beta='0.1': DPOConfig.beta is `float` in trl 1.16.0, not str"
+    assert issue.message == (
+        "beta='0.1': DPOConfig.beta is annotated `float` in trl 1.16.0, not str; DPOConfig is "
+        "built anyway (dataclass fields are not type-checked) and the value reaches whatever "
+        "reads it later"
+    )
     ok = "DPOConfig(beta=1, max_length=None, loss_type='ipo', eval_strategy='steps', eval_steps=5)"
     assert rules_of(md(ok)) == []
 
@@ -145,7 +162,9 @@ def test_invalid_loss_type_value() -> None:
     (issue,) = check_text(md('DPOConfig(loss_type="sigmod")'))
     assert issue.rule == INVALID_VALUE
     assert issue.message == (
-        "loss_type 'sigmod': not a DPOConfig loss type in trl 1.16.0; did you mean 'sigmoid'?"
+        "loss_type 'sigmod': not a DPOConfig loss type in trl 1.16.0 (DPOConfig accepts it; "
+        "DPOTrainer._compute_loss raises ValueError for it when it computes the loss, at the "
+        "first training step); did you mean 'sigmoid'?"
     )
     assert rules_of(md('DPOConfig(loss_type="sigmoid_norm")')) == []
     assert rules_of(md('GRPOConfig(loss_type="dr_grpo")')) == []
@@ -389,3 +408,33 @@ def test_random_snippets_never_crash(tokens: list[str], info: str) -> None:
     for issue in check_text(text):
         assert 1 <= issue.line <= len(lines)
         assert issue.column >= 1
+
+
+# ---- per-file cost and repeated keywords
+
+
+def test_a_block_of_many_calls_is_split_into_lines_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Linear, structurally: one split per block however many calls it holds (it was one per
+    finding position, so n calls cost n splits of n lines)."""
+    splits: list[int] = []
+    real = blocks.code_lines
+
+    def counting(code: str) -> list[str]:
+        splits.append(len(code))
+        return real(code)
+
+    monkeypatch.setattr(blocks, "code_lines", counting)
+    for calls in (10, 1000):
+        splits.clear()
+        body = "from trl import DPOConfig\n" + "DPOConfig(max_prompt_length=1)\n" * calls
+        issues = check_text(md(body) + md("x = 1"))
+        assert len(issues) == calls
+        assert len(splits) == 2  # one per block
+
+
+def test_a_repeated_keyword_is_reported_as_the_syntax_error_it_is() -> None:
+    text = md("from trl import DPOConfig\nDPOConfig(beta=1, beta=2)\nprint(dict(a=1, a=2))")
+    issues = check_text(text)
+    assert [(i.line, i.column, i.rule) for i in issues] == [(5, 19, SYNTAX), (6, 17, SYNTAX)]
+    assert issues[0].message.startswith("keyword argument repeated: beta: Python rejects")
+    assert check_text(md("from trl import DPOConfig\nDPOConfig(beta=1, **{'beta': 2})")) == ()

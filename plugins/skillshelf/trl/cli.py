@@ -1,115 +1,169 @@
-"""``skillshelf signatures``: regenerate or check ``schemas/trl-signatures.json``."""
+"""``skillshelf signatures``: regenerate or check the TRL signatures and the API history.
+
+Wheels come from the package index (its JSON simple API gives each file's
+sha256) into a cache outside the repository, one folder per published hash;
+what each release's extraction gave is kept there too (:mod:`~skillshelf.trl.memo`),
+so a repeated check reads no wheel. An index that cannot be reached fails the
+command (exit 2): a check that could not look never passes.
+"""
 
 from __future__ import annotations
 
 import argparse
 import difflib
 import sys
-import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
+from skillshelf.cache_folder import opened, own_folder
+from skillshelf.trl.datafile import dumps
+from skillshelf.trl.extract import build, build_history, required_wheels
+from skillshelf.trl.history import SOURCE_PATH as HISTORY_PATH
+from skillshelf.trl.memo import Memo
 from skillshelf.trl.signatures import SOURCE_PATH
+from skillshelf.trl.wheels import ExtractError, fetch, prune
 
 _MAX_DIFF_LINES = 400
+EXIT_OK = 0
+EXIT_OUT_OF_DATE = 1
+EXIT_ERROR = 2
 
 
 def register_cli(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``signatures`` sub-command to the main ``skillshelf`` parser."""
     parser = subparsers.add_parser(
         "signatures",
-        help="regenerate (or --check) schemas/trl-signatures.json from released wheels",
+        help="regenerate (or --check) schemas/trl-signatures.json and schemas/api-history.json",
         description=(
-            "Download the trl, transformers and peft wheels the data file covers "
-            "(pip download --no-deps), read their sources without importing them and "
-            "write the config signatures, loss types and argument rules to "
-            "schemas/trl-signatures.json. With --check, compare instead of writing."
+            "Fetch the trl, transformers and peft wheels the data files cover (checked "
+            "against the sha256 the index publishes), read their sources without "
+            "importing them and write the config signatures, loss types and argument "
+            "rules (schemas/trl-signatures.json) and when each class, import path and "
+            "keyword existed (schemas/api-history.json). With --check, compare instead "
+            "of writing."
         ),
     )
     parser.add_argument(
         "--check",
         action="store_true",
-        help="exit 1 with a unified diff if the committed file is not what the wheels give",
+        help="exit 1 with a unified diff if a committed file is not what the wheels give",
     )
     parser.add_argument(
-        "--wheels",
+        "--cache",
         type=Path,
         metavar="DIR",
-        help="keep downloaded wheels in DIR (reused when present) instead of a temporary folder",
+        help="keep wheels and extraction results in DIR "
+        "(default: the user cache, $SKILLSHELF_CACHE_DIR or ~/.cache/skillshelf)",
     )
     parser.add_argument(
-        "--output",
+        "--schemas",
         type=Path,
-        metavar="FILE",
-        help=f"data file to write or check (default: {_default_output()})",
+        metavar="DIR",
+        help=f"folder of the data files to write or check (default: {_default_schemas()})",
     )
     parser.set_defaults(handler=run)
 
 
-def _default_output() -> Path:
+def _default_schemas() -> Path:
     if SOURCE_PATH.parent.is_dir():
-        return SOURCE_PATH
-    return Path("schemas") / SOURCE_PATH.name
+        return SOURCE_PATH.parent
+    return Path("schemas")
 
 
-def generate(wheels: Path | None) -> str:
-    """The data file's text, from wheels in ``wheels`` (downloaded when missing)."""
-    from skillshelf.trl import extract  # heavy; only this command needs it
+@dataclass(frozen=True)
+class Generated:
+    signatures: str
+    history: str
+    wheels: int
+    memo_hits: int
+    memo_misses: int
 
-    if wheels is not None:
-        extract.download(wheels, extract.required_wheels())
-        return extract.dumps(extract.build(wheels))
-    with tempfile.TemporaryDirectory(prefix="skillshelf-wheels-") as tmp:
-        extract.download(Path(tmp), extract.required_wheels())
-        return extract.dumps(extract.build(Path(tmp)))
+
+def generate(cache: Path) -> Generated:
+    """Both data files' text, from the wheels (fetched into ``cache`` when missing)."""
+    wheel_cache = cache / "wheels"
+    wheels = fetch(required_wheels(), wheel_cache)
+    memo = Memo(cache / "extracted")
+    signatures = dumps(build(wheels, wheel_cache, memo))
+    history = dumps(build_history(wheels, wheel_cache, memo))
+    prune(wheel_cache, wheels.values())
+    memo.keep_only_used()
+    return Generated(signatures, history, len(wheels), memo.hits, memo.misses)
+
+
+def _default_cache() -> Path:
+    """``signatures/`` in skillshelf's own cache folder (made and tagged if new, and
+    vetted like the scan cache's: never a folder someone else owns or can write)."""
+    own = own_folder()
+    with opened(own, create=True):
+        pass
+    return own / "signatures"
 
 
 def run(args: argparse.Namespace) -> int:
-    output: Path = args.output or _default_output()
+    schemas: Path = args.schemas or _default_schemas()
     started = time.monotonic()
-    from skillshelf.trl.extract import ExtractError
-
     try:
-        text = generate(args.wheels)
-    except ExtractError as exc:
+        cache: Path = args.cache or _default_cache()
+        generated = generate(cache)
+    except (ExtractError, OSError) as exc:
         print(f"skillshelf signatures: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"skillshelf signatures: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_ERROR
     elapsed = time.monotonic() - started
+    outputs = {
+        schemas / SOURCE_PATH.name: generated.signatures,
+        schemas / HISTORY_PATH.name: generated.history,
+    }
+    how = (
+        f"{elapsed:.0f}s; {generated.wheels} wheels; releases extracted "
+        f"{generated.memo_misses}, reused {generated.memo_hits}"
+    )
     if args.check:
+        return _check(outputs, how)
+    for path, text in outputs.items():
         try:
-            current = output.read_text(encoding="utf-8")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            print(f"skillshelf signatures: cannot write {path}: {exc}", file=sys.stderr)
+            return EXIT_ERROR
+        print(f"wrote {path} ({len(text) // 1024} KiB)")
+    print(f"({how})")
+    return EXIT_OK
+
+
+def _check(outputs: dict[Path, str], how: str) -> int:
+    stale: list[Path] = []
+    for path, text in outputs.items():
+        try:
+            current = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             current = ""
         except OSError as exc:
-            print(f"skillshelf signatures: cannot read {output}: {exc}", file=sys.stderr)
-            return 2
+            print(f"skillshelf signatures: cannot read {path}: {exc}", file=sys.stderr)
+            return EXIT_ERROR
         if current == text:
-            print(f"{output}: up to date ({elapsed:.0f}s)")
-            return 0
+            print(f"{path}: up to date")
+            continue
+        stale.append(path)
         diff = list(
             difflib.unified_diff(
                 current.splitlines(keepends=True),
                 text.splitlines(keepends=True),
-                fromfile=f"{output} (committed)",
-                tofile=f"{output} (from the wheels)",
+                fromfile=f"{path} (committed)",
+                tofile=f"{path} (from the wheels)",
             )
         )
         sys.stdout.writelines(diff[:_MAX_DIFF_LINES])
         if len(diff) > _MAX_DIFF_LINES:
             print(f"... {len(diff) - _MAX_DIFF_LINES} more diff lines")
+    print(f"({how})")
+    if stale:
+        names = ", ".join(str(p) for p in stale)
         print(
-            f"{output} is out of date: run `skillshelf signatures` and commit the result",
+            f"{names} out of date: run `skillshelf signatures` and commit the result",
             file=sys.stderr,
         )
-        return 1
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        print(f"skillshelf signatures: cannot write {output}: {exc}", file=sys.stderr)
-        return 2
-    print(f"wrote {output} ({len(text) // 1024} KiB, {elapsed:.0f}s)")
-    return 0
+        return EXIT_OUT_OF_DATE
+    return EXIT_OK

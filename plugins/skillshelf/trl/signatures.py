@@ -9,12 +9,11 @@ rule conditions the extractor recorded.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import importlib.resources
 import json
 import operator
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,6 +83,8 @@ class ConfigClass:
     loss_types: Mapping[str, Mapping[str, str]] | None
     rejected_loss_types: Mapping[str, str]
     rules: tuple[RuleSig, ...]
+    #: ``Class.method`` where an unknown loss type is rejected (``DPOTrainer._compute_loss``)
+    loss_types_raised_in: tuple[str, ...] = ()
 
     @property
     def trainer(self) -> str:
@@ -120,6 +121,7 @@ class Signatures:
         # Asked for on every document: computed once per loaded data file.
         self._releases: dict[str, list[str]] = {}
         self._all_class_names: dict[str, str] | None = None
+        self._refs: dict[str, frozenset[str]] = {}
 
     # ---- releases
     @property
@@ -159,15 +161,60 @@ class Signatures:
             release = self.raw.get(package, {}).get(version)
         if not release:
             return {}
-        table: Mapping[str, str] = release["classes"]
+        # transformers' "classes" are the bases trl's configs inherit, by qualified
+        # name; the configs a skill calls directly are its "configs"
+        table: Mapping[str, str] = release.get(
+            "configs" if package == "transformers" else "classes", {}
+        )
         return table
 
     # ---- classes
     def config_class(self, package: str, version: str, name: str) -> ConfigClass | None:
         key = (package, version, name)
         if key not in self._cache:
-            self._cache[key] = self._build(package, version, name)
+            found = self._build(package, version, name)
+            if found is None and package == "transformers":
+                found = self._external(version, name)
+            self._cache[key] = found
         return self._cache[key]
+
+    def _external(self, version: str, name: str) -> ConfigClass | None:
+        """A transformers dataclass the trl configs inherit (``TrainingArguments``), by its
+        class name: its arguments, without rules of its own."""
+        classes = self.raw.get("transformers", {}).get(version, {}).get("classes", {})
+        for qualname, entry in classes.items():
+            if qualname.rsplit(".", 1)[-1] == name:
+                return ConfigClass(
+                    package="transformers",
+                    version=version,
+                    name=name,
+                    module=entry["module"],
+                    import_path="transformers",
+                    hierarchy=tuple(entry.get("mro", ())),
+                    arguments={a: _argument(a, d) for a, d in sorted(entry["arguments"].items())},
+                    loss_types=None,
+                    rejected_loss_types={},
+                    rules=(),
+                )
+        return None
+
+    def rule_refs(self, rule: RuleSig) -> frozenset[str]:
+        """The arguments a rule's condition reads (kept by rule id: ids are content hashes)."""
+        cached = self._refs.get(rule.id)
+        if cached is None:
+            out: set[str] = set()
+            stack = [rule.condition]
+            while stack:
+                tree = stack.pop()
+                if isinstance(tree, list) and tree:
+                    if tree[0] == "arg" and len(tree) == 2 and isinstance(tree[1], str):
+                        out.add(tree[1])
+                    else:
+                        stack.extend(tree[1:])
+                elif isinstance(tree, dict):
+                    stack.extend(tree.values())
+            cached = self._refs[rule.id] = frozenset(out)
+        return cached
 
     def _build(self, package: str, version: str, name: str) -> ConfigClass | None:
         ref = self._table(package, version).get(name)
@@ -220,6 +267,7 @@ class Signatures:
             loss_types=entry.get("loss_types"),
             rejected_loss_types=entry.get("loss_types_rejected", {}),
             rules=rules,
+            loss_types_raised_in=tuple(entry.get("loss_types_raised_in", ())),
         )
 
     # ---- history
@@ -274,12 +322,6 @@ def _argument(name: str, data: Mapping[str, Any]) -> Argument:
     )
 
 
-def did_you_mean(
-    word: str, candidates: Iterable[str], n: int = 1, cutoff: float = 0.6
-) -> list[str]:
-    return difflib.get_close_matches(word, sorted(set(candidates)), n=n, cutoff=cutoff)
-
-
 # --------------------------------------------------------------------------- evaluation
 
 
@@ -294,6 +336,15 @@ class _Unknown:
 
 
 UNKNOWN: _Unknown = _Unknown()
+
+
+@dataclass(frozen=True)
+class Raised:
+    """The evaluation raised, as the release's own code would on these values: a
+    ``TypeError`` from an operation on known values (``"10" < 0``)."""
+
+    message: str
+
 
 _CMP: dict[str, Callable[[Any, Any], Any]] = {
     "==": operator.eq,
@@ -342,9 +393,9 @@ _FUNCS: dict[str, Callable[..., Any]] = {
 _SAFE_METHODS = frozenset({"lower", "upper", "startswith", "endswith", "strip", "split"})
 
 
-def _truth(value: object) -> bool | _Unknown:
-    if isinstance(value, _Unknown):
-        return UNKNOWN
+def _truth(value: object) -> bool | _Unknown | Raised:
+    if isinstance(value, _Unknown | Raised):
+        return value
     try:
         return bool(value)
     except Exception:
@@ -353,6 +404,18 @@ def _truth(value: object) -> bool | _Unknown:
 
 def evaluate(tree: Any, env: Mapping[str, Any], local: Mapping[str, Any] | None = None) -> Any:
     """Evaluate a condition tree; ``UNKNOWN`` when it depends on what we cannot know."""
+    value = _evaluate(tree, env, local)
+    return UNKNOWN if isinstance(value, Raised) else value
+
+
+def raises(tree: Any, env: Mapping[str, Any]) -> str | None:
+    """The ``TypeError`` that evaluating ``tree`` certainly meets, in the order Python
+    evaluates it (``and`` / ``or`` stop early), or None."""
+    value = _evaluate(tree, env, None)
+    return value.message if isinstance(value, Raised) else None
+
+
+def _evaluate(tree: Any, env: Mapping[str, Any], local: Mapping[str, Any] | None) -> Any:
     try:
         return _eval(tree, env, dict(local or {}), 0)
     except (RecursionError, MemoryError):
@@ -377,7 +440,7 @@ def _eval(tree: Any, env: Mapping[str, Any], local: dict[str, Any], depth: int) 
         return local.get(tree[1], UNKNOWN)
     if kind == "not":
         truth = _truth(_eval(tree[1], env, local, sub))
-        return UNKNOWN if truth is UNKNOWN else not truth
+        return truth if isinstance(truth, _Unknown | Raised) else not truth
     if kind in ("and", "or"):
         return _boolop(kind, tree[1:], env, local, sub)
     if kind == "cmp":
@@ -389,12 +452,17 @@ def _eval(tree: Any, env: Mapping[str, Any], local: dict[str, Any], depth: int) 
         return _apply(operator.neg, _eval(tree[1], env, local, sub))
     if kind == "ifexp":
         truth = _truth(_eval(tree[1], env, local, sub))
+        if isinstance(truth, Raised):
+            return truth
         if truth is UNKNOWN:
             a, b = _eval(tree[2], env, local, sub), _eval(tree[3], env, local, sub)
             return a if _same(a, b) else UNKNOWN
         return _eval(tree[2] if truth else tree[3], env, local, sub)
     if kind in ("list", "tuple", "setd"):
         items = [_eval(t, env, local, sub) for t in tree[1:]]
+        raised = next((i for i in items if isinstance(i, Raised)), None)
+        if raised is not None:
+            return raised
         if any(i is UNKNOWN for i in items):
             return UNKNOWN
         maker: Callable[[list[Any]], Any] = {"list": list, "tuple": tuple, "setd": set}[kind]
@@ -408,6 +476,8 @@ def _eval(tree: Any, env: Mapping[str, Any], local: dict[str, Any], depth: int) 
     if kind == "meth":
         obj = _eval(tree[2], env, local, sub)
         args = [_eval(t, env, local, sub) for t in tree[3:]]
+        if isinstance(obj, Raised):
+            return obj
         if not isinstance(obj, str) or tree[1] not in _SAFE_METHODS:
             return UNKNOWN
         return _apply(getattr(obj, tree[1]), *args)
@@ -417,7 +487,7 @@ def _eval(tree: Any, env: Mapping[str, Any], local: dict[str, Any], depth: int) 
 
 
 def _same(a: Any, b: Any) -> bool:
-    if a is UNKNOWN or b is UNKNOWN:
+    if a is UNKNOWN or b is UNKNOWN or isinstance(a, Raised) or isinstance(b, Raised):
         return False
     try:
         return type(a) is type(b) and bool(a == b)
@@ -426,10 +496,15 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _apply(func: Callable[..., Any] | None, *args: Any) -> Any:
+    raised = next((a for a in args if isinstance(a, Raised)), None)
+    if raised is not None:
+        return raised  # an operand's evaluation raised before this operation ran
     if func is None or any(a is UNKNOWN for a in args):
         return UNKNOWN
     try:
         return func(*args)
+    except TypeError as exc:
+        return Raised(str(exc))
     except Exception:
         return UNKNOWN
 
@@ -442,6 +517,8 @@ def _boolop(
     for operand in operands:
         value = _eval(operand, env, local, depth)
         truth = _truth(value)
+        if isinstance(truth, Raised):
+            return UNKNOWN if uncertain else truth  # reached only if the ones before decide
         if truth is UNKNOWN:
             uncertain = True
             continue
@@ -453,6 +530,8 @@ def _boolop(
 
 
 def _compare(op: str, left: Any, right: Any) -> Any:
+    if isinstance(left, Raised) or isinstance(right, Raised):
+        return left if isinstance(left, Raised) else right
     if left is UNKNOWN or right is UNKNOWN:
         return UNKNOWN
     if op in ("is", "is not"):
@@ -466,6 +545,8 @@ def _compare(op: str, left: Any, right: Any) -> Any:
 
 def _call(name: str, args: list[Any]) -> Any:
     if name == "isinstance" and len(args) == 2:
+        if isinstance(args[0], Raised):
+            return args[0]
         if args[0] is UNKNOWN or not isinstance(args[1], list):
             return UNKNOWN
         types = [_TYPES.get(t) for t in args[1]]
@@ -481,6 +562,8 @@ def _comprehension(
 ) -> Any:
     kind, var = tree[0], tree[1]
     iterable = _eval(tree[2], env, local, depth)
+    if isinstance(iterable, Raised):
+        return iterable
     if iterable is UNKNOWN or not isinstance(iterable, list | tuple | str | set | dict):
         return UNKNOWN
     results: list[Any] = []
@@ -489,12 +572,14 @@ def _comprehension(
         scope[var] = item
         if kind == "listcomp":
             cond = _truth(_eval(tree[4], env, scope, depth))
-            if cond is UNKNOWN:
-                return UNKNOWN
+            if cond is UNKNOWN or isinstance(cond, Raised):
+                return cond
             if cond:
                 results.append(_eval(tree[3], env, scope, depth))
         else:
             results.append(_truth(_eval(tree[3], env, scope, depth)))
+        if results and isinstance(results[-1], Raised):
+            return results[-1]
     if kind == "listcomp":
         return UNKNOWN if any(r is UNKNOWN for r in results) else results
     if kind == "any":

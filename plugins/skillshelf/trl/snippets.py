@@ -1,47 +1,80 @@
-"""Check the TRL / peft config calls in a Markdown document's Python snippets.
+"""Check the calls into TRL, peft and transformers in a Markdown document's Python snippets.
 
 Pure functions: the document's text in, :class:`SnippetIssue` values out.
-Snippets are parsed with :mod:`ast` and never executed. Only literal values
-(``0.1``, ``"ipo"``, ``["sigmoid", "ipo"]``) are judged; variables, calls and
-``**kwargs`` make the checker skip what depends on them rather than guess.
+Snippets are parsed with :mod:`ast` and never executed. What is judged:
+
+* imports of known APIs: a class gone from the target release, or one that
+  moved (``from trl import ORPOConfig`` -> ``trl.experimental.orpo``);
+* every keyword of a call to a known class, trainer, function or method,
+  against the target release: with the full signature where the data file has
+  one (trl configs of the window, peft ``LoraConfig``, transformers
+  ``TrainingArguments``: types, choices, loss types and the argument checks TRL
+  performs), else by name against the history (``schemas/api-history.json``),
+  which says when a keyword went and what the release before said instead;
+* keywords spelled out in a dictionary earlier in the block and passed as
+  ``**kwargs``; a keyword passed twice (a SyntaxError in Python).
+
+Only literal values (``0.1``, ``"ipo"``, ``["sigmoid", "ipo"]``) are judged;
+variables, calls and ``...`` placeholders are unknown values, and whatever
+depends on them is skipped rather than guessed.
 """
 
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from packaging.version import InvalidVersion, Version
-
 from skillshelf.diagnostics import quoted
-from skillshelf.frontmatter import frontmatter_closing
-from skillshelf.markdown import FencedBlock, iter_fenced_blocks, split_lines
+from skillshelf.markdown import FencedBlock
+from skillshelf.suggest import closest
+from skillshelf.trl import history as history_data
+from skillshelf.trl.bindings import (
+    Api,
+    Dictionaries,
+    ImportUse,
+    Keyword,
+    Scope,
+    call_keywords,
+    calls_by_statement,
+    mentions,
+)
+from skillshelf.trl.blocks import Snippet, python_snippets
+from skillshelf.trl.history import ApiHistory, Span
+from skillshelf.trl.renames import advice_for, instead
 from skillshelf.trl.signatures import (
     UNKNOWN,
     ConfigClass,
     Signatures,
-    did_you_mean,
     holds,
     load,
+    raises,
     render,
 )
+from skillshelf.trl.typecheck import accepts, literal, literal_choices
+from skillshelf.trl.versions import Targets, choose
 
 UNKNOWN_ARGUMENT = "config-unknown-argument"
 TYPE_MISMATCH = "config-type-mismatch"
+TYPE_ERROR = "config-type-error"
 INVALID_VALUE = "config-invalid-value"
 CONFLICT = "config-conflict"
 SYNTAX = "snippet-syntax"
+CALL_UNKNOWN_ARGUMENT = "call-unknown-argument"
+IGNORED_ARGUMENT = "config-ignored-argument"
+API_REMOVED = "api-removed"
+IMPORT_MOVED = "import-moved"
+UPGRADE_BREAKS = "snippet-upgrade-breaks"
 
-#: Info-string languages whose blocks are Python. ``pycon`` blocks are read
-#: through their ``>>>`` / ``...`` prompts.
-PYTHON_LANGUAGES = frozenset({"python", "py", "python3", "py3", "pycon", "ipython", "ipython3"})
-_CONSOLE_LANGUAGES = frozenset({"pycon"})
-_PROMPT = re.compile(r"^(>>>|\.\.\.)( |$)")
-_MAGIC = re.compile(r"^[ \t]*[!%]")
+#: What a finding that is an upgrade note was, at the pinned release.
+_BREAKING = frozenset(
+    {UNKNOWN_ARGUMENT, CALL_UNKNOWN_ARGUMENT, API_REMOVED, IMPORT_MOVED, INVALID_VALUE}
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -56,14 +89,14 @@ class SnippetIssue:
 
 @dataclass(frozen=True)
 class ConfigCall:
-    """A config call found in a snippet, for tests and tooling."""
+    """A call of a known API found in a snippet, for tests and tooling."""
 
     package: str
     name: str
     line: int
     column: int
     keywords: tuple[tuple[str, Any], ...]  # (name, literal value or UNKNOWN)
-    has_star_kwargs: bool
+    has_star_kwargs: bool  # a ``**`` whose keys the checker cannot read
     has_positional: bool
     end_line: int = 0
     end_column: int = 0
@@ -73,93 +106,22 @@ class ConfigCall:
         return (self.line, self.column) <= (line, column) <= (self.end_line, self.end_column)
 
 
-# --------------------------------------------------------------------------- versions
+# --------------------------------------------------------------------------- blocks
 
 
-def resolve_version(signatures: Signatures, target: str | None, package: str = "trl") -> str:
-    """The release to check against: ``target`` if extracted, else the pinned one.
-
-    ``"0.28"`` / ``"0.28.*"`` / ``"==0.28.0"`` / ``"v1.0.0"`` name extracted releases too.
-    """
-    pinned = signatures.pinned[package]
-    if not target:
-        return pinned
-    text = target.strip().lstrip("=v").strip()
-    releases = signatures.releases(package)
-    if text in releases:
-        return text
-    prefix = text.removesuffix(".*").removesuffix(".x")
-    if re.fullmatch(r"\d+\.\d+", prefix):
-        matching = [r for r in releases if r.startswith(prefix + ".")]
-        if matching:
-            return matching[-1]
-    try:
-        wanted = Version(text)
-    except InvalidVersion:
-        return pinned
-    for release in releases:
-        if Version(release) == wanted:
-            return release
-    return pinned
-
-
-# --------------------------------------------------------------------------- snippets
-
-
-@dataclass
-class _Snippet:
-    block: FencedBlock
-    code: str
-    extra: list[int]  # characters removed per code line besides the fence indentation (prompts)
-
-    def position(self, line: int, byte_col: int) -> tuple[int, int]:
-        lines = self.code.split("\n")
-        text = lines[line - 1] if 0 < line <= len(lines) else ""
-        char_col = len(text.encode("utf-8")[:byte_col].decode("utf-8", "ignore"))
-        extra = self.extra[line - 1] if 0 < line <= len(self.extra) else 0
-        return self.block.position(line, extra + char_col)
-
-
-def _frontmatter_end(text: str) -> int:
-    """Last line of a leading YAML frontmatter block (0 when there is none)."""
-    closing = frontmatter_closing(split_lines(text))
-    return 0 if closing is None else closing + 1
-
-
-def python_snippets(text: str, blocks: Sequence[FencedBlock] | None = None) -> Iterator[_Snippet]:
-    """The Python blocks of a document, magics blanked and console prompts removed.
-
-    ``blocks``: the text's fenced blocks, when the caller already has them.
-    """
-    skip_until = _frontmatter_end(text)
-    for block in iter_fenced_blocks(text) if blocks is None else blocks:
-        if block.start_line <= skip_until or block.language not in PYTHON_LANGUAGES:
-            continue
-        lines = block.code.split("\n")
-        extra = [0] * len(lines)
-        if block.language in _CONSOLE_LANGUAGES or any(_PROMPT.match(ln) for ln in lines[:1]):
-            for index, line in enumerate(lines):
-                match = _PROMPT.match(line)
-                if match:
-                    extra[index] = match.end()
-                    lines[index] = line[match.end() :]
-                else:
-                    lines[index] = ""  # console output
-        for index, line in enumerate(lines):
-            if _MAGIC.match(line):
-                lines[index] = ""  # notebook ``!pip install`` / ``%magic`` lines
-        yield _Snippet(block, "\n".join(lines), extra)
-
-
-def _parse(snippet: _Snippet) -> ast.Module | SnippetIssue:
+def _parse(snippet: Snippet) -> ast.Module | SnippetIssue | None:
+    """The block's tree; a finding when a Python block does not parse; None when an
+    unlabelled block does not (it is not Python, or not meant to run)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return ast.parse(snippet.code)
     except SyntaxError as exc:
+        if not snippet.labelled:
+            return None
         line = exc.lineno or 1
         col = max((exc.offset or 1) - 1, 0)
-        lines = snippet.code.split("\n")
+        lines = snippet.lines
         if not 0 < line <= len(lines):
             line, col = max(min(line, len(lines)), 1), 0
         byte_col = len(lines[line - 1][:col].encode("utf-8"))
@@ -172,6 +134,8 @@ def _parse(snippet: _Snippet) -> ast.Module | SnippetIssue:
             f"Python snippet does not parse: {detail} (line {line} of the block)",
         )
     except (ValueError, RecursionError, MemoryError, OverflowError) as exc:
+        if not snippet.labelled:
+            return None
         return SnippetIssue(
             snippet.block.start_line,
             snippet.block.indent + 1,
@@ -180,319 +144,47 @@ def _parse(snippet: _Snippet) -> ast.Module | SnippetIssue:
         )
 
 
-# --------------------------------------------------------------------------- imports and calls
+def repeated_keywords(call: ast.Call) -> list[ast.keyword]:
+    """The keywords a call passes a second time: Python's compiler rejects the call."""
+    seen: set[str] = set()
+    repeated: list[ast.keyword] = []
+    for kw in call.keywords:
+        if kw.arg is None:
+            continue
+        if kw.arg in seen:
+            repeated.append(kw)
+        seen.add(kw.arg)
+    return repeated
 
 
 @dataclass
-class _Scope:
-    """Names bound to config classes and modules, carried across a document's blocks."""
+class _Block:
+    """One parsed block that concerns a known API: its imports and its calls."""
 
-    known: Mapping[str, str]  # class name -> package
-    classes: dict[str, tuple[str, str]] = field(default_factory=dict)  # local -> (pkg, class)
-    modules: dict[str, str] = field(default_factory=dict)  # local -> "trl" / "peft" / other
-    shadowed: set[str] = field(default_factory=set)
-
-    def learn(self, tree: ast.Module) -> None:
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                root = node.module.split(".")[0]
-                for alias in node.names:
-                    local = alias.asname or alias.name
-                    if root in ("trl", "peft") and self.known.get(alias.name) == root:
-                        self.classes[local] = (root, alias.name)
-                        self.shadowed.discard(local)
-                    elif root in ("trl", "peft") and alias.name in ("trl", "peft"):
-                        self.modules[local] = alias.name
-                    else:
-                        self.classes.pop(local, None)
-                        self.shadowed.add(local)
-            elif isinstance(node, ast.Import):
-                for alias in node.names:
-                    root = alias.name.split(".")[0]
-                    if alias.asname:
-                        self.modules[alias.asname] = root if alias.name == root else alias.name
-                    else:
-                        self.modules[root] = root
-            elif isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
-                self._shadow(node.name)
-            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                self._shadow(node.id)
-
-    def concerns(self, code: str) -> bool:
-        """Whether ``code`` may call a config class or change what a name means.
-
-        It must mention a config class, ``trl``/``peft``, or a local name bound
-        to one of them; code that mentions none of these can neither call a
-        config nor rebind a name that matters, so it is not walked. The test
-        is textual and errs towards walking (``ctrl`` contains ``trl``).
-        """
-        if "trl" in code or "peft" in code:
-            return True
-        if any(name in code for name in self.classes):
-            return True
-        if any(
-            name in code
-            for name, module in self.modules.items()
-            if module.split(".")[0] in ("trl", "peft")
-        ):
-            return True
-        return any(name in code for name in self.known)
-
-    def _shadow(self, name: str) -> None:
-        if name in self.known:
-            self.classes.pop(name, None)
-            self.shadowed.add(name)
-
-    def resolve(self, func: ast.expr) -> tuple[str, str] | None:
-        if isinstance(func, ast.Name):
-            if func.id in self.classes:
-                return self.classes[func.id]
-            if func.id in self.known and func.id not in self.shadowed:
-                return self.known[func.id], func.id  # a bare call: docs often omit imports
-            return None
-        if isinstance(func, ast.Attribute):
-            parts: list[str] = []
-            node: ast.expr = func
-            while isinstance(node, ast.Attribute):
-                parts.append(node.attr)
-                node = node.value
-            if not isinstance(node, ast.Name):
-                return None
-            module = self.modules.get(node.id)
-            if module is None:
-                return None
-            root = module.split(".")[0]
-            if root in ("trl", "peft") and self.known.get(func.attr) == root:
-                return root, func.attr
-        return None
+    snippet: Snippet
+    uses: list[ImportUse]
+    calls: list[tuple[ast.Call, Api | None, list[Keyword], bool]]  # call, api, keywords, opaque
 
 
-def _literal(node: ast.expr) -> Any:
-    try:
-        return ast.literal_eval(node)
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return UNKNOWN
-
-
-def find_calls(text: str, signatures: Signatures | None = None) -> Iterator[ConfigCall]:
-    """Every config call of the document, with its literal keyword values."""
-    sigs = signatures or load()
-    scope = _Scope(sigs.all_class_names())
-    for snippet in python_snippets(text):
+def _blocks(
+    text: str, scope: Scope, blocks: Sequence[FencedBlock] | None, syntax: list[SnippetIssue]
+) -> Iterator[_Block]:
+    for snippet in python_snippets(text, blocks):
         tree = _parse(snippet)
         if isinstance(tree, SnippetIssue):
+            syntax.append(tree)
             continue
-        for call, package, name in _calls(snippet, tree, scope):
-            line, col = snippet.position(call.lineno, call.col_offset)
-            end = snippet.position(
-                call.end_lineno or call.lineno, call.end_col_offset or call.col_offset
-            )
-            yield ConfigCall(
-                package,
-                name,
-                line,
-                col,
-                tuple((kw.arg, _literal(kw.value)) for kw in call.keywords if kw.arg is not None),
-                any(kw.arg is None for kw in call.keywords),
-                bool(call.args),
-                end[0],
-                end[1],
-            )
-
-
-def _calls(
-    snippet: _Snippet, tree: ast.Module, scope: _Scope
-) -> Iterator[tuple[ast.Call, str, str]]:
-    if not scope.concerns(snippet.code):
-        return  # most Python blocks have nothing to do with TRL: skip the walk
-    scope.learn(tree)
-    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
-    calls.sort(key=lambda n: (n.lineno, n.col_offset))
-    for call in calls:
-        found = scope.resolve(call.func)
-        if found is not None:
-            yield call, found[0], found[1]
-
-
-# --------------------------------------------------------------------------- types
-
-
-def _parse_annotation(text: str) -> ast.expr | None:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return ast.parse(text, mode="eval").body
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-
-
-_SEQUENCES = frozenset({"list", "List", "Sequence", "Iterable", "MutableSequence", "Collection"})
-_DICTS = frozenset({"dict", "Dict", "Mapping", "MutableMapping"})
-_SETS = frozenset({"set", "Set", "frozenset", "FrozenSet", "AbstractSet"})
-
-
-def accepts(annotation: str, value: Any, extra: Sequence[str] = ()) -> bool:
-    """Could a literal ``value`` be what ``annotation`` asks for? Unknown names accept anything.
-
-    ``extra`` lists types the code explicitly handles (``isinstance(self.x, str)``)
-    beyond its annotation; a container named there only counts when the
-    annotation does not already say what that container must hold.
-    """
-    node = _parse_annotation(annotation)
-    if node is None or _accepts(node, value, 0):
-        return True
-    return _extra_accepts(value, extra, annotation)
-
-
-_GENERIC_CONTAINER = re.compile(r"\b(list|List|Sequence|Iterable|tuple|Tuple|dict|Dict|Mapping)\[")
-
-
-def _extra_accepts(value: Any, extra: Sequence[str], annotation: str) -> bool:
-    scalars: dict[str, tuple[type, ...]] = {
-        "str": (str,),
-        "int": (int,),
-        "float": (int, float),
-        "bool": (bool,),
-    }
-    containers: dict[str, tuple[type, ...]] = {
-        "list": (list, tuple),
-        "dict": (dict,),
-        "tuple": (tuple, list),
-    }
-    if any(isinstance(value, scalars.get(name, ())) for name in extra):
-        return True
-    if _GENERIC_CONTAINER.search(annotation):
-        return False
-    return any(isinstance(value, containers.get(name, ())) for name in extra)
-
-
-def _name(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return None
-
-
-def _accepts(node: ast.expr, value: Any, depth: int) -> bool:
-    if depth > 20:
-        return True
-    if isinstance(node, ast.Constant):
-        if node.value is None:
-            return value is None
-        if isinstance(node.value, str):
-            inner = _parse_annotation(node.value)
-            return True if inner is None else _accepts(inner, value, depth + 1)
-        return True
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        return _accepts(node.left, value, depth + 1) or _accepts(node.right, value, depth + 1)
-    if isinstance(node, ast.Subscript):
-        return _accepts_generic(node, value, depth)
-    name = _name(node)
-    if name is None:
-        return True
-    return _accepts_plain(name, value)
-
-
-def _accepts_plain(name: str, value: Any) -> bool:
-    if name in ("Any", "object"):
-        return True
-    if name == "None" or name == "NoneType":
-        return value is None
-    if name == "bool":
-        return isinstance(value, bool)
-    if name == "int":
-        return isinstance(value, int)
-    if name == "float":
-        return isinstance(value, int | float)
-    if name == "complex":
-        return isinstance(value, int | float | complex)
-    if name == "str":
-        return isinstance(value, str)
-    if name == "bytes":
-        return isinstance(value, bytes)
-    if name in _SEQUENCES or name in ("tuple", "Tuple"):
-        return isinstance(value, list | tuple)
-    if name in _DICTS:
-        return isinstance(value, dict)
-    if name in _SETS:
-        return isinstance(value, set | frozenset | list | tuple)
-    return True  # a class we do not model (an Enum, a config object, torch.dtype, ...)
-
-
-def _args(node: ast.Subscript) -> list[ast.expr]:
-    inner = node.slice
-    return list(inner.elts) if isinstance(inner, ast.Tuple) else [inner]
-
-
-def _accepts_generic(node: ast.Subscript, value: Any, depth: int) -> bool:
-    name = _name(node.value)
-    args = _args(node)
-    if name is None:
-        return True
-    if name == "Optional":
-        return value is None or _accepts(args[0], value, depth + 1)
-    if name == "Union":
-        return any(_accepts(a, value, depth + 1) for a in args)
-    if name == "Annotated":
-        return _accepts(args[0], value, depth + 1)
-    if name == "Literal":
-        options = [_literal(a) for a in args]
-        if any(isinstance(o, str) for o in options) and isinstance(value, str):
-            return True  # which strings: a value question, see ``literal_choices``
-        return any(o is not UNKNOWN and type(o) is type(value) and o == value for o in options)
-    if name in _SEQUENCES or name in _SETS:
-        if not _accepts_plain(name, value):
-            return False
-        return all(_accepts(args[0], item, depth + 1) for item in value)
-    if name in ("tuple", "Tuple"):
-        if not isinstance(value, list | tuple):
-            return False
-        if len(args) == 2 and isinstance(args[1], ast.Constant) and args[1].value is Ellipsis:
-            return all(_accepts(args[0], item, depth + 1) for item in value)
-        if len(args) == len(value):
-            return all(_accepts(a, item, depth + 1) for a, item in zip(args, value, strict=True))
-        return False
-    if name in _DICTS:
-        if not isinstance(value, dict):
-            return False
-        if len(args) == 2:
-            return all(
-                _accepts(args[0], k, depth + 1) and _accepts(args[1], v, depth + 1)
-                for k, v in value.items()
-            )
-        return True
-    return True
-
-
-def literal_choices(annotation: str) -> list[str] | None:
-    """The strings of a ``Literal[...]`` annotation (through Optional / unions)."""
-    node = _parse_annotation(annotation)
-    if node is None:
-        return None
-    found: list[str] = []
-    other = False
-
-    def visit(n: ast.expr) -> None:
-        nonlocal other
-        if isinstance(n, ast.BinOp) and isinstance(n.op, ast.BitOr):
-            visit(n.left)
-            visit(n.right)
-        elif isinstance(n, ast.Subscript) and _name(n.value) in ("Optional", "Union"):
-            for a in _args(n):
-                visit(a)
-        elif isinstance(n, ast.Subscript) and _name(n.value) == "Literal":
-            for a in _args(n):
-                v = _literal(a)
-                if isinstance(v, str):
-                    found.append(v)
-        elif isinstance(n, ast.Constant) and n.value is None:
-            pass
-        else:
-            other = True
-
-    visit(node)
-    return found if found and not other else None
+        if tree is None or not scope.concerns(snippet.code):
+            continue  # most Python blocks have nothing to do with these APIs: skip the walk
+        uses = scope.learn(tree)
+        dictionaries = Dictionaries(tree)
+        calls: list[tuple[ast.Call, Api | None, list[Keyword], bool]] = []
+        for statement, call in calls_by_statement(tree):
+            api = scope.resolve(call.func)
+            keywords, opaque = call_keywords(call, dictionaries, statement)
+            calls.append((call, api, keywords, opaque))
+        if snippet.labelled or uses or any(api is not None for _, api, _, _ in calls):
+            yield _Block(snippet, uses, calls)
 
 
 # --------------------------------------------------------------------------- checking
@@ -506,73 +198,292 @@ def _describe(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _release_label(package: str, version: str) -> str:
-    return f"{package} {version}"
+def _quote(text: str, limit: int = 240) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-_REFS: dict[str, frozenset[str]] = {}
-
-
-def _rule_refs(rule_id: str, condition: Any) -> frozenset[str]:
-    """The arguments a rule's condition reads (cached by rule id: ids are content hashes)."""
-    cached = _REFS.get(rule_id)
-    if cached is not None:
-        return cached
-    out: set[str] = set()
-    stack = [condition]
-    while stack:
-        tree = stack.pop()
-        if isinstance(tree, list) and tree:
-            if tree[0] == "arg" and len(tree) == 2 and isinstance(tree[1], str):
-                out.add(tree[1])
-            else:
-                stack.extend(tree[1:])
-        elif isinstance(tree, dict):
-            stack.extend(tree.values())
-    _REFS[rule_id] = frozenset(out)
-    return _REFS[rule_id]
+def _is_config(name: str) -> bool:
+    return name.endswith(("Config", "Arguments"))
 
 
 class _Checker:
-    def __init__(self, signatures: Signatures, trl_version: str) -> None:
+    def __init__(self, signatures: Signatures, history: ApiHistory, targets: Targets) -> None:
         self.sigs = signatures
-        self.versions = {"trl": trl_version, "peft": signatures.pinned["peft"]}
+        self.history = history
+        self.targets = targets
         self.issues: list[SnippetIssue] = []
+        self.removed_names: set[str] = set()  # locals bound by an import already reported
+        self.imported: set[str] = set()  # locals the document imported a known API as
+        self._unknown_messages: dict[tuple[str, str, str], tuple[str, str]] = {}
 
-    def check_call(self, snippet: _Snippet, call: ast.Call, package: str, name: str) -> None:
-        version = self.versions[package]
-        cls = self.sigs.config_class(package, version, name)
-        if cls is None:
-            return  # not in this release at all: nothing to check the keywords against
-        where = _release_label(package, version)
+    def where(self, package: str) -> str:
+        return f"{package} {self.targets[package]}"
+
+    def judged(self, package: str) -> bool:
+        """Whether the history covers the target release (older ones are not judged)."""
+        return self.history.listed_release(package, self.targets[package]) is not None
+
+    # ---- imports and removed APIs
+
+    def check_import(self, snippet: Snippet, use: ImportUse) -> bool:
+        """Judge an import; False when it is not judged (an old release, a path not followed)."""
+        package, name = use.api.package, use.api.name
+        self.imported.add(use.local)
+        if not self.judged(package):
+            return False
+        pos = snippet.position(use.node.lineno, use.node.col_offset)
+        target = self.targets[package]
+        span = self.history.api(package, name, target)
+        if not span.present:
+            self.issues.append(SnippetIssue(*pos, API_REMOVED, self._removed(package, name, span)))
+            self.removed_names.add(use.local)
+            return True
+        record = self.history.record(package, name) or {}
+        judged = use.module == package or use.module.startswith("trl.experimental")
+        if not judged and use.module not in record.get("imports", {}):
+            return False  # a module path the history does not follow
+        here = self.history.import_span(package, name, use.module, target)
+        if here.present:
+            return True
+        elsewhere = self.history.import_modules(package, name, target)
+        if not elsewhere:
+            return True
+        best = min(elsewhere, key=lambda m: (m.count("."), m))
+        when = f" (it moved out in {here.removed_in})" if here.removed_in else ""
+        self.issues.append(
+            SnippetIssue(
+                *pos,
+                IMPORT_MOVED,
+                f"{name}: `from {use.module} import {name}` fails in {self.where(package)}"
+                f"{when}; import it from {best}",
+            )
+        )
+        return True
+
+    def _removed(self, package: str, name: str, span: Span) -> str:
+        where = self.where(package)
+        if span.removed_in:
+            last = self.history.import_modules(package, name, span.last or "") if span.last else []
+            as_ = f", as {min(last, key=lambda m: (m.count('.'), m))}" if last else ""
+            replacement = advice_for(package, name, None)
+            hint = f"; {replacement}" if replacement else ""
+            return (
+                f"{name}: not in {where} (removed in {span.removed_in}; "
+                f"last in {span.last}{as_}){hint}"
+            )
+        if span.added_in:
+            return f"{name}: not in {where} yet (added in {span.added_in})"
+        return f"{name}: not in {where}"
+
+    # ---- calls
+
+    def check_call(
+        self,
+        snippet: Snippet,
+        call: ast.Call,
+        api: Api,
+        keywords: list[Keyword],
+        opaque: bool,
+    ) -> bool:
+        """Judge a call; False when it is not judged (an old release, an import reported)."""
+        package, name = api.package, api.name
+        if not self.judged(package):
+            return False
+        target = self.targets[package]
+        span = self.history.api(package, name, target)
+        if not span.present:
+            if isinstance(call.func, ast.Name) and call.func.id in self.removed_names:
+                return False
+            pos = snippet.position(call.lineno, call.col_offset)
+            self.issues.append(SnippetIssue(*pos, API_REMOVED, self._removed(package, name, span)))
+            return True
+        if isinstance(call.func, ast.Name) and call.func.id not in self.imported:
+            self._bare(snippet, call, package, name)
+        cls = self.sigs.config_class(package, target, name)
+        if cls is not None:
+            self._check_config(snippet, cls, keywords, opaque)
+            return True
+        accepted, any_keyword = self._accepted(package, name)
+        for kw in keywords:
+            if kw.name in accepted:
+                continue
+            pos = snippet.position(kw.anchor.lineno, kw.anchor.col_offset)  # type: ignore[attr-defined]
+            if any_keyword:
+                if _is_config(name):
+                    self.issues.append(
+                        SnippetIssue(
+                            *pos,
+                            IGNORED_ARGUMENT,
+                            f"{kw.name}: not an option of {name} in {self.where(package)}; "
+                            f"{name} takes any keyword, so it is kept without effect"
+                            f"{self._typo(kw.name, accepted)}",
+                        )
+                    )
+                continue
+            rule = UNKNOWN_ARGUMENT if _is_config(name) else CALL_UNKNOWN_ARGUMENT
+            self.issues.append(
+                SnippetIssue(*pos, rule, self._unknown(package, name, kw.name, accepted))
+            )
+        return True
+
+    def _bare(self, snippet: Snippet, call: ast.Call, package: str, name: str) -> None:
+        """A call with no import in the document of a class its package does not export at
+        the top level: the import the reader will write (``from trl import CPOConfig``)
+        fails, so say where it lives."""
+        target = self.targets[package]
+        if "." in name or self.history.import_span(package, name, package, target).present:
+            return
+        elsewhere = self.history.import_modules(package, name, target)
+        if not elsewhere:
+            return
+        best = min(elsewhere, key=lambda m: (m.count("."), m))
+        gone = self.history.import_span(package, name, package, target)
+        when = f" (it moved out in {gone.removed_in})" if gone.removed_in else ""
+        pos = snippet.position(call.lineno, call.col_offset)
+        self.issues.append(
+            SnippetIssue(
+                *pos,
+                IMPORT_MOVED,
+                f"{name}: not exported by {package} {target}{when}, and the document does not "
+                f"import it: `from {best} import {name}`",
+            )
+        )
+
+    def _accepted(self, package: str, name: str) -> tuple[frozenset[str], bool]:
+        """Keywords ``name`` takes in the target release, inherited ones included."""
+        target = self.targets[package]
+        accepted = set(self.history.arguments(package, name, target))
+        any_keyword = self.history.takes_any_keyword(package, name, target)
+        base = self._base(package, name)
+        if base is not None:
+            accepted |= self.history.arguments("transformers", base, self.targets["transformers"])
+            any_keyword = any_keyword or self.history.takes_any_keyword(
+                "transformers", base, self.targets["transformers"]
+            )
+        return frozenset(accepted), any_keyword
+
+    def _base(self, package: str, name: str) -> str | None:
+        """The transformers class whose keywords ``name`` inherits (``TrainingArguments``)."""
+        inherits = self.history.inherits(package, name, self.targets[package])
+        if inherits is None or not inherits.startswith("transformers."):
+            return None
+        base = inherits.rsplit(".", 1)[-1]
+        return base if self.history.record("transformers", base) is not None else None
+
+    def _typo(self, keyword: str, accepted: frozenset[str] | set[str]) -> str:
+        match = closest(keyword, accepted)
+        return f"; did you mean {match!r}?" if match else ""
+
+    def _unknown(
+        self, package: str, name: str, keyword: str, accepted: frozenset[str] | set[str]
+    ) -> str:
+        """Why ``keyword`` is not taken, from the history: when it went, what the last release
+        that had it said, where it lives now; and what to write instead."""
+        key = (package, name, keyword)
+        if key in self._unknown_messages:
+            return self._unknown_messages[key][1]
+        target = self.targets[package]
+        notes: list[str] = []
+        deprecation: str | None = None
+        renamed: str | None = self.history.renamed_to(package, name, keyword)
+        own = self.history.argument(package, name, keyword, target)
+        base = self._base(package, name)
+        if own.removed_in:
+            notes.append(f"removed in {own.removed_in}")
+            deprecation = self.history.deprecation(package, name, keyword)
+        elif own.added_in:
+            notes.append(f"added in {own.added_in}")
+        elif base is not None:
+            version = self.targets["transformers"]
+            inherited = self.history.argument("transformers", base, keyword, version)
+            if inherited.removed_in:
+                notes.append(
+                    f"{base} dropped it in transformers {inherited.removed_in}, "
+                    f"this check assumes transformers {version}"
+                )
+                deprecation = self.history.deprecation("transformers", base, keyword)
+                renamed = renamed or self.history.renamed_to("transformers", base, keyword)
+            elif inherited.added_in:
+                notes.append(f"{base} has it from transformers {inherited.added_in}")
+        if deprecation:
+            notes.append(f"its last release said: “{_quote(deprecation)}”")
+        moved = self._moved_to_config(package, name, keyword)
+        if moved:
+            notes.append(moved)
+        note = f" ({'; '.join(notes)})" if notes else ""
+        hint = ""
+        replacement = next(
+            (
+                r
+                for r in (
+                    renamed,
+                    instead(deprecation or "", keyword),
+                    advice_for(package, name, keyword),
+                )
+                if r and r in accepted
+            ),
+            None,
+        )
+        if replacement:
+            hint = f"; use {replacement!r}"
+        elif not moved:
+            hint = self._typo(keyword, accepted)
+        message = f"{keyword}: {name} has no such argument in {self.where(package)}{note}{hint}"
+        self._unknown_messages[key] = (keyword, message)
+        return message
+
+    def _moved_to_config(self, package: str, name: str, keyword: str) -> str | None:
+        """``SFTTrainer(max_seq_length=...)``: options that went from the trainer to its config."""
+        if package != "trl" or not name.endswith("Trainer"):
+            return None
+        config = name[: -len("Trainer")] + "Config"
+        if not self.history.api(package, config, self.targets[package]).present:
+            return None
+        accepted, _ = self._accepted(package, config)
+        if keyword in accepted:
+            return f"it is a {config} option now: {config}({keyword}=...), passed as args="
+        renamed = instead(self.history.deprecation(package, config, keyword) or "", keyword)
+        if renamed and renamed in accepted:
+            return f"it is a {config} option now, named {renamed}: {config}({renamed}=...)"
+        own = self.history.argument(package, config, keyword, self.targets[package])
+        if own.removed_in:
+            return f"it was a {config} option until {own.last}"
+        return None
+
+    # ---- full signatures
+
+    def _check_config(
+        self, snippet: Snippet, cls: ConfigClass, keywords: list[Keyword], opaque: bool
+    ) -> None:
+        where = f"{cls.package} {cls.version}"
         before = len(self.issues)
         env: dict[str, Any] = {}
-        passed: dict[str, ast.keyword] = {}
-        star = any(kw.arg is None for kw in call.keywords)
-        for kw in call.keywords:
-            if kw.arg is None:
-                continue
-            passed[kw.arg] = kw
-            pos = snippet.position(kw.lineno, kw.col_offset)
-            argument = cls.arguments.get(kw.arg)
+        passed: dict[str, Keyword] = {}
+        for kw in keywords:
+            passed[kw.name] = kw
+            pos = snippet.position(kw.anchor.lineno, kw.anchor.col_offset)  # type: ignore[attr-defined]
+            argument = cls.arguments.get(kw.name)
             if argument is None:
-                self._unknown(pos, cls, kw.arg, where)
+                rule = UNKNOWN_ARGUMENT
+                self.issues.append(
+                    SnippetIssue(
+                        *pos,
+                        rule,
+                        self._unknown(cls.package, cls.name, kw.name, set(cls.arguments)),
+                    )
+                )
                 continue
-            value = _literal(kw.value)
-            env[kw.arg] = value
+            value = literal(kw.value)
+            env[kw.name] = value
             if value is UNKNOWN:
                 continue
             if not accepts(argument.annotation, value, argument.accepts):
                 self.issues.append(
-                    SnippetIssue(
-                        *pos,
-                        TYPE_MISMATCH,
-                        f"{kw.arg}={_describe(value)}: {name}.{kw.arg} is `{argument.annotation}` "
-                        f"in {where}, not {type(value).__name__}",
-                    )
+                    SnippetIssue(*pos, *self._type_finding(cls, kw, value, keywords, opaque))
                 )
                 continue
-            if kw.arg == "loss_type" and cls.loss_types is not None:
+            if kw.name == "loss_type" and cls.loss_types is not None:
                 self._loss_type(snippet, kw, value, cls, where)
                 continue
             choices = list(argument.choices or ()) or literal_choices(argument.annotation)
@@ -582,43 +493,56 @@ class _Checker:
                 and all(isinstance(c, str) for c in choices)
                 and value not in choices
             ):
-                suggestion = did_you_mean(value, choices)
-                hint = f"; did you mean {suggestion[0]!r}?" if suggestion else ""
                 self.issues.append(
                     SnippetIssue(
                         *pos,
                         INVALID_VALUE,
-                        f"{kw.arg}={_describe(value)}: not a valid value for {name}.{kw.arg} "
-                        f"in {where} "
-                        f"(one of: {', '.join(map(repr, choices))}){hint}",
+                        f"{kw.name}={_describe(value)}: not a valid value for "
+                        f"{cls.name}.{kw.name} in {where} "
+                        f"(one of: {', '.join(map(repr, choices))})"
+                        f"{self._typo(value, set(choices))}",
                     )
                 )
         flagged = set(range(before, len(self.issues)))
-        bad = {kw for kw, node in passed.items() if _flagged(self.issues, flagged, snippet, node)}
-        self._conflicts(snippet, cls, env, passed, bad, star, where)
+        bad = {n for n, kw in passed.items() if _flagged(self.issues, flagged, snippet, kw)}
+        self._conflicts(snippet, cls, env, passed, bad, opaque, where)
 
-    def _unknown(self, pos: tuple[int, int], cls: ConfigClass, keyword: str, where: str) -> None:
-        history = self.sigs.argument_history(cls.package, cls.name, keyword, cls.version)
-        notes: list[str] = []
-        if history.removed_in:
-            notes.append(f"removed in {history.removed_in}")
-        elif history.last_seen:
-            notes.append(f"last in {history.last_seen}")
-        elif history.added_in:
-            notes.append(f"added in {history.added_in}")
-        note = f" ({'; '.join(notes)})" if notes else ""
-        suggestion = did_you_mean(keyword, cls.arguments)
-        hint = f"; did you mean {suggestion[0]!r}?" if suggestion else ""
-        self.issues.append(
-            SnippetIssue(
-                *pos,
-                UNKNOWN_ARGUMENT,
-                f"{keyword}: {cls.name} has no such argument in {where}{note}{hint}",
-            )
+    def _type_finding(
+        self,
+        cls: ConfigClass,
+        kw: Keyword,
+        value: Any,
+        keywords: list[Keyword],
+        opaque: bool,
+    ) -> tuple[str, str]:
+        """A value of the wrong type: an error when the release's own checks on it certainly
+        raise (``warmup_steps="10"`` meets ``< 0``), else a warning that says it is kept."""
+        argument = cls.arguments[kw.name]
+        where = f"{cls.package} {cls.version}"
+        said = (
+            f"{cls.name}.{kw.name} is annotated `{argument.annotation}` in {where}, "
+            f"not {type(value).__name__}"
+        )
+        env = _environment(cls, {k.name: literal(k.value) for k in keywords}, opaque)
+        for rule in cls.rules:
+            if kw.name not in self.sigs.rule_refs(rule):
+                continue
+            message = raises(rule.condition, env)
+            if message is None:
+                continue
+            if rule.phase == "trainer":
+                who = f"{cls.name} is built; {cls.trainer} raises TypeError when it is built"
+            else:
+                who = f"{cls.name} raises TypeError when it is built"
+            return TYPE_ERROR, f"{kw.name}={_describe(value)}: {who} ({message}); {said}"
+        return (
+            TYPE_MISMATCH,
+            f"{kw.name}={_describe(value)}: {said}; {cls.name} is built anyway (dataclass "
+            "fields are not type-checked) and the value reaches whatever reads it later",
         )
 
     def _loss_type(
-        self, snippet: _Snippet, kw: ast.keyword, value: Any, cls: ConfigClass, where: str
+        self, snippet: Snippet, kw: Keyword, value: Any, cls: ConfigClass, where: str
     ) -> None:
         assert cls.loss_types is not None
         items: list[tuple[Any, ast.expr]]
@@ -655,35 +579,28 @@ class _Checker:
         rejected = cls.rejected_loss_types.get(item)
         if rejected:
             notes.append(f"TRL says: {rejected}")
-        note = f" ({'; '.join(notes)})" if notes else ""
+        notes.append(_loss_when(cls))
+        note = f" ({'; '.join(notes)})"
         if replaced_by and replaced_by in cls.loss_types:
-            suggestion = [replaced_by]
+            hint = f"; did you mean {replaced_by!r}?"
         else:
-            suggestion = did_you_mean(item, cls.loss_types)
-        hint = f"; did you mean {suggestion[0]!r}?" if suggestion else ""
+            hint = self._typo(item, set(cls.loss_types))
         return f"loss_type {quoted(item)}: not a {cls.name} loss type in {where}{note}{hint}"
 
     def _conflicts(
         self,
-        snippet: _Snippet,
+        snippet: Snippet,
         cls: ConfigClass,
         env: dict[str, Any],
-        passed: dict[str, ast.keyword],
+        passed: dict[str, Keyword],
         bad: set[str],
-        star: bool,
+        opaque: bool,
         where: str,
     ) -> None:
-        full: dict[str, Any] = {}
-        for arg_name, argument in cls.arguments.items():
-            if arg_name in env:
-                full[arg_name] = env[arg_name]
-            elif star or not argument.has_default:
-                full[arg_name] = UNKNOWN
-            else:
-                full[arg_name] = argument.default
+        full = _environment(cls, env, opaque)
         seen: set[str] = set()
         for rule in cls.rules:
-            refs = _rule_refs(rule.id, rule.condition)
+            refs = self.sigs.rule_refs(rule)
             literal_refs = [r for r in refs if r in passed and env.get(r) is not UNKNOWN]
             if not literal_refs or refs & bad or not holds(rule.condition, full):
                 continue
@@ -691,20 +608,62 @@ class _Checker:
             if message in seen:
                 continue
             seen.add(message)
-            anchor = max((passed[r] for r in literal_refs), key=lambda k: (k.lineno, k.col_offset))
-            pos = snippet.position(anchor.lineno, anchor.col_offset)
-            by = f"{cls.trainer}" if rule.phase == "trainer" else cls.name
-            self.issues.append(SnippetIssue(*pos, CONFLICT, f"{message} (raised by {by}, {where})"))
+            anchor = max(
+                (passed[r].anchor for r in literal_refs),
+                key=lambda k: (k.lineno, k.col_offset),  # type: ignore[attr-defined]
+            )
+            pos = snippet.position(anchor.lineno, anchor.col_offset)  # type: ignore[attr-defined]
+            if rule.phase == "trainer":
+                by = f"raised by {cls.trainer} when it is built, {where}"
+            else:
+                by = f"raised by {cls.name}, {where}"
+            self.issues.append(SnippetIssue(*pos, CONFLICT, f"{message} ({by})"))
 
 
-def _flagged(
-    issues: list[SnippetIssue], indexes: set[int], snippet: _Snippet, kw: ast.keyword
-) -> bool:
+def _environment(cls: ConfigClass, passed: Mapping[str, Any], opaque: bool) -> dict[str, Any]:
+    """Every argument's value for a call: what it passes, else the default (unknown when a
+    ``**`` we cannot read may pass it, or when there is no literal default)."""
+    full: dict[str, Any] = {}
+    for name, argument in cls.arguments.items():
+        if name in passed:
+            full[name] = passed[name]
+        elif opaque or not argument.has_default:
+            full[name] = UNKNOWN
+        else:
+            full[name] = argument.default
+    return full
+
+
+def _loss_when(cls: ConfigClass) -> str:
+    """Who rejects an unknown loss type, and when, from where the release's code does it."""
+    places = cls.loss_types_raised_in
+    built = [p for p in places if p.endswith((".__post_init__", ".__init__"))]
+    if any(p.endswith(".__post_init__") for p in built):
+        return f"{cls.name} raises ValueError for it when it is built"
+    if built:
+        owner = built[0].split(".")[0]
+        return f"{cls.name} accepts it; {owner} raises ValueError for it when it is built"
+    if places:
+        return (
+            f"{cls.name} accepts it; {places[0]} raises ValueError for it when it computes "
+            "the loss, at the first training step"
+        )
+    return (
+        f"{cls.name} accepts it and no check in {cls.trainer} rejects it by name; "
+        "no branch of its loss code handles it"
+    )
+
+
+def _flagged(issues: list[SnippetIssue], indexes: set[int], snippet: Snippet, kw: Keyword) -> bool:
     """Did this call already report something about keyword ``kw``?"""
-    start = snippet.position(kw.lineno, kw.col_offset)
-    end_line = getattr(kw.value, "end_lineno", None) or kw.lineno
-    end = snippet.position(end_line, getattr(kw.value, "end_col_offset", None) or kw.col_offset)
+    anchor: Any = kw.anchor
+    start = snippet.position(anchor.lineno, anchor.col_offset)
+    end_line = getattr(kw.value, "end_lineno", None) or anchor.lineno
+    end = snippet.position(end_line, getattr(kw.value, "end_col_offset", None) or anchor.col_offset)
     return any(start <= (issues[i].line, issues[i].column) <= end for i in indexes)
+
+
+# --------------------------------------------------------------------------- documents
 
 
 def check_text(
@@ -712,21 +671,150 @@ def check_text(
     trl_target: str | None = None,
     signatures: Signatures | None = None,
     blocks: Sequence[FencedBlock] | None = None,
+    history: ApiHistory | None = None,
+    releases: Mapping[str, str] | None = None,
 ) -> tuple[SnippetIssue, ...]:
     """Every issue of the document, sorted by position.
 
+    ``trl_target``: the release the skill says it targets (its frontmatter);
+    without one, a ``pip install trl==X`` in the text chooses, else the pinned
+    release. When the document is checked against an older release than the
+    pinned one, calls that work there but break in the pinned release are
+    reported too (``snippet-upgrade-breaks``).
     ``blocks``: the text's fenced blocks, when the caller already has them.
+    ``releases``: ``package -> version`` to check against, whatever the document
+    says (a measurement judges every document against one set of releases).
     """
     if "```" not in text and "~~~" not in text:
         return ()  # no fenced block, so no snippet: most references and descriptions
     sigs = signatures or load()
-    checker = _Checker(sigs, resolve_version(sigs, trl_target))
-    scope = _Scope(sigs.all_class_names())
-    for snippet in python_snippets(text, blocks):
-        tree = _parse(snippet)
-        if isinstance(tree, SnippetIssue):
-            checker.issues.append(tree)
+    hist = history or history_data.load()
+    targets = choose(sigs, hist, text, trl_target, releases)
+    checker = _Checker(sigs, hist, targets)
+    pinned = Targets(dict(sigs.pinned), {p: "pinned" for p in sigs.pinned})
+    upgrade = _Checker(sigs, hist, pinned) if targets.versions != pinned.versions else None
+    syntax: list[SnippetIssue] = []
+    scope = _scope(hist)
+    for block in _blocks(text, scope, blocks, syntax):
+        for use in block.uses:
+            _with_upgrade_notes(checker, upgrade, partial(_check_import, block.snippet, use))
+        for call, api, keywords, opaque in block.calls:
+            for kw in repeated_keywords(call):
+                pos = block.snippet.position(kw.lineno, kw.col_offset)
+                checker.issues.append(
+                    SnippetIssue(
+                        *pos,
+                        SYNTAX,
+                        f"keyword argument repeated: {kw.arg}: Python rejects the whole block "
+                        "with SyntaxError before running any of it; pass it once",
+                    )
+                )
+            if api is not None:
+                check = partial(_check_call, block.snippet, call, api, keywords, opaque)
+                _with_upgrade_notes(checker, upgrade, check)
+    return tuple(sorted(set(checker.issues) | set(syntax)))
+
+
+def _check_import(snippet: Snippet, use: ImportUse, checker: _Checker) -> bool:
+    return checker.check_import(snippet, use)
+
+
+def _check_call(
+    snippet: Snippet,
+    call: ast.Call,
+    api: Api,
+    keywords: list[Keyword],
+    opaque: bool,
+    checker: _Checker,
+) -> bool:
+    return checker.check_call(snippet, call, api, keywords, opaque)
+
+
+def _with_upgrade_notes(
+    checker: _Checker, upgrade: _Checker | None, check: Callable[[_Checker], bool]
+) -> None:
+    """Run ``check``; then against the pinned releases too: what breaks only there is a note."""
+    before = len(checker.issues)
+    judged = check(checker)
+    if upgrade is None or not judged or len(checker.issues) != before:
+        return  # already wrong for the release the document targets
+    start = len(upgrade.issues)
+    check(upgrade)
+    for issue in upgrade.issues[start:]:
+        if issue.rule not in _BREAKING:
             continue
-        for call, package, name in _calls(snippet, tree, scope):
-            checker.check_call(snippet, call, package, name)
-    return tuple(sorted(set(checker.issues)))
+        targets = checker.targets
+        chosen = ", ".join(
+            f"{p} {targets[p]}"
+            for p in ("trl", "transformers", "peft")
+            if targets.source[p] != "pinned"
+        )
+        checker.issues.append(
+            SnippetIssue(
+                issue.line,
+                issue.column,
+                UPGRADE_BREAKS,
+                f"works with {chosen} (what this document targets), breaks on upgrading: "
+                f"{issue.message}",
+            )
+        )
+
+
+def _scope(history: ApiHistory) -> Scope:
+    """A fresh scope for one document; the name tables behind it are built once per history."""
+    known, methods, mentioned = _names(history)
+    return Scope(known, methods, mentioned)
+
+
+@functools.lru_cache(maxsize=4)
+def _names(history: ApiHistory) -> tuple[dict[str, str], dict[str, set[str]], re.Pattern[str]]:
+    known = _known(history)
+    return known, _methods(history), mentions(known)
+
+
+def _known(history: ApiHistory) -> dict[str, str]:
+    """Top-level API names -> package; a name in several packages goes to trl, then peft."""
+    out: dict[str, str] = {}
+    for package in ("transformers", "peft", "trl"):
+        for name in history.names(package):
+            if "." not in name:
+                out[name] = package
+    return out
+
+
+def _methods(history: ApiHistory) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for package in history.packages():
+        for name in history.names(package):
+            owner, dot, method = name.partition(".")
+            if dot:
+                out.setdefault(owner, set()).add(method)
+    return out
+
+
+def find_calls(
+    text: str, signatures: Signatures | None = None, history: ApiHistory | None = None
+) -> Iterator[ConfigCall]:
+    """Every call of a known API in the document, with its literal keyword values."""
+    hist = history or history_data.load()
+    scope = _scope(hist)
+    for block in _blocks(text, scope, None, []):
+        for call, api, keywords, opaque in block.calls:
+            if api is None:
+                continue
+            snippet = block.snippet
+            line, col = snippet.position(call.lineno, call.col_offset)
+            end = snippet.position(
+                call.end_lineno or call.lineno, call.end_col_offset or call.col_offset
+            )
+            yield ConfigCall(
+                api.package,
+                api.name,
+                line,
+                col,
+                tuple((kw.name, literal(kw.value)) for kw in keywords),
+                opaque,
+                bool(call.args),
+                end[0],
+                end[1],
+            )
