@@ -24,7 +24,6 @@ from __future__ import annotations
 import ast
 import functools
 import re
-import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -46,6 +45,7 @@ from skillshelf.trl.bindings import (
 )
 from skillshelf.trl.blocks import Snippet, python_snippets
 from skillshelf.trl.history import ApiHistory, Span
+from skillshelf.trl.recover import parse_block
 from skillshelf.trl.renames import advice_for, instead
 from skillshelf.trl.signatures import (
     UNKNOWN,
@@ -65,6 +65,7 @@ TYPE_ERROR = "config-type-error"
 INVALID_VALUE = "config-invalid-value"
 CONFLICT = "config-conflict"
 SYNTAX = "snippet-syntax"
+PLACEHOLDER = "snippet-placeholder"
 CALL_UNKNOWN_ARGUMENT = "call-unknown-argument"
 IGNORED_ARGUMENT = "config-ignored-argument"
 API_REMOVED = "api-removed"
@@ -109,39 +110,34 @@ class ConfigCall:
 # --------------------------------------------------------------------------- blocks
 
 
-def _parse(snippet: Snippet) -> ast.Module | SnippetIssue | None:
-    """The block's tree; a finding when a Python block does not parse; None when an
-    unlabelled block does not (it is not Python, or not meant to run)."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return ast.parse(snippet.code)
-    except SyntaxError as exc:
-        if not snippet.labelled:
-            return None
-        line = exc.lineno or 1
-        col = max((exc.offset or 1) - 1, 0)
-        lines = snippet.lines
-        if not 0 < line <= len(lines):
-            line, col = max(min(line, len(lines)), 1), 0
-        byte_col = len(lines[line - 1][:col].encode("utf-8"))
-        pos = snippet.position(line, byte_col)
-        detail = exc.msg or "invalid syntax"
-        return SnippetIssue(
-            pos[0],
-            pos[1],
-            SYNTAX,
-            f"Python snippet does not parse: {detail} (line {line} of the block)",
+def _parse(snippet: Snippet) -> tuple[ast.Module | None, SnippetIssue | None]:
+    """The block's statements, as many as can be read (:mod:`skillshelf.trl.recover`), and,
+    for a block labelled Python that does not parse as written, one issue saying why: a
+    mistake is a ``snippet-syntax`` warning, a placeholder or fragment the block means is a
+    ``snippet-placeholder`` note. An unlabelled block that does not parse whole is not
+    Python: no statements, no issue."""
+    parsed = parse_block(snippet.code, statements=snippet.labelled)
+    problem = parsed.problem
+    if problem is None or not snippet.labelled:
+        return parsed.tree, None
+    lines = snippet.lines
+    line, column = problem.line, problem.column
+    if not 0 < line <= len(lines):
+        line, column = max(min(line, len(lines)), 1), 0
+    pos = snippet.position(line, len(lines[line - 1][:column].encode("utf-8")))
+    if problem.intended:
+        return parsed.tree, SnippetIssue(
+            *pos,
+            PLACEHOLDER,
+            f"Python snippet is not complete code: {problem.message} (line {line} of the "
+            "block); its calls are checked as written",
         )
-    except (ValueError, RecursionError, MemoryError, OverflowError) as exc:
-        if not snippet.labelled:
-            return None
-        return SnippetIssue(
-            snippet.block.start_line,
-            snippet.block.indent + 1,
-            SYNTAX,
-            f"Python snippet does not parse: {exc.__class__.__name__}",
-        )
+    rest = "; the rest of the block is still checked" if parsed.tree and parsed.tree.body else ""
+    return parsed.tree, SnippetIssue(
+        *pos,
+        SYNTAX,
+        f"Python snippet does not parse: {problem.message} (line {line} of the block){rest}",
+    )
 
 
 def repeated_keywords(call: ast.Call) -> list[ast.keyword]:
@@ -170,10 +166,9 @@ def _blocks(
     text: str, scope: Scope, blocks: Sequence[FencedBlock] | None, syntax: list[SnippetIssue]
 ) -> Iterator[_Block]:
     for snippet in python_snippets(text, blocks):
-        tree = _parse(snippet)
-        if isinstance(tree, SnippetIssue):
-            syntax.append(tree)
-            continue
+        tree, problem = _parse(snippet)
+        if problem is not None:
+            syntax.append(problem)
         if tree is None or not scope.concerns(snippet.code):
             continue  # most Python blocks have nothing to do with these APIs: skip the walk
         uses = scope.learn(tree)
