@@ -211,6 +211,12 @@ CASES: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
         (INVALID_VALUE,),
         ("SFTConfig accepts it; SFTTrainer raises ValueError for it when it is built",),
     ),
+    (
+        "a loss type the config rewrites to another",
+        "from trl.experimental.cpo import CPOConfig\nCPOConfig(output_dir='x', loss_type='alphapo')",
+        (),
+        (),
+    ),
     # ---- **kwargs
     (
         "a dict written earlier and unpacked",
