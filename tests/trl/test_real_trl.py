@@ -5,7 +5,8 @@ A fresh venv gets the pinned trl, transformers and peft and the exact pins of
 ``requirements-real-trl.txt`` (torch's CPU build among them), all with
 ``--no-deps``. The corpus: hand-written good and bad calls of every kind the
 checker judges (configs, trainers, peft functions and methods, transformers'
-classes, moved imports, removed classes, trainer-time errors), every document
+classes, moved imports, removed classes, trainer-time errors; calls in blocks
+that do not parse as written, which the oracle finds token by token), every document
 of the repository's ``skills/`` tree and the seed fixture. :mod:`tests.trl.oracle`
 finds the calls on its own and judges each in the venv: configs built, trainers
 and functions bound to their signatures, and a finding that says a trainer
@@ -116,6 +117,16 @@ GOOD = [
         "from peft import PeftModel",
         'PeftModel.from_pretrained(model, "adapter", is_trainable=True)',
     ),
+    # a shorthand __post_init__ rewrites (simpo with cpo_alpha=0), unknown to the trainer
+    (
+        "from trl.experimental.cpo import CPOConfig",
+        'CPOConfig(output_dir="o", loss_type="alphapo")',
+    ),
+    # blocks that do not parse as written: placeholders, and calls beside a mistake
+    ("from peft import LoraConfig", "LoraConfig(r=8, lora_alpha=16, ...)"),
+    ("from trl import DPOConfig", 'DPOConfig(\n    output_dir="o",\n    ...\n    beta=0.1,\n)'),
+    ("from peft import PeftModel", "PeftModel.from_pretrained(model, <your-adapter>)"),
+    ("from trl import SFTConfig", 'x = (1,\nSFTConfig(output_dir="o", max_length=512)'),
 ]
 
 #: (imports, call) the checker must reject, and the real packages too.
@@ -169,6 +180,17 @@ BAD = [
         'DPOConfig(output_dir="o", loss_type="exo_pair", label_smoothing=0.0)',
     ),
     ("from trl import SFTConfig", 'SFTConfig(output_dir="o", loss_type="chunked")'),
+    # blocks that do not parse as written: the calls are still judged
+    (
+        "from trl import GRPOConfig",
+        'GRPOConfig(\n    output_dir="o",\n    report_to="none"\n    max_prompt_length=512,\n)',
+    ),
+    ("from trl import DPOConfig", 'DPOConfig(output_dir="o", max_prompt_length=8, ...)'),
+    ("from trl import DPOConfig", 'x = (1,\nDPOConfig(output_dir="o", rpo_alpha=0.5)'),
+    (
+        "from transformers import TrainingArguments",
+        'TrainingArguments(output_dir="o" warmup_ratio=0.1)',
+    ),
 ]
 
 
