@@ -11,9 +11,10 @@ independently of the checker under test: the code blocks (``python``,
 document imports it from, and its keywords (a dict written earlier and unpacked
 included). Blocks labelled Python that do not parse are read from their tokens
 instead of their tree (:func:`_tolerant_calls`), a way of its own, not the
-checker's statement-by-statement recovery. :func:`attribute` gives each call the checker's verdict: *rejects*
-when an error-level finding lies in its source (the innermost call holding it)
-or on the import that bound its name, *warns* when only a warning does.
+checker's statement-by-statement recovery. :func:`attribute` gives each call
+the checker's verdict: *rejects* when an error-level finding lies in its source
+(the innermost call holding it) or on the import that bound its name, *warns*
+when only a warning does.
 
 :func:`judge` runs :data:`RUNNER` in a virtual environment with the pinned
 packages: the callee is looked up where the document imports it from (a call

@@ -213,7 +213,8 @@ CASES: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
     ),
     (
         "a loss type the config rewrites to another",
-        "from trl.experimental.cpo import CPOConfig\nCPOConfig(output_dir='x', loss_type='alphapo')",
+        "from trl.experimental.cpo import CPOConfig\n"
+        "CPOConfig(output_dir='x', loss_type='alphapo')",
         (),
         (),
     ),
