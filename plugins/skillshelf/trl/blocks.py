@@ -99,7 +99,7 @@ def python_snippets(text: str, blocks: Sequence[FencedBlock] | None = None) -> I
                     lines[index] = line[match.end() :]
                 else:
                     lines[index] = ""  # console output
-        if not without_magics(lines):
+        if ("!" in block.code or "%" in block.code) and not without_magics(lines):
             continue
         yield Snippet(block, "\n".join(lines), lines, extra, labelled)
 

@@ -42,6 +42,7 @@ from skillshelf.trl.bindings import (
     call_keywords,
     calls_by_statement,
     mentions,
+    statement_nodes,
 )
 from skillshelf.trl.blocks import Snippet, python_snippets
 from skillshelf.trl.history import ApiHistory, Span
@@ -171,10 +172,11 @@ def _blocks(
             syntax.append(problem)
         if tree is None or not scope.concerns(snippet.code):
             continue  # most Python blocks have nothing to do with these APIs: skip the walk
-        uses = scope.learn(tree)
-        dictionaries = Dictionaries(tree)
+        nodes = statement_nodes(tree)
+        uses = scope.learn(nodes)
+        dictionaries = Dictionaries(tree, nodes)
         calls: list[tuple[ast.Call, Api | None, list[Keyword], bool]] = []
-        for statement, call in calls_by_statement(tree):
+        for statement, call in calls_by_statement(nodes):
             api = scope.resolve(call.func)
             keywords, opaque = call_keywords(call, dictionaries, statement)
             calls.append((call, api, keywords, opaque))
@@ -452,55 +454,66 @@ class _Checker:
         self, snippet: Snippet, cls: ConfigClass, keywords: list[Keyword], opaque: bool
     ) -> None:
         where = f"{cls.package} {cls.version}"
-        before = len(self.issues)
         env: dict[str, Any] = {}
         passed: dict[str, Keyword] = {}
+        bad: set[str] = set()  # keywords already reported: their conflicts would repeat it
         for kw in keywords:
             passed[kw.name] = kw
-            pos = snippet.position(kw.anchor.lineno, kw.anchor.col_offset)  # type: ignore[attr-defined]
-            argument = cls.arguments.get(kw.name)
-            if argument is None:
-                rule = UNKNOWN_ARGUMENT
-                self.issues.append(
-                    SnippetIssue(
-                        *pos,
-                        rule,
-                        self._unknown(cls.package, cls.name, kw.name, set(cls.arguments)),
-                    )
-                )
-                continue
-            value = literal(kw.value)
-            env[kw.name] = value
-            if value is UNKNOWN:
-                continue
-            if not accepts(argument.annotation, value, argument.accepts):
-                self.issues.append(
-                    SnippetIssue(*pos, *self._type_finding(cls, kw, value, keywords, opaque))
-                )
-                continue
-            if kw.name == "loss_type" and cls.loss_types is not None:
-                self._loss_type(snippet, kw, value, cls, where)
-                continue
-            choices = list(argument.choices or ()) or literal_choices(argument.annotation)
-            if (
-                choices
-                and isinstance(value, str)
-                and all(isinstance(c, str) for c in choices)
-                and value not in choices
-            ):
-                self.issues.append(
-                    SnippetIssue(
-                        *pos,
-                        INVALID_VALUE,
-                        f"{kw.name}={_describe(value)}: not a valid value for "
-                        f"{cls.name}.{kw.name} in {where} "
-                        f"(one of: {', '.join(map(repr, choices))})"
-                        f"{self._typo(value, set(choices))}",
-                    )
-                )
-        flagged = set(range(before, len(self.issues)))
-        bad = {n for n, kw in passed.items() if _flagged(self.issues, flagged, snippet, kw)}
+            before = len(self.issues)
+            self._check_keyword(snippet, cls, kw, keywords, opaque, env, where)
+            if len(self.issues) != before:
+                bad.add(kw.name)
         self._conflicts(snippet, cls, env, passed, bad, opaque, where)
+
+    def _check_keyword(
+        self,
+        snippet: Snippet,
+        cls: ConfigClass,
+        kw: Keyword,
+        keywords: list[Keyword],
+        opaque: bool,
+        env: dict[str, Any],
+        where: str,
+    ) -> None:
+        """One keyword of a config call against the full signature; its literal value goes
+        into ``env`` for the conflicts."""
+        anchor: Any = kw.anchor
+        argument = cls.arguments.get(kw.name)
+        if argument is None:
+            message = self._unknown(cls.package, cls.name, kw.name, set(cls.arguments))
+            pos = snippet.position(anchor.lineno, anchor.col_offset)
+            self.issues.append(SnippetIssue(*pos, UNKNOWN_ARGUMENT, message))
+            return
+        value = literal(kw.value)
+        env[kw.name] = value
+        if value is UNKNOWN:
+            return
+        if not accepts(argument.annotation, value, argument.accepts):
+            finding = self._type_finding(cls, kw, value, keywords, opaque)
+            pos = snippet.position(anchor.lineno, anchor.col_offset)
+            self.issues.append(SnippetIssue(*pos, *finding))
+            return
+        if kw.name == "loss_type" and cls.loss_types is not None:
+            self._loss_type(snippet, kw, value, cls, where)
+            return
+        choices = list(argument.choices or ()) or literal_choices(argument.annotation)
+        if (
+            choices
+            and isinstance(value, str)
+            and all(isinstance(c, str) for c in choices)
+            and value not in choices
+        ):
+            pos = snippet.position(anchor.lineno, anchor.col_offset)
+            self.issues.append(
+                SnippetIssue(
+                    *pos,
+                    INVALID_VALUE,
+                    f"{kw.name}={_describe(value)}: not a valid value for "
+                    f"{cls.name}.{kw.name} in {where} "
+                    f"(one of: {', '.join(map(repr, choices))})"
+                    f"{self._typo(value, set(choices))}",
+                )
+            )
 
     def _type_finding(
         self,
@@ -647,15 +660,6 @@ def _loss_when(cls: ConfigClass) -> str:
         f"{cls.name} accepts it and no check in {cls.trainer} rejects it by name; "
         "no branch of its loss code handles it"
     )
-
-
-def _flagged(issues: list[SnippetIssue], indexes: set[int], snippet: Snippet, kw: Keyword) -> bool:
-    """Did this call already report something about keyword ``kw``?"""
-    anchor: Any = kw.anchor
-    start = snippet.position(anchor.lineno, anchor.col_offset)
-    end_line = getattr(kw.value, "end_lineno", None) or anchor.lineno
-    end = snippet.position(end_line, getattr(kw.value, "end_col_offset", None) or anchor.col_offset)
-    return any(start <= (issues[i].line, issues[i].column) <= end for i in indexes)
 
 
 # --------------------------------------------------------------------------- documents
