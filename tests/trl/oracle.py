@@ -53,6 +53,7 @@ ERROR_RULES = frozenset(
         "config-conflict",
         "config-type-error",
         "call-unknown-argument",
+        "call-positional-argument",
         "api-removed",
         "import-moved",
     }
@@ -89,10 +90,11 @@ class Call:
     source: str
     kwargs: dict[str, Any]  # literal values; names of non-literal ones map to NON_LITERAL
     opaque: bool  # a ** the script cannot read
-    positional: int = 0
+    positional: int = 0  # positional arguments before any ``*args`` or ``...``
     unpacked: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     trainer: str | None = None  # run this trainer: the checker says it fails there
     tolerant: bool = False  # found in a block that does not parse
+    positional_names: list[str | None] = field(default_factory=list)  # a variable's name or None
     checker: str = "silent"  # "rejects", "warns" or "silent"
     messages: list[str] = field(default_factory=list)
     real: str = ""
@@ -304,7 +306,11 @@ def _record(
                     kwargs[k2.arg] = _literal(k2.value)
         else:
             opaque = True
-    positional = [a for a in node.args if not _is_ellipsis(a)]  # ``f(model, ...)``: left out
+    positional: list[ast.expr] = []
+    for arg in node.args:  # up to ``*args`` or ``...`` (arguments left out): where they land
+        if isinstance(arg, ast.Starred) or _is_ellipsis(arg):
+            break
+        positional.append(arg)
     if where is None:
         start = pos(node.lineno, _char_col(code, node.lineno, node.col_offset))
         end_line = node.end_lineno or node.lineno
@@ -334,6 +340,7 @@ def _record(
         len(positional),
         spans,
         tolerant=where is not None,
+        positional_names=[a.id if isinstance(a, ast.Name) else None for a in positional],
     )
 
 
@@ -627,28 +634,63 @@ def tiny():
                                pad_token_id=0))
     return model, ptok
 
+DATA = {
+    "DPOTrainer": {"prompt": ["hello world", "the a"], "chosen": [" yes good", " b c"],
+                   "rejected": [" no bad", " d e"]},
+    "SFTTrainer": {"text": ["hello world yes", "the a b c"]},
+    "KTOTrainer": {"prompt": ["hello", "the"], "completion": [" yes", " no"],
+                   "label": [True, False]},
+}
+TINY = dict(output_dir=tempfile.mkdtemp(), max_steps=1, report_to="none", save_strategy="no",
+            bf16=False, fp16=False, use_cpu=True, per_device_train_batch_size=2,
+            gradient_accumulation_steps=1, push_to_hub=False, logging_steps=1)
+
 def run_trainer(trainer_name, config_cls, kwargs):
     # build the trainer with the call's config on a tiny CPU model and data; train one step
     import trl
     from datasets import Dataset
     model, tok = tiny()
-    data = {
-        "DPOTrainer": {"prompt": ["hello world", "the a"], "chosen": [" yes good", " b c"],
-                       "rejected": [" no bad", " d e"]},
-        "SFTTrainer": {"text": ["hello world yes", "the a b c"]},
-        "KTOTrainer": {"prompt": ["hello", "the"], "completion": [" yes", " no"],
-                       "label": [True, False]},
-    }[trainer_name]
-    kwargs = dict(kwargs, output_dir=tempfile.mkdtemp(), max_steps=1, report_to="none",
-                  save_strategy="no", bf16=False, fp16=False, use_cpu=True,
-                  per_device_train_batch_size=2, gradient_accumulation_steps=1,
-                  push_to_hub=False, logging_steps=1)
+    data = DATA[trainer_name]
+    kwargs = dict(kwargs, **TINY)
     config = config_cls(**kwargs)
     extra = {"ref_model": model()} if trainer_name == "DPOTrainer" else {}
     trainer = getattr(trl, trainer_name)(model=model(), args=config,
                                          train_dataset=Dataset.from_dict(data),
                                          processing_class=tok, **extra)
     trainer.train()
+
+class Passed:
+    # a positional argument, named by the variable the snippet passes (None: an expression)
+    def __init__(self, name):
+        self.name = name
+
+
+class Misbound(Exception):
+    # the real signature puts a variable named like one of its parameters on another one
+    pass
+
+
+STAND_INS = ("model", "ref_model", "args", "training_args", "train_dataset", "eval_dataset",
+             "tokenizer", "processing_class")
+
+
+def run_positional(trainer_name, names, kwargs):
+    # the trainer built as the snippet calls it, each variable replaced by a tiny stand-in of
+    # what its name says; then one training step
+    import trl
+    from datasets import Dataset
+    model, tok = tiny()
+    data = Dataset.from_dict(DATA[trainer_name])
+    config = getattr(trl, trainer_name[: -len("Trainer")] + "Config")(**TINY)
+    stand_in = {"model": model(), "ref_model": model(), "args": config, "training_args": config,
+                "train_dataset": data, "eval_dataset": data, "tokenizer": tok,
+                "processing_class": tok}
+    keywords = {k: stand_in[k] for k in kwargs if k in stand_in}
+    if "processing_class" not in names and "tokenizer" not in names:
+        keywords.setdefault("processing_class", tok)
+    trainer = getattr(trl, trainer_name)(*[stand_in[n] for n in names], **keywords)
+    trainer.train()
+
 
 # what only says this machine lacks something: a GPU, an optional package, more
 # processes (GRPO's generation batch spans every process)
@@ -699,8 +741,21 @@ for case in json.load(open(sys.argv[1], encoding="utf-8")):
                 run_trainer(case["trainer"], target, kwargs)
         else:
             # a trainer, function or method: bind the call to its signature, as Python does
-            # before running it (placeholders for positional arguments)
-            inspect.signature(target).bind_partial(*[None] * case["positional"], **kwargs)
+            # before running it, each positional argument standing for its variable
+            signature = inspect.signature(target)
+            names = case["positional_names"]
+            bound = signature.bind_partial(*[Passed(n) for n in names], **kwargs)
+            misbound = [
+                (value.name, param)
+                for param, value in bound.arguments.items()
+                if isinstance(value, Passed)
+                and value.name in signature.parameters
+                and value.name != param
+            ]
+            if misbound and name in DATA and all(n in STAND_INS for n in names):
+                run_positional(name, names, case["kwargs"])  # what really happens then
+            elif misbound:
+                raise Misbound(", ".join(f"{n} lands in {p}" for n, p in misbound))
     except Exception as exc:
         text = str(exc)
         if any(words in text.lower() for words in DEVICE):
@@ -721,6 +776,7 @@ def judge(calls: list[Call], real_python: Path) -> None:
             "module": c.module,
             "kwargs": c.kwargs,
             "positional": c.positional,
+            "positional_names": c.positional_names,
             "trainer": c.trainer,
         }
         for c in calls

@@ -24,6 +24,7 @@ RULES = {
     "snippet-syntax": Severity.WARNING,
     "snippet-placeholder": Severity.INFO,
     "call-unknown-argument": Severity.ERROR,
+    "call-positional-argument": Severity.ERROR,
     "config-ignored-argument": Severity.WARNING,
     "api-removed": Severity.ERROR,
     "import-moved": Severity.ERROR,
@@ -70,6 +71,11 @@ def test_rules_are_registered_with_their_severities() -> None:
             "call-unknown-argument",
             "SFTTrainer(model=m, tokenizer=t)",
             "SFTTrainer(model=m, processing_class=t)",
+        ),
+        (
+            "call-positional-argument",
+            "DPOTrainer(model, ref_model, args, train_dataset)",
+            "DPOTrainer(model, ref_model, args=args, train_dataset=train_dataset)",
         ),
         (
             "config-ignored-argument",

@@ -259,6 +259,40 @@ def call_unknown_argument(ctx: LintContext) -> Iterator[Finding]:
 
 
 @rule(
+    snippets.POSITIONAL,
+    "A trainer or function gets a positional argument that lands on the wrong parameter.",
+    Severity.ERROR,
+)
+def call_positional_argument(ctx: LintContext) -> Iterator[Finding]:
+    """## What it does
+    Binds the positional arguments of calls to trainers (``DPOTrainer``,
+    ``SFTTrainer`` ..., transformers' ``Trainer``) and peft's functions to the
+    parameters of the release the document targets, as Python does, and reports
+    an argument that has no parameter to go to, one whose parameter is also
+    passed by keyword, and a variable named like one of the callee's parameters
+    that lands on another one.
+
+    ## Why is this bad?
+    The first two raise ``TypeError``. The third runs into the wrong parameter:
+    trainers reordered their parameters across releases (``beta`` came third in
+    ``DPOTrainer`` until trl 0.13, ``data_collator`` comes fourth since), so a
+    call written for one release passes the dataset as the collator in another;
+    ``DPOTrainer`` then raises ``train_dataset is required`` when it is built.
+
+    ## Example
+    ```python
+    trainer = DPOTrainer(model, ref_model, args, train_dataset)
+    ```
+
+    ## Use instead
+    ```python
+    trainer = DPOTrainer(model, ref_model, args=args, train_dataset=train_dataset)
+    ```
+    """
+    yield from _findings(ctx, snippets.POSITIONAL)
+
+
+@rule(
     snippets.IGNORED_ARGUMENT,
     "A config that takes any keyword is passed one that is none of its options.",
     Severity.WARNING,

@@ -12,7 +12,13 @@ Snippets are parsed with :mod:`ast` and never executed. What is judged:
   performs), else by name against the history (``schemas/api-history.json``),
   which says when a keyword went and what the release before said instead;
 * keywords spelled out in a dictionary earlier in the block and passed as
-  ``**kwargs``; a keyword passed twice (a SyntaxError in Python).
+  ``**kwargs``; a keyword passed twice (a SyntaxError in Python);
+* positional arguments of trainers and functions, bound to the target
+  release's parameter order (the history keeps it).
+
+A block that does not parse is read statement by statement
+(:mod:`skillshelf.trl.recover`) and reported once: ``snippet-syntax`` for a
+mistake, ``snippet-placeholder`` for a block that only leaves things out.
 
 Only literal values (``0.1``, ``"ipo"``, ``["sigmoid", "ipo"]``) are judged;
 variables, calls and ``...`` placeholders are unknown values, and whatever
@@ -68,6 +74,7 @@ CONFLICT = "config-conflict"
 SYNTAX = "snippet-syntax"
 PLACEHOLDER = "snippet-placeholder"
 CALL_UNKNOWN_ARGUMENT = "call-unknown-argument"
+POSITIONAL = "call-positional-argument"
 IGNORED_ARGUMENT = "config-ignored-argument"
 API_REMOVED = "api-removed"
 IMPORT_MOVED = "import-moved"
@@ -75,7 +82,7 @@ UPGRADE_BREAKS = "snippet-upgrade-breaks"
 
 #: What a finding that is an upgrade note was, at the pinned release.
 _BREAKING = frozenset(
-    {UNKNOWN_ARGUMENT, CALL_UNKNOWN_ARGUMENT, API_REMOVED, IMPORT_MOVED, INVALID_VALUE}
+    {UNKNOWN_ARGUMENT, CALL_UNKNOWN_ARGUMENT, POSITIONAL, API_REMOVED, IMPORT_MOVED, INVALID_VALUE}
 )
 
 
@@ -322,7 +329,75 @@ class _Checker:
             self.issues.append(
                 SnippetIssue(*pos, rule, self._unknown(package, name, kw.name, accepted))
             )
+        if call.args:
+            self._positional(snippet, call, api, keywords, accepted)
         return True
+
+    def _positional(
+        self,
+        snippet: Snippet,
+        call: ast.Call,
+        api: Api,
+        keywords: list[Keyword],
+        accepted: frozenset[str],
+    ) -> None:
+        """Where each positional argument lands in the target release: nowhere (more than the
+        parameters that take one), on a parameter also passed by keyword, or, for a name that
+        is one of the callee's parameters, on another one (``DPOTrainer(model, ref_model,
+        args, train_dataset)`` fills ``data_collator`` with the dataset in trl 1.16)."""
+        package, name = api.package, api.name
+        order = self.history.positional(package, name, self.targets[package])
+        if order is None:
+            return
+        where = self.where(package)
+        by_keyword = {kw.name for kw in keywords}
+        for index, arg in enumerate(call.args):
+            if isinstance(arg, ast.Starred) or (
+                isinstance(arg, ast.Constant) and arg.value is Ellipsis
+            ):
+                return  # ``*args`` or ``...``: where the rest lands is unknown
+            nth = f"positional argument {index + 1}"
+            if index >= order.count:
+                if not order.var_positional:
+                    takes = f"{order.count} positional argument{'s' if order.count != 1 else ''}"
+                    self._at(
+                        snippet,
+                        arg,
+                        POSITIONAL,
+                        f"{name} takes {takes} in {where}; "
+                        f"{nth} raises TypeError: pass it by keyword",
+                    )
+                return
+            if index >= len(order.names):
+                return  # the history names the first parameters only
+            param = order.names[index]
+            if param in by_keyword:
+                self._at(
+                    snippet,
+                    arg,
+                    POSITIONAL,
+                    f"{param}: passed to {name} twice, as {nth} "
+                    f"and by keyword: TypeError in {where}; pass it once",
+                )
+            elif isinstance(arg, ast.Name) and arg.id != param and arg.id in accepted:
+                shown = ", ".join(order.names[: max(index + 2, 4)])
+                more = (
+                    ", ..."
+                    if len(order.names) > max(index + 2, 4) or order.count > len(order.names)
+                    else ""
+                )
+                self._at(
+                    snippet,
+                    arg,
+                    POSITIONAL,
+                    f"{arg.id}: {nth} of {name} is {param} in "
+                    f"{where} (its order: {shown}{more}), so {arg.id} lands in {param}; "
+                    f"pass it as {arg.id}={arg.id}",
+                )
+
+    def _at(self, snippet: Snippet, node: ast.expr, rule: str, message: str) -> None:
+        pos = snippet.position(node.lineno, node.col_offset)
+        self.issues.append(SnippetIssue(*pos, rule, message))
 
     def _bare(self, snippet: Snippet, call: ast.Call, package: str, name: str) -> None:
         """A call with no import in the document of a class its package does not export at
