@@ -9,11 +9,17 @@ environment with the pinned trl, transformers and peft (and torch, CPU build).
 
 Every call of a known API in the text is counted, independently of the checker
 under test: the script finds the code blocks itself (``python``, ``py``,
-``pycon``, unlabelled blocks that parse, notebook code cells) and every call
+``pycon``, unlabelled blocks that parse, notebook code cells; IPython magics
+and ``%%bash`` cells left out) and every call
 whose callee is a trl ``*Config`` / ``*Trainer`` (any release of the history),
 ``TrainingArguments``, ``Seq2SeqTrainingArguments``, ``Trainer``,
 ``BitsAndBytesConfig``, ``GenerationConfig``, ``LoraConfig``, ``get_peft_model``,
-``prepare_model_for_kbit_training`` or ``PeftModel.from_pretrained``.
+``prepare_model_for_kbit_training`` or ``PeftModel.from_pretrained``. In a
+block labelled Python that does not parse (a missing comma, ``...`` for
+arguments left out, output pasted in), the calls are found from the
+tokenizer's tokens: each call of a known name up to its closing bracket, each
+argument parsed on its own, split again at line breaks and before ``name=``
+when it does not parse; ``...`` is an argument left out.
 
 The checker's verdict on a call: *rejects* when an error-level finding lies in
 the call's source or on the import that bound its name; *warns* when only a
@@ -121,12 +127,14 @@ def main(argv: list[str] | None = None) -> int:
     tp, fp = matrix[(True, True)], matrix[(True, False)]
     fn, tn = matrix[(False, True)], matrix[(False, False)]
     per_package = Counter(c.package for c in calls)
+    tolerant = [c for c in calls if c.tolerant]
     print(
-        f"corpus: {args.corpus}: {len(docs)} documents, {block_count} code blocks parsed "
-        f"({unparsed} labelled blocks do not parse, their calls are not counted)"
+        f"corpus: {args.corpus}: {len(docs)} documents, {block_count} code blocks "
+        f"({unparsed} labelled Python do not parse; their calls are found token by token)"
     )
     print(
-        f"calls of known APIs: {len(calls)} ({dict(per_package)}); judged {len(judged)}, "
+        f"calls of known APIs: {len(calls)} ({dict(per_package)}), {len(tolerant)} of them in "
+        f"blocks that do not parse; judged {len(judged)}, "
         f"environment-only errors {len(calls) - len(judged)}"
     )
     print(f"checked against trl {target}")

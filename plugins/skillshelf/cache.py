@@ -80,6 +80,7 @@ _CODE = (
     "trl/signatures.py",
     "trl/blocks.py",
     "trl/bindings.py",
+    "trl/recover.py",
     "trl/history.py",
     "trl/renames.py",
     "trl/typecheck.py",

@@ -58,6 +58,8 @@ class FooConfig(_Base):
     hidden: int = field(default=0, init=False)
 
     def __post_init__(self):
+        if self.loss_type == "a_short":
+            self.loss_type = "a"
         if isinstance(self.loss_type, str):
             self.loss_type = [self.loss_type]
         if self.loss_weights is not None and len(self.loss_weights) != len(self.loss_type):
@@ -148,8 +150,9 @@ def test_extracts_fields_rules_and_loss_types(sources: wheels.Sources) -> None:
     assert "output_dir" not in args  # stored once with TrainingArguments
     assert args["loss_type"] == {"accepts": ["str"], "annotation": "list[str]", "default": ["a"]}
     assert args["old_knob"]["deprecated"] == "`old_knob` is deprecated"
-    assert set(data["loss_types"]) == {"a", "b", "c", "a_old"}
+    assert set(data["loss_types"]) == {"a", "b", "c", "a_old", "a_short"}
     assert data["loss_types"]["a_old"]["replaced_by"] == "a"
+    assert data["loss_types"]["a_short"] == {"same_as": "a"}  # rewritten without a warning
     messages = ["".join(p for p in r["message"] if isinstance(p, str)) for r in foo.rules]
     assert messages == ["need  weights", "At most one of fp16 and bf16", "b needs beta <= 1"]
     external = extractor.external_class(data["inherits"])

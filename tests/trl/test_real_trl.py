@@ -5,7 +5,8 @@ A fresh venv gets the pinned trl, transformers and peft and the exact pins of
 ``requirements-real-trl.txt`` (torch's CPU build among them), all with
 ``--no-deps``. The corpus: hand-written good and bad calls of every kind the
 checker judges (configs, trainers, peft functions and methods, transformers'
-classes, moved imports, removed classes, trainer-time errors), every document
+classes, moved imports, removed classes, trainer-time errors; calls in blocks
+that do not parse as written, which the oracle finds token by token), every document
 of the repository's ``skills/`` tree and the seed fixture. :mod:`tests.trl.oracle`
 finds the calls on its own and judges each in the venv: configs built, trainers
 and functions bound to their signatures, and a finding that says a trainer
@@ -116,6 +117,21 @@ GOOD = [
         "from peft import PeftModel",
         'PeftModel.from_pretrained(model, "adapter", is_trainable=True)',
     ),
+    # a shorthand __post_init__ rewrites (simpo with cpo_alpha=0), unknown to the trainer
+    (
+        "from trl.experimental.cpo import CPOConfig",
+        'CPOConfig(output_dir="o", loss_type="alphapo")',
+    ),
+    # positional arguments where the release's order puts them
+    ("from trl import DPOTrainer", "DPOTrainer(model, ref_model, args, train_dataset=ds)"),
+    ("from peft import get_peft_model", "get_peft_model(model, peft_config)"),
+    ("from peft import PeftModel", "PeftModel.from_pretrained(model, model_id)"),
+    ("from transformers import Trainer", "Trainer(model, args, data_collator, train_dataset)"),
+    # blocks that do not parse as written: placeholders, and calls beside a mistake
+    ("from peft import LoraConfig", "LoraConfig(r=8, lora_alpha=16, ...)"),
+    ("from trl import DPOConfig", 'DPOConfig(\n    output_dir="o",\n    ...\n    beta=0.1,\n)'),
+    ("from peft import PeftModel", "PeftModel.from_pretrained(model, <your-adapter>)"),
+    ("from trl import SFTConfig", 'x = (1,\nSFTConfig(output_dir="o", max_length=512)'),
 ]
 
 #: (imports, call) the checker must reject, and the real packages too.
@@ -169,6 +185,25 @@ BAD = [
         'DPOConfig(output_dir="o", loss_type="exo_pair", label_smoothing=0.0)',
     ),
     ("from trl import SFTConfig", 'SFTConfig(output_dir="o", loss_type="chunked")'),
+    # positional arguments: none left for one, one passed twice, one on another parameter
+    ("from trl import DPOTrainer", "DPOTrainer(model, ref_model, args, train_dataset)"),
+    ("from trl import SFTTrainer", "SFTTrainer(model, args, args=args)"),
+    (
+        "from peft import get_peft_model",
+        'get_peft_model(model, config, "default", False, True, None, False, 1)',
+    ),
+    ("from transformers import Trainer", "Trainer(model, args, train_dataset)"),
+    # blocks that do not parse as written: the calls are still judged
+    (
+        "from trl import GRPOConfig",
+        'GRPOConfig(\n    output_dir="o",\n    report_to="none"\n    max_prompt_length=512,\n)',
+    ),
+    ("from trl import DPOConfig", 'DPOConfig(output_dir="o", max_prompt_length=8, ...)'),
+    ("from trl import DPOConfig", 'x = (1,\nDPOConfig(output_dir="o", rpo_alpha=0.5)'),
+    (
+        "from transformers import TrainingArguments",
+        'TrainingArguments(output_dir="o" warmup_ratio=0.1)',
+    ),
 ]
 
 
@@ -242,6 +277,10 @@ def test_checker_verdicts_match_the_real_packages(real_python: Path) -> None:
             kinds["unknown keyword"] += 1
             if call.real != "TypeError":
                 failures.append(f"{where}: unknown keyword, but real {call.real}")
+        elif "call-positional-argument" in rules:
+            kinds["positional"] += 1
+            if call.real not in ("TypeError", "ValueError", "Misbound"):
+                failures.append(f"{where}: positional, but real {call.real}")
         elif "config-conflict" in rules:
             kinds["conflict"] += 1
             if call.real != "ValueError":
@@ -253,6 +292,7 @@ def test_checker_verdicts_match_the_real_packages(real_python: Path) -> None:
     assert kinds["import"] >= 2, kinds
     assert kinds["conflict"] >= 3, kinds
     assert kinds["trainer raises"] >= 3, kinds  # the seed fixture's aot_pair too
+    assert kinds["positional"] >= 4, kinds
 
 
 def test_every_hand_written_case_is_a_call_of_the_corpus() -> None:

@@ -1,4 +1,4 @@
-"""The five snippet rules, run through the rule framework on a small tree."""
+"""The snippet rules, run through the rule framework on a small tree."""
 
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ RULES = {
     "config-invalid-value": Severity.ERROR,
     "config-conflict": Severity.ERROR,
     "snippet-syntax": Severity.WARNING,
+    "snippet-placeholder": Severity.INFO,
     "call-unknown-argument": Severity.ERROR,
+    "call-positional-argument": Severity.ERROR,
     "config-ignored-argument": Severity.WARNING,
     "api-removed": Severity.ERROR,
     "import-moved": Severity.ERROR,
@@ -64,10 +66,16 @@ def test_rules_are_registered_with_their_severities() -> None:
             "DPOConfig(loss_type=['sigmoid', 'sft'], loss_weights=[1.0, 1.0])",
         ),
         ("snippet-syntax", "DPOConfig(beta=0.1", "DPOConfig(beta=0.1)"),
+        ("snippet-placeholder", "DPOConfig(beta=0.1, ...)", "DPOConfig(beta=0.1)"),
         (
             "call-unknown-argument",
             "SFTTrainer(model=m, tokenizer=t)",
             "SFTTrainer(model=m, processing_class=t)",
+        ),
+        (
+            "call-positional-argument",
+            "DPOTrainer(model, ref_model, args, train_dataset)",
+            "DPOTrainer(model, ref_model, args=args, train_dataset=train_dataset)",
         ),
         (
             "config-ignored-argument",

@@ -17,6 +17,7 @@ from skillshelf.trl.snippets import (
     IGNORED_ARGUMENT,
     IMPORT_MOVED,
     INVALID_VALUE,
+    POSITIONAL,
     SYNTAX,
     TYPE_ERROR,
     TYPE_MISMATCH,
@@ -109,6 +110,36 @@ CASES: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
         "a trainer called as the docs do",
         "from trl import DPOTrainer\nDPOTrainer(model, ref_model, args=args, train_dataset=ds, "
         "processing_class=tok)",
+        (),
+        (),
+    ),
+    # ---- positional arguments, bound to the release's order
+    (
+        "a dataset passed where the release takes the collator",
+        "from trl import DPOTrainer\nDPOTrainer(model, ref_model, args, train_dataset)",
+        (POSITIONAL,),
+        (
+            "train_dataset: positional argument 4 of DPOTrainer is data_collator in trl 1.16.0 "
+            "(its order: model, ref_model, args, data_collator, train_dataset, ...)",
+            "pass it as train_dataset=train_dataset",
+        ),
+    ),
+    (
+        "more positional arguments than parameters",
+        "from peft import get_peft_model\nget_peft_model(m, c, 'a', False, True, None, False, 1)",
+        (POSITIONAL,),
+        ("get_peft_model takes 7 positional arguments in peft 0.21.2; positional argument 8",),
+    ),
+    (
+        "a parameter passed by position and by keyword",
+        "from trl import SFTTrainer\nSFTTrainer(model, args, args=args)",
+        (POSITIONAL,),
+        ("args: passed to SFTTrainer twice, as positional argument 2 and by keyword",),
+    ),
+    (
+        "positional arguments where the release wants them",
+        "from trl import DPOTrainer\nDPOTrainer(model, model_ref, args, train_dataset=ds)\n"
+        "DPOTrainer(model, ..., train_dataset=ds)",
         (),
         (),
     ),
@@ -211,6 +242,13 @@ CASES: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
         (INVALID_VALUE,),
         ("SFTConfig accepts it; SFTTrainer raises ValueError for it when it is built",),
     ),
+    (
+        "a loss type the config rewrites to another",
+        "from trl.experimental.cpo import CPOConfig\n"
+        "CPOConfig(output_dir='x', loss_type='alphapo')",
+        (),
+        (),
+    ),
     # ---- **kwargs
     (
         "a dict written earlier and unpacked",
@@ -306,6 +344,30 @@ def test_pip_install_in_the_document_selects_the_release() -> None:
     assert "in trl 0.19.1 (removed in 0.13.0)" in notes[1].message
     # the skill's own target wins over the document's pin
     assert [i.rule for i in check_text(text, "1.16.0")] == [UNKNOWN_ARGUMENT, CALL_UNKNOWN_ARGUMENT]
+
+
+def test_positional_order_of_the_release_the_document_targets() -> None:
+    text = md(
+        "from trl import DPOTrainer\nDPOTrainer(model, ref_model, args, train_dataset=ds)",
+        before="pip install trl==0.8.6\n\n",
+    )
+    (issue,) = check_text(text)
+    assert issue.rule == POSITIONAL
+    assert issue.message.startswith(
+        "args: positional argument 3 of DPOTrainer is beta in trl 0.8.6 "
+        "(its order: model, ref_model, beta, label_smoothing, ...), so args lands in beta"
+    )
+    # right for trl 0.8.6, where args came sixth; in 1.16.0 the sixth is eval_dataset
+    old = md(
+        "from trl import DPOTrainer\n"
+        "DPOTrainer(model, ref_model, beta, label_smoothing, loss_type, args)",
+        before="pip install trl==0.8.6\n\n",
+    )
+    (note,) = check_text(old)
+    assert note.rule == UPGRADE_BREAKS
+    assert "breaks on upgrading: args: positional argument 6 of DPOTrainer is eval_dataset" in (
+        note.message
+    )
 
 
 def test_a_document_older_than_the_history_is_not_judged_by_name() -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from skillshelf.trl import cli, memo, wheels
-from skillshelf.trl.history import ApiHistory
+from skillshelf.trl.history import ApiHistory, Positional
 from skillshelf.trl.spans import fold, spans
 from skillshelf.trl.surface import SurfaceExtractor, exported_names, subpackages
 
@@ -189,6 +189,12 @@ class FooTrainer(Trainer):
     @deprecate_kwarg("tokenizer", new_name="processing_class")
     def __init__(self, model, args=None, processing_class=None):
         pass
+
+@overload
+def load(path: str) -> int: ...
+
+def load(path, mode="r", *rest, strict=False):
+    pass
 """
 EXPERIMENTAL = """
 from .baz_config import BazConfig
@@ -228,6 +234,13 @@ def test_surface_of_a_release(tmp_path: Path) -> None:
     assert trainer is not None
     assert trainer.arguments == {"model", "args", "processing_class", "tokenizer"}
     assert trainer.renamed == {"tokenizer": "processing_class"}
+    assert (trainer.positional, trainer.var_positional) == (
+        ["model", "args", "processing_class"],
+        False,
+    )
+    assert foo.positional is None  # a dataclass: not read
+    load = extractor.api("pkg.trainer.foo", "load")  # the definition, not the @overload stub
+    assert load is not None and (load.positional, load.var_positional) == (["path", "mode"], True)
     baz = extractor.api("pkg.experimental.baz", "BazConfig")
     assert baz is not None and baz.arguments == {"beta", "max_len", "gamma"}
 
@@ -262,7 +275,16 @@ def history() -> ApiHistory:
             },
         },
     ]
+    for index, surface in enumerate(surfaces):
+        order = (
+            ["model", "ref_model", "beta", "args"] if index < 2 else ["model", "ref_model", "args"]
+        )
+        surface["DPOTrainer"]["positional"] = order
     data = fold(releases, surfaces)
+    assert data["DPOTrainer"]["positional"] == {
+        "model,ref_model,args/3": "0.10.0-1.0.0",
+        "model,ref_model,beta,args/4": "0.8.0-0.9.0",
+    }
     assert data["DPOTrainer"]["arguments"]["tokenizer"] == "0.8.0-0.9.0"
     assert data["DPOConfig"]["present"] == "0.9.0-1.0.0"
     return ApiHistory({"releases": {"trl": releases}, "apis": {"trl": data}})
@@ -276,6 +298,10 @@ def test_history_answers_when_things_existed() -> None:
     future = h.api("trl", "DPOConfig", "0.8.0")
     assert (future.present, future.added_in) == (False, "0.9.0")
     assert h.arguments("trl", "DPOTrainer", "0.9.5") == {"beta", "tokenizer"}  # 0.9.0 stands for it
+    assert h.positional("trl", "DPOTrainer", "0.9.5") == Positional(
+        ("model", "ref_model", "beta", "args"), 4, False
+    )
+    assert h.positional("trl", "DPOConfig", "1.0.0") is None
     assert h.import_modules("trl", "DPOConfig", "1.0.0") == ["trl.experimental.dpo"]
     moved = h.import_span("trl", "DPOConfig", "trl", "1.0.0")
     assert (moved.present, moved.removed_in) == (False, "1.0.0")

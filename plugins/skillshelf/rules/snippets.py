@@ -194,6 +194,39 @@ def snippet_syntax(ctx: LintContext) -> Iterator[Finding]:
 
 
 @rule(
+    snippets.PLACEHOLDER,
+    "A Python block holds placeholders or is a fragment, so it does not run as written.",
+    Severity.INFO,
+)
+def snippet_placeholder(ctx: LintContext) -> Iterator[Finding]:
+    """## What it does
+    Notes, once per block, a Python block that does not parse as written only
+    because of what documentation means it to leave out: ``...`` for arguments
+    (``LoraConfig(r=8, ...)``, a line ``...`` inside a call), ``<your-token>``
+    for a value to fill in, an excerpt indented as it sits in its method, a
+    header whose body is left out, the entries of a dictionary shown alone.
+    Every call of the block is still checked, as written.
+
+    ## Why is this bad?
+    It is not: the block says what it means. It is a note, not a warning,
+    because a reader who copies the block still has to fill it in before it
+    runs. A block that does not parse for any other reason (a missing comma, an
+    unterminated string, output pasted into a ``python`` fence) is a
+    ``snippet-syntax`` warning.
+
+    ## Example
+    ```python
+    config = LoraConfig(r=8, ...)
+    ```
+
+    ## Use instead
+    Nothing to change. To hide the note, turn the rule off:
+    ``snippet-placeholder = "off"`` under ``[tool.skillshelf.rules]``.
+    """
+    yield from _findings(ctx, snippets.PLACEHOLDER)
+
+
+@rule(
     snippets.CALL_UNKNOWN_ARGUMENT,
     "A TRL trainer or a peft/transformers function is called with a keyword it does not take.",
     Severity.ERROR,
@@ -223,6 +256,40 @@ def call_unknown_argument(ctx: LintContext) -> Iterator[Finding]:
     ```
     """
     yield from _findings(ctx, snippets.CALL_UNKNOWN_ARGUMENT)
+
+
+@rule(
+    snippets.POSITIONAL,
+    "A trainer or function gets a positional argument that lands on the wrong parameter.",
+    Severity.ERROR,
+)
+def call_positional_argument(ctx: LintContext) -> Iterator[Finding]:
+    """## What it does
+    Binds the positional arguments of calls to trainers (``DPOTrainer``,
+    ``SFTTrainer`` ..., transformers' ``Trainer``) and peft's functions to the
+    parameters of the release the document targets, as Python does, and reports
+    an argument that has no parameter to go to, one whose parameter is also
+    passed by keyword, and a variable named like one of the callee's parameters
+    that lands on another one.
+
+    ## Why is this bad?
+    The first two raise ``TypeError``. The third runs into the wrong parameter:
+    trainers reordered their parameters across releases (``beta`` came third in
+    ``DPOTrainer`` until trl 0.13, ``data_collator`` comes fourth since), so a
+    call written for one release passes the dataset as the collator in another;
+    ``DPOTrainer`` then raises ``train_dataset is required`` when it is built.
+
+    ## Example
+    ```python
+    trainer = DPOTrainer(model, ref_model, args, train_dataset)
+    ```
+
+    ## Use instead
+    ```python
+    trainer = DPOTrainer(model, ref_model, args=args, train_dataset=train_dataset)
+    ```
+    """
+    yield from _findings(ctx, snippets.POSITIONAL)
 
 
 @rule(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import bisect
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 #: Packages whose APIs are followed; an import from one of their modules is
@@ -53,10 +53,11 @@ class Scope:
     modules: dict[str, str] = field(default_factory=dict)  # local name -> module
     shadowed: set[str] = field(default_factory=set)
 
-    def learn(self, tree: ast.Module) -> list[ImportUse]:
-        """Take in a block's bindings; return its imports of known APIs, in order."""
+    def learn(self, nodes: Sequence[Sequence[ast.AST]]) -> list[ImportUse]:
+        """Take in a block's bindings, statement by statement (:func:`statement_nodes`);
+        return its imports of known APIs, in order."""
         uses: list[ImportUse] = []
-        for node in ast.walk(tree):
+        for node in (node for statement in nodes for node in statement):
             if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 root = node.module.split(".")[0]
                 for alias in node.names:
@@ -177,20 +178,22 @@ class Dictionaries:
     _ADDING = frozenset({"update", "setdefault"})
     _REMOVING = frozenset({"pop", "popitem", "clear"})
 
-    def __init__(self, tree: ast.Module) -> None:
+    def __init__(self, tree: ast.Module, nodes: Sequence[Sequence[ast.AST]]) -> None:
+        """``nodes``: the block's :func:`statement_nodes`."""
         self._at: dict[str, tuple[list[int], list[tuple[ast.Dict | ast.Call, bool] | None]]] = {}
-        for index, stmt in enumerate(tree.body):
+        for index, (stmt, inside) in enumerate(zip(tree.body, nodes, strict=True)):
+            target: ast.AST | None = None
             if (
                 isinstance(stmt, ast.Assign)
                 and len(stmt.targets) == 1
                 and isinstance(stmt.targets[0], ast.Name)
             ):
+                target = stmt.targets[0]
                 found = _literal_dict(stmt.value)
                 self._bind(stmt.targets[0].id, index, None if found is None else (found, False))
-                rest: list[ast.AST] = [stmt.value]
-            else:
-                rest = [stmt]
-            for node in (n for part in rest for n in ast.walk(part)):
+            for node in inside:
+                if node is target:
+                    continue  # the binding itself, taken in above
                 change = _change(node, self._ADDING, self._REMOVING)
                 if change is None:
                     continue
@@ -301,10 +304,16 @@ def call_keywords(
     return out, opaque
 
 
-def calls_by_statement(tree: ast.Module) -> list[tuple[int, ast.Call]]:
+def statement_nodes(tree: ast.Module) -> list[list[ast.AST]]:
+    """Every node of each top-level statement: the one walk of a block, which the scope, the
+    dictionaries and the calls then read."""
+    return [list(ast.walk(stmt)) for stmt in tree.body]
+
+
+def calls_by_statement(nodes: Sequence[Sequence[ast.AST]]) -> list[tuple[int, ast.Call]]:
     """Every call of a block with the index of the top-level statement holding it, in order."""
     out: list[tuple[int, ast.Call]] = []
-    for index, stmt in enumerate(tree.body):
-        out.extend((index, node) for node in ast.walk(stmt) if isinstance(node, ast.Call))
+    for index, inside in enumerate(nodes):
+        out.extend((index, node) for node in inside if isinstance(node, ast.Call))
     out.sort(key=lambda item: (item[1].lineno, item[1].col_offset))
     return out

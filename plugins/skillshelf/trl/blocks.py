@@ -5,7 +5,13 @@ A block is Python when its info string says so (``python``, ``py``, ``pycon``
 an API the checker knows (:mod:`skillshelf.trl.snippets` decides that part).
 A console session (``pycon``, or a block whose first line is a ``>>> `` prompt)
 keeps only its prompt lines; a first line of ``...`` is Python's Ellipsis, or a
-placeholder, never a prompt. Notebook magics (``!pip``, ``%time``) are blanked.
+placeholder, never a prompt. Notebook cells copied into Markdown are read as
+IPython reads them: a line magic or shell escape (``!pip install ...``,
+``%pip``, ``%time``) becomes ``pass``, and the lines that continue it after a
+backslash are blanked (so an ``except ImportError:`` whose body is
+``%pip install x`` keeps a body); a cell magic whose body is Python
+(``%%capture``, ``%%time``, ``%%writefile x.py``) is blanked, and a block
+under any other (``%%bash``, ``%%sh``, ``%%writefile x.yaml``) is not Python.
 Blanking and prompt removal keep every line where it was, so a position in the
 code maps back to the document.
 """
@@ -25,7 +31,12 @@ PYTHON_LANGUAGES = frozenset({"python", "py", "python3", "py3", "pycon", "ipytho
 _CONSOLE_LANGUAGES = frozenset({"pycon"})
 _PROMPT = re.compile(r"^(>>>|\.\.\.)( |$)")
 _FIRST_PROMPT = re.compile(r"^>>>( |$)")
-_MAGIC = re.compile(r"^[ \t]*[!%]")
+_LINE_MAGIC = re.compile(r"^([ \t]*)(?:!(?!=)|%(?=[A-Za-z%]))")
+_CELL_MAGIC = re.compile(r"^%%([A-Za-z_]\w*)(.*)$")
+#: Cell magics that run their body as Python (timing it, capturing its output ...).
+_PYTHON_CELL_MAGICS = frozenset({"capture", "time", "timeit", "prun", "debug"})
+#: Cell magics that write their body to a file: Python when the file is.
+_FILE_CELL_MAGICS = frozenset({"writefile", "file"})
 
 
 def code_lines(code: str) -> list[str]:
@@ -88,7 +99,33 @@ def python_snippets(text: str, blocks: Sequence[FencedBlock] | None = None) -> I
                     lines[index] = line[match.end() :]
                 else:
                     lines[index] = ""  # console output
-        for index, line in enumerate(lines):
-            if _MAGIC.match(line):
-                lines[index] = ""  # notebook ``!pip install`` / ``%magic`` lines
+        if ("!" in block.code or "%" in block.code) and not without_magics(lines):
+            continue
         yield Snippet(block, "\n".join(lines), lines, extra, labelled)
+
+
+def without_magics(lines: list[str]) -> bool:
+    """Read IPython's magics out of a block's lines, in place; False when the block is a cell
+    magic whose body is not Python (``%%bash``)."""
+    first = next((index for index, line in enumerate(lines) if line.strip()), None)
+    if first is not None:
+        cell = _CELL_MAGIC.match(lines[first].strip())
+        if cell is not None:
+            name, arguments = cell.group(1), cell.group(2).split()
+            python = name in _PYTHON_CELL_MAGICS or (
+                name in _FILE_CELL_MAGICS and bool(arguments) and arguments[-1].endswith(".py")
+            )
+            if not python:
+                return False
+            lines[first] = ""
+    continued = False
+    for index, line in enumerate(lines):
+        if continued:
+            lines[index] = ""  # the rest of a shell command that ended in a backslash
+        else:
+            magic = _LINE_MAGIC.match(line)
+            if magic is None:
+                continue
+            lines[index] = magic.group(1) + "pass"  # a statement, as IPython runs it
+        continued = line.rstrip().endswith("\\")
+    return True

@@ -53,6 +53,17 @@ class Span:
     added_in: str | None  # first release that has it, when that is after the target
 
 
+@dataclass(frozen=True)
+class Positional:
+    """How a release binds positional arguments: its first parameters in order (the history
+    keeps :data:`~skillshelf.trl.spans.POSITIONAL_NAMED` of them), how many there are, and
+    whether ``*args`` takes the rest."""
+
+    names: tuple[str, ...]
+    count: int
+    var_positional: bool
+
+
 class ApiHistory:
     def __init__(self, raw: Mapping[str, Any]) -> None:
         self.raw = raw
@@ -152,6 +163,20 @@ class ApiHistory:
     def takes_any_keyword(self, package: str, name: str, target: str) -> bool:
         record = self.record(package, name)
         return record is not None and self.span(package, record.get("var_keyword"), target).present
+
+    def positional(self, package: str, name: str, target: str) -> Positional | None:
+        """The parameters a call of ``name`` fills by position in ``target``; None when the
+        history does not say (a dataclass, or a release it does not list)."""
+        record = self.record(package, name)
+        for order, text in (record or {}).get("positional", {}).items():
+            if self.span(package, text, target).present:
+                names, _, count = str(order).rpartition("/")
+                return Positional(
+                    tuple(names.split(",")) if names else (),
+                    int(count),
+                    self.span(package, record.get("var_positional"), target).present,  # type: ignore[union-attr]
+                )
+        return None
 
     def deprecation(self, package: str, name: str, argument: str) -> str | None:
         """What the last release that warned about ``argument`` said (what to use instead)."""

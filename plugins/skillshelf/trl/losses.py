@@ -140,7 +140,9 @@ def dispatch_chains(tree: ast.Module, found: LossTypes, where: str | None = None
 
 
 def loss_aliases(func: ast.FunctionDef, found: LossTypes) -> None:
-    """Deprecated loss types a config's ``__post_init__`` still maps to a new name."""
+    """Loss types a config's ``__post_init__`` maps to another: deprecated names it warns
+    about, and shorthands it rewrites without a word (``"alphapo"`` is ``"simpo"`` with
+    ``cpo_alpha=0``), which the trainer's dispatch never sees."""
     for node in ast.walk(func):
         if not isinstance(node, ast.If):
             continue
@@ -166,6 +168,9 @@ def loss_aliases(func: ast.FunctionDef, found: LossTypes) -> None:
             None,
         )
         if warn is None:
+            rewritten = _rewrites(node.body)
+            if rewritten is not None and rewritten != compared[0]:
+                found.aliases[compared[0]] = {"same_as": rewritten}
             continue
         inside_warn = {id(n) for n in ast.walk(warn)}
         others = sorted(
@@ -183,6 +188,20 @@ def loss_aliases(func: ast.FunctionDef, found: LossTypes) -> None:
         if others:
             info["replaced_by"] = others[0]
         found.aliases[compared[0]] = info
+
+
+def _rewrites(body: Sequence[ast.stmt]) -> str | None:
+    """The loss type ``self.loss_type = "x"`` in ``body`` sets, if it does."""
+    for stmt in body:
+        if (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and _is_loss_ref(stmt.targets[0])
+            and isinstance(stmt.value, ast.Constant)
+            and isinstance(stmt.value.value, str)
+        ):
+            return stmt.value.value
+    return None
 
 
 VALUES_SENTENCE = re.compile(

@@ -129,9 +129,13 @@ class Resolver:
         tree = self.sources.module(module)
         if tree is None or depth > 30:
             return None
-        for stmt in walk_toplevel(tree.body):
-            if isinstance(stmt, ast.FunctionDef) and stmt.name == name:
-                return FunctionInfo(module, stmt)
+        defined = [
+            stmt
+            for stmt in walk_toplevel(tree.body)
+            if isinstance(stmt, ast.FunctionDef) and stmt.name == name
+        ]
+        if defined:  # the last ``def`` is the one Python keeps (``@overload`` stubs come first)
+            return FunctionInfo(module, defined[-1])
         is_package = module in self.sources.packages
         for stmt in walk_toplevel(tree.body):
             if isinstance(stmt, ast.ImportFrom):
@@ -402,10 +406,12 @@ def enum_members(resolver: Resolver, cls: ClassInfo) -> tuple[list[str], bool] |
 
 
 def method(cls: ast.ClassDef, name: str) -> ast.FunctionDef | None:
+    """The class's ``def name``: the last one, as Python keeps it (after ``@overload`` stubs)."""
+    found = None
     for stmt in cls.body:
         if isinstance(stmt, ast.FunctionDef) and stmt.name == name:
-            return stmt
-    return None
+            found = stmt
+    return found
 
 
 def dataclass_fields(mro: Sequence[ClassInfo | str]) -> dict[str, FieldInfo]:

@@ -12,7 +12,13 @@ Snippets are parsed with :mod:`ast` and never executed. What is judged:
   performs), else by name against the history (``schemas/api-history.json``),
   which says when a keyword went and what the release before said instead;
 * keywords spelled out in a dictionary earlier in the block and passed as
-  ``**kwargs``; a keyword passed twice (a SyntaxError in Python).
+  ``**kwargs``; a keyword passed twice (a SyntaxError in Python);
+* positional arguments of trainers and functions, bound to the target
+  release's parameter order (the history keeps it).
+
+A block that does not parse is read statement by statement
+(:mod:`skillshelf.trl.recover`) and reported once: ``snippet-syntax`` for a
+mistake, ``snippet-placeholder`` for a block that only leaves things out.
 
 Only literal values (``0.1``, ``"ipo"``, ``["sigmoid", "ipo"]``) are judged;
 variables, calls and ``...`` placeholders are unknown values, and whatever
@@ -24,7 +30,6 @@ from __future__ import annotations
 import ast
 import functools
 import re
-import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -43,9 +48,11 @@ from skillshelf.trl.bindings import (
     call_keywords,
     calls_by_statement,
     mentions,
+    statement_nodes,
 )
 from skillshelf.trl.blocks import Snippet, python_snippets
 from skillshelf.trl.history import ApiHistory, Span
+from skillshelf.trl.recover import parse_block
 from skillshelf.trl.renames import advice_for, instead
 from skillshelf.trl.signatures import (
     UNKNOWN,
@@ -65,7 +72,9 @@ TYPE_ERROR = "config-type-error"
 INVALID_VALUE = "config-invalid-value"
 CONFLICT = "config-conflict"
 SYNTAX = "snippet-syntax"
+PLACEHOLDER = "snippet-placeholder"
 CALL_UNKNOWN_ARGUMENT = "call-unknown-argument"
+POSITIONAL = "call-positional-argument"
 IGNORED_ARGUMENT = "config-ignored-argument"
 API_REMOVED = "api-removed"
 IMPORT_MOVED = "import-moved"
@@ -73,7 +82,7 @@ UPGRADE_BREAKS = "snippet-upgrade-breaks"
 
 #: What a finding that is an upgrade note was, at the pinned release.
 _BREAKING = frozenset(
-    {UNKNOWN_ARGUMENT, CALL_UNKNOWN_ARGUMENT, API_REMOVED, IMPORT_MOVED, INVALID_VALUE}
+    {UNKNOWN_ARGUMENT, CALL_UNKNOWN_ARGUMENT, POSITIONAL, API_REMOVED, IMPORT_MOVED, INVALID_VALUE}
 )
 
 
@@ -109,39 +118,34 @@ class ConfigCall:
 # --------------------------------------------------------------------------- blocks
 
 
-def _parse(snippet: Snippet) -> ast.Module | SnippetIssue | None:
-    """The block's tree; a finding when a Python block does not parse; None when an
-    unlabelled block does not (it is not Python, or not meant to run)."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return ast.parse(snippet.code)
-    except SyntaxError as exc:
-        if not snippet.labelled:
-            return None
-        line = exc.lineno or 1
-        col = max((exc.offset or 1) - 1, 0)
-        lines = snippet.lines
-        if not 0 < line <= len(lines):
-            line, col = max(min(line, len(lines)), 1), 0
-        byte_col = len(lines[line - 1][:col].encode("utf-8"))
-        pos = snippet.position(line, byte_col)
-        detail = exc.msg or "invalid syntax"
-        return SnippetIssue(
-            pos[0],
-            pos[1],
-            SYNTAX,
-            f"Python snippet does not parse: {detail} (line {line} of the block)",
+def _parse(snippet: Snippet) -> tuple[ast.Module | None, SnippetIssue | None]:
+    """The block's statements, as many as can be read (:mod:`skillshelf.trl.recover`), and,
+    for a block labelled Python that does not parse as written, one issue saying why: a
+    mistake is a ``snippet-syntax`` warning, a placeholder or fragment the block means is a
+    ``snippet-placeholder`` note. An unlabelled block that does not parse whole is not
+    Python: no statements, no issue."""
+    parsed = parse_block(snippet.code, statements=snippet.labelled)
+    problem = parsed.problem
+    if problem is None or not snippet.labelled:
+        return parsed.tree, None
+    lines = snippet.lines
+    line, column = problem.line, problem.column
+    if not 0 < line <= len(lines):
+        line, column = max(min(line, len(lines)), 1), 0
+    pos = snippet.position(line, len(lines[line - 1][:column].encode("utf-8")))
+    if problem.intended:
+        return parsed.tree, SnippetIssue(
+            *pos,
+            PLACEHOLDER,
+            f"Python snippet is not complete code: {problem.message} (line {line} of the "
+            "block); its calls are checked as written",
         )
-    except (ValueError, RecursionError, MemoryError, OverflowError) as exc:
-        if not snippet.labelled:
-            return None
-        return SnippetIssue(
-            snippet.block.start_line,
-            snippet.block.indent + 1,
-            SYNTAX,
-            f"Python snippet does not parse: {exc.__class__.__name__}",
-        )
+    rest = "; the rest of the block is still checked" if parsed.tree and parsed.tree.body else ""
+    return parsed.tree, SnippetIssue(
+        *pos,
+        SYNTAX,
+        f"Python snippet does not parse: {problem.message} (line {line} of the block){rest}",
+    )
 
 
 def repeated_keywords(call: ast.Call) -> list[ast.keyword]:
@@ -170,16 +174,16 @@ def _blocks(
     text: str, scope: Scope, blocks: Sequence[FencedBlock] | None, syntax: list[SnippetIssue]
 ) -> Iterator[_Block]:
     for snippet in python_snippets(text, blocks):
-        tree = _parse(snippet)
-        if isinstance(tree, SnippetIssue):
-            syntax.append(tree)
-            continue
+        tree, problem = _parse(snippet)
+        if problem is not None:
+            syntax.append(problem)
         if tree is None or not scope.concerns(snippet.code):
             continue  # most Python blocks have nothing to do with these APIs: skip the walk
-        uses = scope.learn(tree)
-        dictionaries = Dictionaries(tree)
+        nodes = statement_nodes(tree)
+        uses = scope.learn(nodes)
+        dictionaries = Dictionaries(tree, nodes)
         calls: list[tuple[ast.Call, Api | None, list[Keyword], bool]] = []
-        for statement, call in calls_by_statement(tree):
+        for statement, call in calls_by_statement(nodes):
             api = scope.resolve(call.func)
             keywords, opaque = call_keywords(call, dictionaries, statement)
             calls.append((call, api, keywords, opaque))
@@ -325,7 +329,75 @@ class _Checker:
             self.issues.append(
                 SnippetIssue(*pos, rule, self._unknown(package, name, kw.name, accepted))
             )
+        if call.args:
+            self._positional(snippet, call, api, keywords, accepted)
         return True
+
+    def _positional(
+        self,
+        snippet: Snippet,
+        call: ast.Call,
+        api: Api,
+        keywords: list[Keyword],
+        accepted: frozenset[str],
+    ) -> None:
+        """Where each positional argument lands in the target release: nowhere (more than the
+        parameters that take one), on a parameter also passed by keyword, or, for a name that
+        is one of the callee's parameters, on another one (``DPOTrainer(model, ref_model,
+        args, train_dataset)`` fills ``data_collator`` with the dataset in trl 1.16)."""
+        package, name = api.package, api.name
+        order = self.history.positional(package, name, self.targets[package])
+        if order is None:
+            return
+        where = self.where(package)
+        by_keyword = {kw.name for kw in keywords}
+        for index, arg in enumerate(call.args):
+            if isinstance(arg, ast.Starred) or (
+                isinstance(arg, ast.Constant) and arg.value is Ellipsis
+            ):
+                return  # ``*args`` or ``...``: where the rest lands is unknown
+            nth = f"positional argument {index + 1}"
+            if index >= order.count:
+                if not order.var_positional:
+                    takes = f"{order.count} positional argument{'s' if order.count != 1 else ''}"
+                    self._at(
+                        snippet,
+                        arg,
+                        POSITIONAL,
+                        f"{name} takes {takes} in {where}; "
+                        f"{nth} raises TypeError: pass it by keyword",
+                    )
+                return
+            if index >= len(order.names):
+                return  # the history names the first parameters only
+            param = order.names[index]
+            if param in by_keyword:
+                self._at(
+                    snippet,
+                    arg,
+                    POSITIONAL,
+                    f"{param}: passed to {name} twice, as {nth} "
+                    f"and by keyword: TypeError in {where}; pass it once",
+                )
+            elif isinstance(arg, ast.Name) and arg.id != param and arg.id in accepted:
+                shown = ", ".join(order.names[: max(index + 2, 4)])
+                more = (
+                    ", ..."
+                    if len(order.names) > max(index + 2, 4) or order.count > len(order.names)
+                    else ""
+                )
+                self._at(
+                    snippet,
+                    arg,
+                    POSITIONAL,
+                    f"{arg.id}: {nth} of {name} is {param} in "
+                    f"{where} (its order: {shown}{more}), so {arg.id} lands in {param}; "
+                    f"pass it as {arg.id}={arg.id}",
+                )
+
+    def _at(self, snippet: Snippet, node: ast.expr, rule: str, message: str) -> None:
+        pos = snippet.position(node.lineno, node.col_offset)
+        self.issues.append(SnippetIssue(*pos, rule, message))
 
     def _bare(self, snippet: Snippet, call: ast.Call, package: str, name: str) -> None:
         """A call with no import in the document of a class its package does not export at
@@ -457,55 +529,66 @@ class _Checker:
         self, snippet: Snippet, cls: ConfigClass, keywords: list[Keyword], opaque: bool
     ) -> None:
         where = f"{cls.package} {cls.version}"
-        before = len(self.issues)
         env: dict[str, Any] = {}
         passed: dict[str, Keyword] = {}
+        bad: set[str] = set()  # keywords already reported: their conflicts would repeat it
         for kw in keywords:
             passed[kw.name] = kw
-            pos = snippet.position(kw.anchor.lineno, kw.anchor.col_offset)  # type: ignore[attr-defined]
-            argument = cls.arguments.get(kw.name)
-            if argument is None:
-                rule = UNKNOWN_ARGUMENT
-                self.issues.append(
-                    SnippetIssue(
-                        *pos,
-                        rule,
-                        self._unknown(cls.package, cls.name, kw.name, set(cls.arguments)),
-                    )
-                )
-                continue
-            value = literal(kw.value)
-            env[kw.name] = value
-            if value is UNKNOWN:
-                continue
-            if not accepts(argument.annotation, value, argument.accepts):
-                self.issues.append(
-                    SnippetIssue(*pos, *self._type_finding(cls, kw, value, keywords, opaque))
-                )
-                continue
-            if kw.name == "loss_type" and cls.loss_types is not None:
-                self._loss_type(snippet, kw, value, cls, where)
-                continue
-            choices = list(argument.choices or ()) or literal_choices(argument.annotation)
-            if (
-                choices
-                and isinstance(value, str)
-                and all(isinstance(c, str) for c in choices)
-                and value not in choices
-            ):
-                self.issues.append(
-                    SnippetIssue(
-                        *pos,
-                        INVALID_VALUE,
-                        f"{kw.name}={_describe(value)}: not a valid value for "
-                        f"{cls.name}.{kw.name} in {where} "
-                        f"(one of: {', '.join(map(repr, choices))})"
-                        f"{self._typo(value, set(choices))}",
-                    )
-                )
-        flagged = set(range(before, len(self.issues)))
-        bad = {n for n, kw in passed.items() if _flagged(self.issues, flagged, snippet, kw)}
+            before = len(self.issues)
+            self._check_keyword(snippet, cls, kw, keywords, opaque, env, where)
+            if len(self.issues) != before:
+                bad.add(kw.name)
         self._conflicts(snippet, cls, env, passed, bad, opaque, where)
+
+    def _check_keyword(
+        self,
+        snippet: Snippet,
+        cls: ConfigClass,
+        kw: Keyword,
+        keywords: list[Keyword],
+        opaque: bool,
+        env: dict[str, Any],
+        where: str,
+    ) -> None:
+        """One keyword of a config call against the full signature; its literal value goes
+        into ``env`` for the conflicts."""
+        anchor: Any = kw.anchor
+        argument = cls.arguments.get(kw.name)
+        if argument is None:
+            message = self._unknown(cls.package, cls.name, kw.name, set(cls.arguments))
+            pos = snippet.position(anchor.lineno, anchor.col_offset)
+            self.issues.append(SnippetIssue(*pos, UNKNOWN_ARGUMENT, message))
+            return
+        value = literal(kw.value)
+        env[kw.name] = value
+        if value is UNKNOWN:
+            return
+        if not accepts(argument.annotation, value, argument.accepts):
+            finding = self._type_finding(cls, kw, value, keywords, opaque)
+            pos = snippet.position(anchor.lineno, anchor.col_offset)
+            self.issues.append(SnippetIssue(*pos, *finding))
+            return
+        if kw.name == "loss_type" and cls.loss_types is not None:
+            self._loss_type(snippet, kw, value, cls, where)
+            return
+        choices = list(argument.choices or ()) or literal_choices(argument.annotation)
+        if (
+            choices
+            and isinstance(value, str)
+            and all(isinstance(c, str) for c in choices)
+            and value not in choices
+        ):
+            pos = snippet.position(anchor.lineno, anchor.col_offset)
+            self.issues.append(
+                SnippetIssue(
+                    *pos,
+                    INVALID_VALUE,
+                    f"{kw.name}={_describe(value)}: not a valid value for "
+                    f"{cls.name}.{kw.name} in {where} "
+                    f"(one of: {', '.join(map(repr, choices))})"
+                    f"{self._typo(value, set(choices))}",
+                )
+            )
 
     def _type_finding(
         self,
@@ -652,15 +735,6 @@ def _loss_when(cls: ConfigClass) -> str:
         f"{cls.name} accepts it and no check in {cls.trainer} rejects it by name; "
         "no branch of its loss code handles it"
     )
-
-
-def _flagged(issues: list[SnippetIssue], indexes: set[int], snippet: Snippet, kw: Keyword) -> bool:
-    """Did this call already report something about keyword ``kw``?"""
-    anchor: Any = kw.anchor
-    start = snippet.position(anchor.lineno, anchor.col_offset)
-    end_line = getattr(kw.value, "end_lineno", None) or anchor.lineno
-    end = snippet.position(end_line, getattr(kw.value, "end_col_offset", None) or anchor.col_offset)
-    return any(start <= (issues[i].line, issues[i].column) <= end for i in indexes)
 
 
 # --------------------------------------------------------------------------- documents

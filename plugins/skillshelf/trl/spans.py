@@ -26,6 +26,16 @@ def spans(present: Sequence[bool], releases: Sequence[str]) -> str:
     return ",".join(out)
 
 
+#: Positional parameters the history names; calls pass fewer (the rest are keywords), and
+#: the count still says when there are too many.
+POSITIONAL_NAMED = 8
+
+
+def _order(names: Sequence[str]) -> str:
+    """``"model,ref_model,args/13"``: the first positional parameters and how many there are."""
+    return f"{','.join(names[:POSITIONAL_NAMED])}/{len(names)}"
+
+
 def fold(
     releases: Sequence[str], surfaces: Sequence[Mapping[str, Mapping[str, Any]]]
 ) -> dict[str, Any]:
@@ -58,6 +68,18 @@ def fold(
                 deprecated.update(e.get("deprecated", {}))
         if deprecated:
             record["deprecated"] = dict(sorted(deprecated.items()))
+        orders = [
+            _order(e["positional"]) if e is not None and "positional" in e else None
+            for e in entries
+        ]
+        if any(order is not None for order in orders):  # few distinct orders per API
+            record["positional"] = {
+                order: spans([o == order for o in orders], releases)
+                for order in sorted({o for o in orders if o is not None})
+            }
+        var_positional = [e is not None and bool(e.get("var_positional")) for e in entries]
+        if any(var_positional):
+            record["var_positional"] = spans(var_positional, releases)
         bases = sorted({e["inherits"] for e in entries if e is not None and e.get("inherits")})
         if bases:
             record["inherits"] = {

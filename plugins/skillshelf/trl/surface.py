@@ -41,6 +41,9 @@ class Api:
     inherits: str | None = None  # a dataclass base outside the package, keywords and all
     renamed: dict[str, str] = field(default_factory=dict)  # old keyword still taken -> new
     deprecated: dict[str, str] = field(default_factory=dict)  # keyword -> the warning it gives
+    #: the parameters a call fills by position, in order (None: not read, as for a dataclass)
+    positional: list[str] | None = None
+    var_positional: bool = False  # takes *args: any number of positional arguments
 
     def data(self) -> dict[str, object]:
         out: dict[str, object] = {
@@ -57,6 +60,10 @@ class Api:
             out["renamed"] = dict(sorted(self.renamed.items()))
         if self.deprecated:
             out["deprecated"] = dict(sorted(self.deprecated.items()))
+        if self.positional is not None:
+            out["positional"] = self.positional
+        if self.var_positional:
+            out["var_positional"] = True
         return out
 
 
@@ -159,11 +166,15 @@ class SurfaceExtractor:
 
     @staticmethod
     def _parameters(func: ast.FunctionDef, api: Api, *, skip_first: bool) -> None:
-        """The names a call can pass by keyword (``self`` / ``cls`` and positional-only out)."""
+        """The names a call can pass by keyword (``self`` / ``cls`` and positional-only out),
+        and those it fills by position, in order."""
         args = func.args
         names = [a.arg for a in args.args]
         if skip_first and not args.posonlyargs:
             names = names[1:]
+        in_order = [a.arg for a in [*args.posonlyargs, *args.args]]
+        api.positional = in_order[1:] if skip_first else in_order
+        api.var_positional = args.vararg is not None
         api.arguments |= set(names) | {a.arg for a in args.kwonlyargs}
         for old, new in _deprecated_keywords(func):
             api.arguments.add(old)

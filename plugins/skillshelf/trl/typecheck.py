@@ -8,6 +8,7 @@ config object, ``torch.dtype``) accept anything: a type finding must be certain.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import warnings
 from collections.abc import Sequence
@@ -39,7 +40,10 @@ def _holds_ellipsis(value: Any) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=1024)
 def _parse_annotation(text: str) -> ast.expr | None:
+    """The annotation's tree, parsed once per text: a few hundred distinct annotations are
+    looked up for every keyword of every call (the trees are only read)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
