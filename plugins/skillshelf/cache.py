@@ -59,7 +59,7 @@ from skillshelf.model import Document, Kind, gc_paused, read_document, read_regu
 from skillshelf.safe_files import read_file, replace_file
 
 #: Bump whenever what an entry holds, or how it is computed, changes.
-CACHE_VERSION = 6
+CACHE_VERSION = 7
 #: Files modified this close to the cache write are also checked by content.
 RACY_SECONDS = 3.0
 #: How many files a root's cache is split into (see the module's docstring).
@@ -87,7 +87,7 @@ _ALLOWED_GLOBALS = {
     ("datetime", "timedelta"),
     ("datetime", "timezone"),
     ("skillshelf.diagnostics", "Position"),
-    ("skillshelf.frontmatter", "Issue"),
+    ("skillshelf.diagnostics", "Issue"),
     ("skillshelf.html_safety", "UnsafeHtml"),
     ("skillshelf.links", "Link"),
     ("skillshelf.trl.snippets", "SnippetIssue"),

@@ -37,6 +37,9 @@ from typing import NamedTuple
 
 from skillshelf.markdown import FencedBlock, iter_fenced_blocks, split_lines
 
+#: The rule id of what this module finds.
+UNSAFE_HTML = "unsafe-html"
+
 #: Elements that never belong in a skill's page, with what they would do.
 UNSAFE_ELEMENTS = MappingProxyType(
     {

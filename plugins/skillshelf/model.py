@@ -30,8 +30,8 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from skillshelf.diagnostics import Position
-from skillshelf.frontmatter import Frontmatter, Issue, decode, parse_document
+from skillshelf.diagnostics import Issue, Position
+from skillshelf.frontmatter import ENCODING, Frontmatter, decode, parse_document
 from skillshelf.html_safety import UnsafeHtml, find_unsafe_html
 from skillshelf.links import Link, links_of
 from skillshelf.markdown import FencedBlock, iter_fenced_blocks
@@ -48,8 +48,10 @@ REFERENCES_DIR = "references"
 BUNDLE_DIRS = ("templates", "scripts", "assets")
 #: Files above this size are never read into memory (oversized-file still reports them).
 READ_LIMIT = 16 * 1024 * 1024
-#: The rule id for files and folders that cannot be read (recorded by the walk).
+#: The rule ids of what the walk records: files and folders that cannot be read,
+#: and symlinks it does not follow.
 UNREADABLE = "unreadable"
+SYMLINK = "symlink"
 _SKIPPED_DIRS = frozenset({"__pycache__", "node_modules"})
 
 
@@ -423,19 +425,12 @@ def readable(folder_name: str) -> str:
     return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
 
 
-@dataclass(frozen=True)
-class TreeIssue:
-    """A problem found while walking (a symlink, an unreadable folder)."""
-
-    path: Path
-    issue: Issue
-
-
 @dataclass
 class SkillTree:
     root: Path
     top: Category
-    issues: list[TreeIssue] = field(default_factory=list)
+    #: What the walk met on paths that are not documents (each issue has its ``path``).
+    issues: list[Issue] = field(default_factory=list)
     #: Every file and folder the walk saw (absolute paths as text), so that
     #: rules can ask whether a path exists without going back to the disk.
     paths: frozenset[str] = frozenset()
@@ -492,7 +487,7 @@ def read_document(
     expect = kind.expects_frontmatter
     if size > READ_LIMIT:
         issue = Issue(
-            "encoding",
+            ENCODING,
             f"file is {size:,} bytes; files over {READ_LIMIT:,} bytes are not read",
         )
         return Document(abspath, relpath, kind, size, None, 1, [issue], has_text=False)
@@ -568,7 +563,7 @@ class TreeWalker:
         self.root = root
         self.cache = cache
         self.root_real = os.path.realpath(root)
-        self.issues: list[TreeIssue] = []
+        self.issues: list[Issue] = []
         self.seen: set[str] = set()
 
     def entries(self, directory: str) -> tuple[list[os.DirEntry[str]], list[os.DirEntry[str]]]:
@@ -597,9 +592,10 @@ class TreeWalker:
             if not _is_utf8(name):
                 shown = os.fsencode(name).decode("utf-8", "backslashreplace")
                 self.issues.append(
-                    TreeIssue(
-                        Path(directory, shown),
-                        Issue("encoding", "file name is not valid UTF-8: rename it"),
+                    Issue(
+                        ENCODING,
+                        "file name is not valid UTF-8: rename it",
+                        path=os.path.join(directory, shown),
                     )
                 )
             try:
@@ -644,30 +640,24 @@ class TreeWalker:
         )
 
     def _unreadable(self, path: str, message: str) -> None:
-        self.issues.append(TreeIssue(Path(path), Issue(UNREADABLE, message)))
+        self.issues.append(Issue(UNREADABLE, message, path=path))
 
     def _symlink_ok(self, entry: os.DirEntry[str]) -> bool:
         """Follow only links to files inside the tree; never folders (no loops)."""
-        path = Path(entry.path)
+        path = entry.path
         try:
-            target = os.path.realpath(entry.path, strict=True)
+            target = os.path.realpath(path, strict=True)
         except OSError as error:
             reason = "a symlink loop" if "loop" in str(error).lower() else "a broken symlink"
-            self.issues.append(TreeIssue(path, Issue("symlink", f"{reason}; not followed")))
+            self.issues.append(Issue(SYMLINK, f"{reason}; not followed", path=path))
             return False
         if os.path.commonpath([self.root_real, target]) != self.root_real:
-            self.issues.append(
-                TreeIssue(
-                    path, Issue("symlink", "symlink points outside the skills tree; not followed")
-                )
-            )
+            message = "symlink points outside the skills tree; not followed"
+            self.issues.append(Issue(SYMLINK, message, path=path))
             return False
         if os.path.isdir(target):
-            self.issues.append(
-                TreeIssue(
-                    path, Issue("symlink", "symlink to a folder; not followed (it could loop)")
-                )
-            )
+            message = "symlink to a folder; not followed (it could loop)"
+            self.issues.append(Issue(SYMLINK, message, path=path))
             return False
         return True
 
@@ -801,7 +791,7 @@ def scan(root: Path, *, cache: ScanCache | None = None) -> SkillTree:
     walker = TreeWalker(root, cache)
     if not root.is_dir():
         top = Category(str(root), "")
-        walker.issues.append(TreeIssue(root, Issue("symlink", "skills root is not a folder")))
+        walker.issues.append(Issue(SYMLINK, "skills root is not a folder", path=str(root)))
         return SkillTree(root, top, walker.issues, frozenset(walker.seen))
     top = walker.category(str(root), "", None)
     return SkillTree(root, top, walker.issues, frozenset(walker.seen))

@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 
     from skillshelf.model import Document
 
+#: The rule id of every problem the schema check finds.
+FRONTMATTER_SCHEMA = "frontmatter-schema"
+
 SKILL_SCHEMAS = {"skillshelf": "skill.schema.json", "hermes": "skill.hermes.schema.json"}
 CATEGORY_SCHEMA = "category.schema.json"
 #: Frontmatter of the Markdown pages the site publishes as they are (references and others).

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from skillshelf.diagnostics import START, Fix, Position, Severity
+from skillshelf.diagnostics import START, Fix, Issue, Position, Severity
 
 if TYPE_CHECKING:
     from skillshelf.config import LintConfig
@@ -53,6 +53,21 @@ class LintContext:
         if not self.paths:
             return self.tree.documents()
         return iter(self._focused_documents)
+
+    @cached_property
+    def recorded(self) -> Mapping[str, Sequence[tuple[Path, Issue]]]:
+        """Every issue recorded while the tree was read, by rule id, each with the
+        path it is about: what the walk met, and what reading the documents whose
+        findings will be reported found. Gathered once for all the rules that
+        report them (:func:`skillshelf.rules.reading.recorded`)."""
+        found: dict[str, list[tuple[Path, Issue]]] = {}
+        for issue in self.tree.issues:
+            where = Path(issue.path) if issue.path is not None else self.tree.root
+            found.setdefault(issue.rule, []).append((where, issue))
+        for document in self.documents():
+            for issue in document.issues:
+                found.setdefault(issue.rule, []).append((document.path, issue))
+        return found
 
     @cached_property
     def _focused_documents(self) -> tuple[Document, ...]:

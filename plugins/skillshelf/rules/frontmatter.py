@@ -16,7 +16,10 @@ NAMESPACE = {"skillshelf": ("metadata", "skillshelf"), "hermes": ("metadata", "h
 RELATED_KEY = {"skillshelf": "related-skills", "hermes": "related_skills"}
 
 
-@rule("frontmatter-schema", "Frontmatter must match the JSON Schema for its file (schemas/).")
+@rule(
+    schemas.FRONTMATTER_SCHEMA,
+    "Frontmatter must match the JSON Schema for its file (schemas/).",
+)
 def frontmatter_schema(ctx: LintContext) -> Iterator[Finding]:
     skill_schema = schemas.SKILL_SCHEMAS[ctx.config.style]
     for document in ctx.documents():

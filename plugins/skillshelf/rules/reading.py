@@ -10,61 +10,63 @@ from collections.abc import Iterator
 
 from skillshelf.diagnostics import Severity
 from skillshelf.fixes import text_fix
-from skillshelf.frontmatter import MULTIMARKDOWN_METADATA
-from skillshelf.model import UNREADABLE
+from skillshelf.frontmatter import (
+    ENCODING,
+    FRONTMATTER_MISSING,
+    FRONTMATTER_SYNTAX,
+    LINE_ENDINGS,
+    MULTIMARKDOWN_METADATA,
+)
+from skillshelf.model import SYMLINK, UNREADABLE
 from skillshelf.rules.base import Finding, LintContext, rule
 
 
-def _tree_issues(ctx: LintContext, rule_id: str) -> Iterator[Finding]:
-    """Problems the walk itself met (symlinks, file names), reported as ``rule_id``."""
-    for tree_issue in ctx.tree.issues:
-        if tree_issue.issue.rule == rule_id:
-            yield Finding(tree_issue.path, tree_issue.issue.message, tree_issue.issue.position)
+def recorded(ctx: LintContext, rule_id: str) -> Iterator[Finding]:
+    """Every issue recorded under ``rule_id`` while the tree was read, as findings.
 
-
-def _document_issues(ctx: LintContext, rule_id: str) -> Iterator[Finding]:
-    for document in ctx.documents():
-        for issue in document.issues:
-            if issue.rule == rule_id:
-                fix = text_fix(issue.fix, document.path) if issue.fix else None
-                yield Finding(document.path, issue.message, issue.position, fix)
+    The one way a recorded issue reaches the output: each rule whose problems
+    are found while reading reports them through this, under its own id (the
+    tests check that no recorded id lacks its rule). A named text fix becomes
+    a fix of the file.
+    """
+    for path, issue in ctx.recorded.get(rule_id, ()):
+        fix = text_fix(issue.fix, path) if issue.fix else None
+        yield Finding(path, issue.message, issue.position, fix)
 
 
 @rule(
-    "frontmatter-missing", "SKILL.md and DESCRIPTION.md must start with a YAML frontmatter block."
+    FRONTMATTER_MISSING,
+    "SKILL.md and DESCRIPTION.md must start with a YAML frontmatter block.",
 )
 def frontmatter_missing(ctx: LintContext) -> Iterator[Finding]:
-    yield from _document_issues(ctx, "frontmatter-missing")
+    yield from recorded(ctx, FRONTMATTER_MISSING)
 
 
 @rule(
-    "frontmatter-syntax",
+    FRONTMATTER_SYNTAX,
     "Frontmatter must be valid, closed YAML without duplicate keys or aliases.",
 )
 def frontmatter_syntax(ctx: LintContext) -> Iterator[Finding]:
-    yield from _document_issues(ctx, "frontmatter-syntax")
+    yield from recorded(ctx, FRONTMATTER_SYNTAX)
 
 
 @rule(
-    "encoding",
+    ENCODING,
     "Markdown files must be UTF-8 text: no binary content, no byte-order mark.",
     fixable=True,
 )
 def encoding(ctx: LintContext) -> Iterator[Finding]:
-    yield from _document_issues(ctx, "encoding")
-    yield from _tree_issues(ctx, "encoding")  # file names that are not UTF-8
+    yield from recorded(ctx, ENCODING)  # file names that are not UTF-8 too
 
 
-@rule("line-endings", "Markdown files use LF line endings.", Severity.WARNING, fixable=True)
+@rule(LINE_ENDINGS, "Markdown files use LF line endings.", Severity.WARNING, fixable=True)
 def line_endings(ctx: LintContext) -> Iterator[Finding]:
-    yield from _document_issues(ctx, "line-endings")
+    yield from recorded(ctx, LINE_ENDINGS)
 
 
-@rule(
-    "symlink", "Symlinks must stay inside the tree, point at files, and resolve.", Severity.WARNING
-)
+@rule(SYMLINK, "Symlinks must stay inside the tree, point at files, and resolve.", Severity.WARNING)
 def symlink(ctx: LintContext) -> Iterator[Finding]:
-    yield from _tree_issues(ctx, "symlink")
+    yield from recorded(ctx, SYMLINK)
 
 
 @rule(
@@ -78,8 +80,7 @@ def unreadable(ctx: LintContext) -> Iterator[Finding]:
     never opened and the site leaves them out. Replace them with regular files,
     or fix their permissions (the message gives the operating system's reason).
     """
-    yield from _document_issues(ctx, UNREADABLE)
-    yield from _tree_issues(ctx, UNREADABLE)
+    yield from recorded(ctx, UNREADABLE)
 
 
 @rule(
@@ -96,4 +97,4 @@ def multimarkdown_metadata(ctx: LintContext) -> Iterator[Finding]:
     blank line, or put real metadata in a YAML block between ``---`` lines,
     where the page schema checks it.
     """
-    yield from _document_issues(ctx, MULTIMARKDOWN_METADATA)
+    yield from recorded(ctx, MULTIMARKDOWN_METADATA)

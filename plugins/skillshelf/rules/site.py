@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from skillshelf.diagnostics import Position
+from skillshelf.html_safety import UNSAFE_HTML
 from skillshelf.published import INDEX_STEMS, page_dest, reserved_owner
 from skillshelf.rules.base import Finding, LintContext, rule
 
@@ -119,7 +120,7 @@ def _page_of(ctx: LintContext, holder: str) -> str:
 
 
 @rule(
-    "unsafe-html",
+    UNSAFE_HTML,
     "Published Markdown must not hold HTML or links that run script on the site.",
 )
 def unsafe_html(ctx: LintContext) -> Iterator[Finding]:
