@@ -108,6 +108,9 @@ class Diagnostic:
     message: str
     position: Position = START
     fix: Fix | None = field(default=None, compare=False)
+    #: On the one line that stands for findings not shown (the output keeps at most
+    #: so many of one rule per file): how many it stands for. 0 on every other.
+    hidden: int = 0
 
     @property
     def line(self) -> int:

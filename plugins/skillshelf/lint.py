@@ -8,10 +8,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from skillshelf.config import LintConfig
+from skillshelf.cache import ScanCache
+from skillshelf.config import ConfigError, LintConfig
 from skillshelf.diagnostics import Diagnostic, Severity
 from skillshelf.model import SkillTree, scan
-from skillshelf.rules.base import LintContext, Rule, all_rules, concerns
+from skillshelf.readahead import read_ahead
+from skillshelf.rules import all_rules
+from skillshelf.rules.base import LintContext, Rule, concerns
+from skillshelf.suggest import did_you_mean
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,17 @@ class LintResult:
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity is severity)
+
+
+def check_rule_ids(config: LintConfig) -> None:
+    """Refuse a configuration whose ``[rules]`` table names a rule that does not
+    exist (a typo would leave the rule at its default level, unnoticed): a
+    :class:`ConfigError` naming the file, with a did-you-mean."""
+    known = {rule.id for rule in all_rules()}
+    for rule_id in config.severities:
+        if rule_id not in known:
+            suffix = did_you_mean(rule_id, known)
+            raise ConfigError(f"{config.where}: unknown rule {rule_id!r} in [rules]{suffix}")
 
 
 def active_rules(
@@ -87,11 +102,9 @@ def lint(
     lint of 10,000 skills). A long-running caller (``mkdocs serve``) must not
     do this: it would also freeze the garbage of its earlier work.
     """
+    check_rule_ids(config)
     cache = None
     if tree is None:
-        from skillshelf.cache import ScanCache
-        from skillshelf.readahead import read_ahead
-
         cache = ScanCache.open(config.root) if use_cache else None
         if parallel:  # an empty cache (or none) on a big tree: read it on every core first
             cache = read_ahead(config, cache)
@@ -140,7 +153,7 @@ def bounded(
         elif index == per_rule_per_file + 1:
             more = counts[key] - per_rule_per_file
             message = f"... and {more:,} more {diagnostic.rule} findings in this file"
-            kept.append(replace(diagnostic, message=message, fix=None))
+            kept.append(replace(diagnostic, message=message, fix=None, hidden=more))
     return kept
 
 
@@ -151,4 +164,12 @@ def _short(diagnostic: Diagnostic, limit: int) -> Diagnostic:
     return replace(diagnostic, message=f"{message[:limit]}… ({len(message):,} characters)")
 
 
-__all__ = ["LintResult", "active_rules", "bounded", "concerns", "lint", "run_rules"]
+__all__ = [
+    "LintResult",
+    "active_rules",
+    "bounded",
+    "check_rule_ids",
+    "concerns",
+    "lint",
+    "run_rules",
+]

@@ -17,7 +17,8 @@ import pytest
 
 from skillshelf.config import load_config
 from skillshelf.model import scan
-from skillshelf.rules.base import LintContext, all_rules
+from skillshelf.rules import all_rules
+from skillshelf.rules.base import LintContext
 
 PACKAGE = Path(__file__).resolve().parents[2] / "plugins" / "skillshelf"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "site"

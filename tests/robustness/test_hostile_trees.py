@@ -36,7 +36,8 @@ from skillshelf.cli import main
 from skillshelf.config import load_config
 from skillshelf.lint import FINDINGS_PER_RULE_PER_FILE, MESSAGE_LIMIT
 from skillshelf.model import scan
-from skillshelf.rules.base import LintContext, all_rules
+from skillshelf.rules import all_rules
+from skillshelf.rules.base import LintContext
 
 SECRET = "SECRET-d41d8cd98f00-never-publish"
 #: A build of any tree here takes seconds; a hang is a failure, not a stuck suite.

@@ -56,7 +56,8 @@ from watchdog.observers.api import BaseObserver
 from skillshelf import report
 from skillshelf.cache import ScanCache
 from skillshelf.config import ConfigError, LintConfig, load_config
-from skillshelf.diagnostics import Diagnostic, Severity
+from skillshelf.diagnostics import Severity
+from skillshelf.lint import check_rule_ids, lint
 from skillshelf.mkdocs.config import SkillshelfConfig
 from skillshelf.mkdocs.serve_cache import (
     CollectorPause,
@@ -188,6 +189,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
                 config_file=project_dir / option_file if option_file else None,
                 root=(project_dir / option_root).resolve() if option_root else None,
             )
+            check_rule_ids(self.lint_config)
         except ConfigError as error:
             raise PluginError(f"skillshelf: {error}") from None
         root = self.lint_config.root
@@ -384,13 +386,12 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         if threshold == "off":
             tree = scan(lint_config.root, cache=cache)
         else:
-            from skillshelf.lint import lint
-
             result = lint(lint_config, tree=scan(lint_config.root, cache=cache))
-            rank = Severity.parse(threshold).rank
+            warn_from = Severity.parse(threshold)
             for diagnostic in result.diagnostics:
-                level = logging.WARNING if diagnostic.severity.rank >= rank else logging.INFO
-                log.log(level, format_diagnostic(diagnostic, lint_config.project_dir))
+                warns = diagnostic.severity.at_least(warn_from)
+                line = report.text_line(diagnostic, lint_config.project_dir)
+                log.log(logging.WARNING if warns else logging.INFO, line)
             tree = result.tree
         # The session's cache goes to disk after the first build and when serving
         # stops (on_shutdown), not after every rebuild; an in-memory one never does.
@@ -524,9 +525,3 @@ def _nav_paths(items: list[Any]) -> list[str]:
             for value in item.values():
                 found.extend(_nav_paths(value if isinstance(value, list) else [value]))
     return found
-
-
-def format_diagnostic(diagnostic: Diagnostic, base: Path) -> str:
-    """``skills/x/SKILL.md:3:7: frontmatter-schema message``, the way ``skillshelf lint``
-    prints it (control characters in names and messages escaped)."""
-    return report.text_line(diagnostic, base)

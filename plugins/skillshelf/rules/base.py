@@ -130,10 +130,3 @@ def rule(
         return check
 
     return register
-
-
-def all_rules() -> Iterator[Rule]:
-    """Every known rule, importing the rule modules on first use."""
-    from skillshelf import rules  # noqa: F401  (importing registers the rules)
-
-    yield from sorted(REGISTRY.values(), key=lambda r: r.id)
