@@ -1,5 +1,13 @@
 """Running the rules over a tree: the one entry point the CLI, the hook and
-the MkDocs plugin share."""
+the MkDocs plugin share.
+
+The flow runs one way: the walk reads the tree (:func:`skillshelf.model.scan`,
+with the scan cache as its reader), the run's analyses work out what each
+document holds (:class:`skillshelf.analysis.Analyses`, with the cache as their
+store), the rules turn both into findings, and the reporting policy bounds
+them. The cache sits beside the flow: it hands out what earlier runs made and
+is saved at the end.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from skillshelf.analysis import Analyses, AnalysisStore
 from skillshelf.cache import ScanCache
 from skillshelf.config import ConfigError, LintConfig
 from skillshelf.diagnostics import Diagnostic, Severity
@@ -60,8 +69,14 @@ def run_rules(
     config: LintConfig,
     select: Iterable[str] | None = None,
     paths: Sequence[Path] = (),
+    *,
+    analyses: Analyses | None = None,
 ) -> list[Diagnostic]:
-    context = LintContext(tree, config, tuple(paths))
+    """Every finding of the active rules, as diagnostics in a stable order;
+    ``analyses`` defaults to a fresh set (no store) for the configured style."""
+    if analyses is None:
+        analyses = Analyses(config.style)
+    context = LintContext(tree, config, analyses, tuple(paths))
     diagnostics = {
         Diagnostic(rule.id, severity, finding.path, finding.message, finding.position, finding.fix)
         for rule, severity in active_rules(config, select)
@@ -75,6 +90,7 @@ def lint(
     paths: Sequence[Path] = (),
     *,
     tree: SkillTree | None = None,
+    store: AnalysisStore | None = None,
     select: Iterable[str] | None = None,
     use_cache: bool = False,
     parallel: bool = False,
@@ -85,6 +101,10 @@ def lint(
     Tree-level rules always see the whole tree: a file handed over by
     pre-commit is judged in context (a new skill that makes its category a
     singleton is reported against that category).
+
+    ``tree``: a tree the caller scanned (the MkDocs plugin, which also
+    publishes it); ``store`` then keeps the analyses (the caller's scan
+    cache). Without a tree, the tree is scanned here.
 
     ``use_cache`` reads and updates the scan cache (:mod:`skillshelf.cache`)
     (outside the project), so that only files that changed are read again.
@@ -111,7 +131,8 @@ def lint(
         if cache is not None and one_shot:
             gc.freeze()
         tree = scan(config.root, cache=cache)
-    diagnostics = run_rules(tree, config, select, paths)
+        store = cache
+    diagnostics = run_rules(tree, config, select, paths, analyses=Analyses(config.style, store))
     if cache is not None:
         cache.save()
     if paths:

@@ -30,17 +30,11 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from skillshelf.diagnostics import Issue, Position
+from skillshelf.diagnostics import Issue
 from skillshelf.frontmatter import ENCODING, Frontmatter, decode, parse_document
-from skillshelf.html_safety import UnsafeHtml, find_unsafe_html
-from skillshelf.links import Link, links_of
-from skillshelf.markdown import FencedBlock, iter_fenced_blocks
-from skillshelf.quotes import ACCIDENTAL_BLOCKQUOTE, accidental_quotes
-from skillshelf.quotes import MESSAGE as QUOTE_MESSAGE
 
 if TYPE_CHECKING:
     from skillshelf.cache import ScanCache
-    from skillshelf.trl.snippets import SnippetIssue
 
 SKILL_FILE = "SKILL.md"
 DESCRIPTION_FILE = "DESCRIPTION.md"
@@ -85,12 +79,13 @@ class _FilePaths:
 
 @dataclass(eq=False)
 class Document(_FilePaths):
-    """A Markdown file in the tree, read and split once.
+    """A Markdown file in the tree, read and split once: what reading produced.
 
-    A document taken from the scan cache does not hold its text: what the
-    rules need (frontmatter, links, snippet analyses) came with it, and the
-    text is read from the file only if something asks for it (the site does,
-    the linter of an unchanged tree does not).
+    What the rules work out from it (links, schema verdicts, snippet
+    analyses...) is not kept here but in its analysis
+    (:mod:`skillshelf.analysis`). A document taken from the scan cache does
+    not hold its text: the text is read from the file only if something asks
+    for it (the site does, the linter of an unchanged tree does not).
     """
 
     #: The absolute path, as text; :attr:`path` is the same as a Path.
@@ -101,7 +96,8 @@ class Document(_FilePaths):
     size: int
     frontmatter: Frontmatter | None
     body_line: int
-    issues: list[Issue]
+    #: What reading the file met (encoding, line endings, frontmatter syntax...).
+    issues: tuple[Issue, ...]
     #: False when the file could not be read or decoded: ``text`` is then None.
     has_text: bool = True
     skill: Skill | None = field(default=None, repr=False)
@@ -110,14 +106,6 @@ class Document(_FilePaths):
     loaded_text: str | None = field(default=None, repr=False)
     #: The body, when it is not simply the text after line ``body_line - 1``.
     body_override: str | None = field(default=None, repr=False)
-    #: The relative links of the text, once found (or as the scan cache kept them).
-    known_links: tuple[Link, ...] | None = field(default=None, repr=False)
-    #: The HTML of the body that would run script on the site, once found (or kept).
-    known_unsafe_html: tuple[UnsafeHtml, ...] | None = field(default=None, repr=False)
-    #: TRL snippet analyses of the text by the trl release they assumed.
-    known_snippets: dict[str | None, tuple[SnippetIssue, ...]] | None = field(
-        default=None, repr=False
-    )
 
     @property
     def name(self) -> str:
@@ -139,63 +127,6 @@ class Document(_FilePaths):
         if text is None:
             return ""
         return text.split("\n", self.body_line - 1)[-1] if self.body_line > 1 else text
-
-    @cached_property
-    def fenced_blocks(self) -> tuple[FencedBlock, ...]:
-        """The fenced code blocks of the text (the link finder and the snippet
-        checker both need them; found once)."""
-        text = self.text
-        if text is None or ("```" not in text and "~~~" not in text):
-            return ()
-        return tuple(iter_fenced_blocks(text))
-
-    @property
-    def links(self) -> tuple[Link, ...]:
-        """The relative links and images of the text."""
-        if self.known_links is None:
-            text = self.text
-            self.known_links = links_of(text, self.fenced_blocks) if text is not None else ()
-        return self.known_links
-
-    @property
-    def unsafe_html(self) -> tuple[UnsafeHtml, ...]:
-        """What in the body would run script on the published site (rule unsafe-html)."""
-        if self.known_unsafe_html is None:
-            text = self.text
-            self.known_unsafe_html = (
-                find_unsafe_html(text, self.body_line, self.fenced_blocks)
-                if text is not None
-                else ()
-            )
-        return self.known_unsafe_html
-
-    @property
-    def trl_target(self) -> str | None:
-        """The trl release its skill's examples are written for (``targets.trl``)."""
-        if self.skill is None:
-            return None
-        try:
-            return self.skill.targets.get("trl")
-        except ValueError:  # a frontmatter number too long to turn into text
-            return None
-
-    def snippet_issues(self, trl_target: str | None) -> tuple[SnippetIssue, ...]:
-        """What the TRL/peft snippet checker finds in the text for a target release.
-
-        Analysed once per document and target, however many rules ask.
-        """
-        known = self.known_snippets
-        if known is None:
-            known = self.known_snippets = {}
-        issues = known.get(trl_target)
-        if issues is None:
-            from skillshelf.trl.snippets import check_text
-
-            text = self.text
-            issues = known[trl_target] = (
-                check_text(text, trl_target, blocks=self.fenced_blocks) if text is not None else ()
-            )
-        return issues
 
     @property
     def data(self) -> dict[str, Any]:
@@ -490,28 +421,23 @@ def read_document(
             ENCODING,
             f"file is {size:,} bytes; files over {READ_LIMIT:,} bytes are not read",
         )
-        return Document(abspath, relpath, kind, size, None, 1, [issue], has_text=False)
+        return Document(abspath, relpath, kind, size, None, 1, (issue,), has_text=False)
     try:
         raw = read_regular_file(abspath)
     except FileNotFoundError:
         raise  # vanished since it was listed: the walk leaves it out
     except NotRegularFileError as error:
         issue = Issue(UNREADABLE, f"{error}: it is never opened; replace it with a file")
-        return Document(abspath, relpath, kind, size, None, 1, [issue], has_text=False)
+        return Document(abspath, relpath, kind, size, None, 1, (issue,), has_text=False)
     except OSError as error:
         issue = Issue(UNREADABLE, f"cannot read file: {error.strerror or error}")
-        return Document(abspath, relpath, kind, size, None, 1, [issue], has_text=False)
+        return Document(abspath, relpath, kind, size, None, 1, (issue,), has_text=False)
     decoded = decode(raw)
-    issues = list(decoded.issues)
     if decoded.text is None:
-        return Document(abspath, relpath, kind, size, None, 1, issues, has_text=False)
+        return Document(abspath, relpath, kind, size, None, 1, decoded.issues, has_text=False)
     text = decoded.text
     parsed = parse_document(text, expect_frontmatter=expect, known=known)
-    issues.extend(parsed.issues)
-    issues.extend(
-        Issue(ACCIDENTAL_BLOCKQUOTE, QUOTE_MESSAGE, Position(line, column))
-        for line, column in accidental_quotes(text, parsed.body_line)
-    )
+    issues = (*decoded.issues, *parsed.issues)
     document = Document(abspath, relpath, kind, size, parsed.frontmatter, parsed.body_line, issues)
     document.loaded_text = text
     if parsed.body != document.body:
@@ -723,7 +649,7 @@ class TreeWalker:
                 0,
                 None,
                 1,
-                [],
+                (),
                 has_text=False,
             )
         skill = Skill(directory, relpath, category, document)
@@ -782,11 +708,6 @@ def scan(root: Path, *, cache: ScanCache | None = None) -> SkillTree:
     With a :class:`skillshelf.cache.ScanCache`, documents that did not change
     since the cache was written are taken from it instead of being read.
     """
-    from skillshelf import schemas
-
-    # Memoised per frontmatter object; a new scan starts from what is on disk
-    # (and a long-running `mkdocs serve` does not accumulate old versions).
-    schemas.forget_valid()
     root = Path(os.path.abspath(root))
     walker = TreeWalker(root, cache)
     if not root.is_dir():

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from skillshelf.analysis import Analyses
 from skillshelf.config import load_config
 from skillshelf.model import scan
 from skillshelf.rules import all_rules
@@ -59,7 +60,7 @@ def rule_argument(node: ast.Call) -> ast.expr | None:
 
 #: Functions that turn another checker's issues into ours: the id they pass on is the
 #: other checker's, checked where that checker records it (see the test of SnippetIssue).
-ADAPTERS: frozenset[tuple[str, str]] = frozenset()
+ADAPTERS = frozenset({("skillshelf.analysis", "snippet_issue")})
 
 
 def enclosing_functions(tree: ast.Module) -> dict[ast.AST, str]:
@@ -145,7 +146,7 @@ def test_each_rule_id_is_written_once_in_the_package() -> None:
 def recorded_ids(root: Path, project: Path) -> set[str]:
     """The ids of every issue recorded while reading and analysing the tree at ``root``."""
     config = load_config(project, root=root)
-    return set(LintContext(scan(config.root), config).recorded)
+    return set(LintContext(scan(config.root), config, Analyses(config.style)).recorded)
 
 
 @pytest.mark.parametrize("fixture", sorted(p.name for p in FIXTURES.iterdir()))

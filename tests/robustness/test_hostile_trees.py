@@ -32,6 +32,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import description_md, skill_md, write_tree
 
+from skillshelf.analysis import Analyses
 from skillshelf.cli import main
 from skillshelf.config import load_config
 from skillshelf.lint import FINDINGS_PER_RULE_PER_FILE, MESSAGE_LIMIT
@@ -871,7 +872,7 @@ def test_linter_names_each_problem(hostile: Hostile) -> None:
 def test_every_issue_recorded_in_a_hostile_tree_has_its_rule(hostile: Hostile) -> None:
     """An issue recorded under an id no rule registers would never be reported."""
     config = load_config(hostile.project.dir, root=hostile.project.root)
-    recorded = LintContext(scan(config.root), config).recorded
+    recorded = LintContext(scan(config.root), config, Analyses(config.style)).recorded
     assert set(recorded) <= {rule.id for rule in all_rules()}
 
 

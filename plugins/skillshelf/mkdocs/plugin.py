@@ -386,7 +386,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         if threshold == "off":
             tree = scan(lint_config.root, cache=cache)
         else:
-            result = lint(lint_config, tree=scan(lint_config.root, cache=cache))
+            result = lint(lint_config, tree=scan(lint_config.root, cache=cache), store=cache)
             warn_from = Severity.parse(threshold)
             for diagnostic in result.diagnostics:
                 warns = diagnostic.severity.at_least(warn_from)

@@ -1,9 +1,9 @@
 """What a lint rule is, and the registry that holds them.
 
-A rule is a plain function over the scanned tree that yields :class:`Finding`
-values. The registry stamps each finding with the rule's id and the severity
-the configuration asks for, so rules never deal with configuration of
-severities or with output formats.
+A rule is a plain function over the scanned tree (and each document's
+analysis) that yields :class:`Finding` values. The registry stamps each
+finding with the rule's id and the severity the configuration asks for, so
+rules never deal with configuration of severities or with output formats.
 """
 
 from __future__ import annotations
@@ -14,13 +14,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from skillshelf.analysis import Analyses, Analysis
+from skillshelf.config import LintConfig
 from skillshelf.diagnostics import START, Fix, Issue, Position, Severity
-
-if TYPE_CHECKING:
-    from skillshelf.config import LintConfig
-    from skillshelf.model import Document, SkillTree
+from skillshelf.model import Document, SkillTree
 
 
 @dataclass(frozen=True)
@@ -39,9 +37,15 @@ class LintContext:
 
     tree: SkillTree
     config: LintConfig
+    #: The analyses of this run's documents (:meth:`analysis`).
+    analyses: Analyses
     #: When given (pre-commit passes the changed files), only findings that
     #: concern these paths are reported.
     paths: tuple[Path, ...] = ()
+
+    def analysis(self, document: Document) -> Analysis:
+        """What the per-document checks found in ``document`` (made once per run)."""
+        return self.analyses.for_document(document)
 
     def documents(self) -> Iterator[Document]:
         """The documents whose own findings will be reported.
@@ -56,16 +60,17 @@ class LintContext:
 
     @cached_property
     def recorded(self) -> Mapping[str, Sequence[tuple[Path, Issue]]]:
-        """Every issue recorded while the tree was read, by rule id, each with the
-        path it is about: what the walk met, and what reading the documents whose
-        findings will be reported found. Gathered once for all the rules that
-        report them (:func:`skillshelf.rules.reading.recorded`)."""
+        """Every issue recorded while the tree was read and analysed, by rule id,
+        each with the path it is about: what the walk met, and what reading and
+        analysing the documents whose findings will be reported found. Gathered
+        once for all the rules that report them
+        (:func:`skillshelf.rules.reading.recorded`)."""
         found: dict[str, list[tuple[Path, Issue]]] = {}
         for issue in self.tree.issues:
             where = Path(issue.path) if issue.path is not None else self.tree.root
             found.setdefault(issue.rule, []).append((where, issue))
         for document in self.documents():
-            for issue in document.issues:
+            for issue in (*document.issues, *self.analysis(document).issues):
                 found.setdefault(issue.rule, []).append((document.path, issue))
         return found
 

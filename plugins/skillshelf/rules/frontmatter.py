@@ -6,13 +6,13 @@ from collections.abc import Iterator
 
 from skillshelf import schemas
 from skillshelf.diagnostics import START, Position
-from skillshelf.fixes import merge_tags, move_tags_fix
-from skillshelf.model import Skill
+from skillshelf.fixes import move_tags_fix
+from skillshelf.model import Kind, Skill
 from skillshelf.rules.base import Finding, LintContext, rule
+from skillshelf.rules.reading import recorded
 from skillshelf.suggest import did_you_mean
 
-#: Where each frontmatter style keeps its project fields.
-NAMESPACE = {"skillshelf": ("metadata", "skillshelf"), "hermes": ("metadata", "hermes")}
+#: What each frontmatter style calls the list of related skills in its namespace.
 RELATED_KEY = {"skillshelf": "related-skills", "hermes": "related_skills"}
 
 
@@ -21,18 +21,8 @@ RELATED_KEY = {"skillshelf": "related-skills", "hermes": "related_skills"}
     "Frontmatter must match the JSON Schema for its file (schemas/).",
 )
 def frontmatter_schema(ctx: LintContext) -> Iterator[Finding]:
-    skill_schema = schemas.SKILL_SCHEMAS[ctx.config.style]
-    for document in ctx.documents():
-        if document.frontmatter is None:
-            continue
-        name = schemas.schema_for(document, ctx.config.style)
-        if name is None:
-            continue
-        for problem in schemas.check(name, document.frontmatter.data):
-            if name == skill_schema and problem.path == ("tags",):
-                continue  # reported, with a fix, by misplaced-tags
-            position = document.frontmatter.position(problem.path, key=problem.at_key)
-            yield Finding(document.path, problem.message, position)
+    # Checked by each document's analysis (skillshelf.schemas), so the cache keeps it.
+    yield from recorded(ctx, schemas.FRONTMATTER_SCHEMA)
 
 
 @rule("name-mismatch", "A skill's name must equal the name of its folder.")
@@ -70,7 +60,7 @@ def _name_position(skill: Skill) -> Position:
 
 @rule("unknown-related-skill", "Every related skill named in frontmatter must exist in the tree.")
 def unknown_related_skill(ctx: LintContext) -> Iterator[Finding]:
-    namespace = NAMESPACE[ctx.config.style]
+    namespace = schemas.NAMESPACES[ctx.config.style]
     key = RELATED_KEY[ctx.config.style]
     names = sorted({skill.name for skill in ctx.tree.skills})
     # Agents resolve a skill by its declared name or by its folder name; when the
@@ -104,17 +94,24 @@ def misplaced_tags(ctx: LintContext) -> Iterator[Finding]:
     the tags already there (order kept, duplicates dropped). A finding is
     fixable only when that merge can be done (both places hold lists, the
     namespace is a mapping), so that one ``--fix`` leaves nothing fixable."""
-    namespace = NAMESPACE[ctx.config.style]
+    namespace = schemas.NAMESPACES[ctx.config.style]
     target = ".".join((*namespace, "tags"))
-    for skill in ctx.tree.skills:
-        frontmatter = skill.document.frontmatter
-        if frontmatter is None or "tags" not in skill.document.data:
+    for document in ctx.documents():
+        frontmatter = document.frontmatter
+        if (
+            document.kind is not Kind.SKILL
+            or document.skill is None
+            or frontmatter is None
+            or "tags" not in document.data
+        ):
             continue
-        fixable = merge_tags(frontmatter.source, namespace) is not None
+        # Whether the merge can be done is part of the document's analysis, which
+        # the scan cache keeps: a warm lint does not round-trip the YAML again.
+        fixable = ctx.analysis(document).tags_movable
         yield Finding(
-            skill.document.path,
+            document.path,
             "'tags' at the top level is not part of the Agent Skills specification; "
             + (f"move it to {target}" if fixable else f"merge it into {target} by hand"),
             frontmatter.position(("tags",), key=True),
-            move_tags_fix(skill.document.path, namespace) if fixable else None,
+            move_tags_fix(document.path, namespace) if fixable else None,
         )

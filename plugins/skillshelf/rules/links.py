@@ -28,7 +28,7 @@ def broken_link(ctx: LintContext) -> Iterator[Finding]:
         if not document.has_text or _is_template(document):
             continue
         base = os.path.dirname(document.abspath)
-        for link in document.links:
+        for link in ctx.analysis(document).links:
             resolved = os.path.normpath(os.path.join(base, link.path))
             if resolved != root and not resolved.startswith(inside):
                 yield Finding(
