@@ -5,7 +5,7 @@ Reading a document (decoding it, splitting off and loading its frontmatter)
 and analysing it (:func:`skillshelf.analysis.analyse`: its links, schema
 verdicts, snippet issues...) are pure functions of the file's content and the
 analysis inputs. The cache keeps both values per file, beside the flow: the
-walk asks it for documents (:meth:`ScanCache.document`), the run's analyses
+walk asks it for documents (:meth:`ScanCache.read`), the run's analyses
 ask it for analyses made earlier (:meth:`ScanCache.recall`) and hand it the
 new ones (:meth:`ScanCache.keep`). A lint of an unchanged tree re-reads
 nothing: ``skillshelf lint`` on 10,000 skills, or the pre-commit hook on a
@@ -62,7 +62,7 @@ from typing import Any
 from skillshelf import cache_folder
 from skillshelf.analysis import Analysis, AnalysisInputs, Recalled
 from skillshelf.frontmatter import Frontmatter
-from skillshelf.model import Document, Kind, gc_paused, read_document, read_regular_file
+from skillshelf.model import Document, Kind, gc_paused, read_document
 from skillshelf.safe_files import read_file, replace_file
 
 #: Bump whenever what an entry holds, or how it is computed, changes.
@@ -322,7 +322,7 @@ class ScanCache:
 
     def _load_shard(self, folder: int, shard: int) -> dict[str, Any]:
         try:
-            with io.BytesIO(read_file(folder, f"{shard:02d}.pickle")[0]) as handle:
+            with io.BytesIO(read_file(f"{shard:02d}.pickle", at=folder)[0]) as handle:
                 header = _Unpickler(handle).load()
                 if header != (CACHE_VERSION, self.environment, str(self.root), shard):
                     return {}
@@ -334,8 +334,9 @@ class ScanCache:
         return entries
 
     # ---- during the scan -------------------------------------------------
-    def document(self, abspath: str, relpath: str, kind: Kind, stat: os.stat_result) -> Document:
-        """The document at ``abspath``: from the cache when it did not change, else read."""
+    def read(self, abspath: str, relpath: str, kind: Kind, stat: os.stat_result) -> Document:
+        """The document at ``abspath``: from the cache when it did not change, else
+        read (see :class:`skillshelf.model.DocumentReader`)."""
         stamp = stamp_of(stat)
         entry = _entry(self.previous.get(relpath))
         if (
@@ -467,7 +468,7 @@ class ScanCache:
 def _digest_of(path: str) -> bytes:
     try:
         # Never a plain open(): the file may have become a FIFO since it was read.
-        return hashlib.blake2b(read_regular_file(path), digest_size=16).digest()
+        return hashlib.blake2b(read_file(path, follow=True)[0], digest_size=16).digest()
     except OSError:
         return b"unreadable"
 

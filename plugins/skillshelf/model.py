@@ -28,13 +28,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from skillshelf.diagnostics import Issue
 from skillshelf.frontmatter import ENCODING, Frontmatter, decode, parse_document
-
-if TYPE_CHECKING:
-    from skillshelf.cache import ScanCache
+from skillshelf.safe_files import NotRegularFileError, kind_of, read_file
 
 SKILL_FILE = "SKILL.md"
 DESCRIPTION_FILE = "DESCRIPTION.md"
@@ -138,55 +136,10 @@ class Document(_FilePaths):
 def _read_text(abspath: str) -> str:
     """The text of a document the scan cache vouched for ("" if it vanished since)."""
     try:
-        raw = read_regular_file(abspath)
+        raw, _ = read_file(abspath, follow=True)
     except OSError:
         return ""
     return decode(raw).text or ""
-
-
-class NotRegularFileError(OSError):
-    """A path that was to be read turned out to be a FIFO, a device, a socket or a folder."""
-
-
-#: Opening never blocks (a FIFO with no writer would hang a plain open), and
-#: never makes a terminal device the process's controlling terminal.
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-
-
-def read_regular_file(abspath: str) -> bytes:
-    """The bytes of ``abspath``, which must be a regular file.
-
-    The walk only hands over paths it saw as regular files, but a file can be
-    replaced between the listing and the read: whatever is opened is checked
-    with ``fstat`` before a byte is read, and anything else raises
-    :class:`NotRegularFileError`.
-    """
-    descriptor = os.open(abspath, _OPEN_FLAGS | getattr(os, "O_CLOEXEC", 0))
-    try:
-        mode = os.fstat(descriptor).st_mode
-        if not stat.S_ISREG(mode):
-            raise NotRegularFileError(f"{kind_of(mode)}, not a regular file")
-        with os.fdopen(descriptor, "rb", closefd=False) as handle:
-            return handle.read()
-    finally:
-        os.close(descriptor)
-
-
-def kind_of(mode: int) -> str:
-    """What a file mode says the entry is, in words (``a FIFO (named pipe)``)."""
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode):
-        return "a character device"
-    if stat.S_ISBLK(mode):
-        return "a block device"
-    if stat.S_ISLNK(mode):
-        return "a symlink"
-    return "a special file" if not stat.S_ISREG(mode) else "a regular file"
 
 
 @dataclass
@@ -423,11 +376,12 @@ def read_document(
         )
         return Document(abspath, relpath, kind, size, None, 1, (issue,), has_text=False)
     try:
-        raw = read_regular_file(abspath)
+        # Following a link is safe here: the walk only lists links it vetted.
+        raw, _ = read_file(abspath, follow=True)
     except FileNotFoundError:
         raise  # vanished since it was listed: the walk leaves it out
     except NotRegularFileError as error:
-        issue = Issue(UNREADABLE, f"{error}: it is never opened; replace it with a file")
+        issue = Issue(UNREADABLE, f"{error.strerror}: it is never opened; replace it with a file")
         return Document(abspath, relpath, kind, size, None, 1, (issue,), has_text=False)
     except OSError as error:
         issue = Issue(UNREADABLE, f"cannot read file: {error.strerror or error}")
@@ -443,6 +397,18 @@ def read_document(
     if parsed.body != document.body:
         document.body_override = parsed.body
     return document
+
+
+class DocumentReader(Protocol):
+    """Where the walk gets a document from, given what it listed: the scan cache
+    implements it; without one, :func:`read_document` reads the file."""
+
+    def read(self, abspath: str, relpath: str, kind: Kind, stat: os.stat_result) -> Document:
+        """The document at ``abspath`` (``stat``: the walk's look at the file).
+
+        Raises ``FileNotFoundError`` when the file vanished since it was listed.
+        """
+        ...
 
 
 def _is_utf8(name: str) -> bool:
@@ -485,9 +451,10 @@ class TreeWalker:
     it had not been listed.
     """
 
-    def __init__(self, root: Path, cache: ScanCache | None = None) -> None:
+    def __init__(self, root: Path, reader: DocumentReader | None = None) -> None:
         self.root = root
-        self.cache = cache
+        #: Where documents come from (the scan cache); None: each file is read.
+        self.reader = reader
         self.root_real = os.path.realpath(root)
         self.issues: list[Issue] = []
         self.seen: set[str] = set()
@@ -592,8 +559,8 @@ class TreeWalker:
         cannot even be looked at (reported)."""
         try:
             status = entry.stat()
-            if self.cache is not None:
-                return self.cache.document(entry.path, relpath, kind, status)
+            if self.reader is not None:
+                return self.reader.read(entry.path, relpath, kind, status)
             return read_document(entry.path, relpath, kind, status.st_size)
         except FileNotFoundError:
             return None
@@ -702,14 +669,15 @@ class TreeWalker:
         skill.bundled.append(BundledFile(entry.path, _join(relpath, entry.name), size))
 
 
-def scan(root: Path, *, cache: ScanCache | None = None) -> SkillTree:
+def scan(root: Path, *, reader: DocumentReader | None = None) -> SkillTree:
     """Walk ``root`` once and return the model of everything below it.
 
-    With a :class:`skillshelf.cache.ScanCache`, documents that did not change
-    since the cache was written are taken from it instead of being read.
+    ``reader``: where documents come from instead of each file being read
+    (:class:`skillshelf.cache.ScanCache` hands out those that did not change
+    since it was written, and reads the others).
     """
     root = Path(os.path.abspath(root))
-    walker = TreeWalker(root, cache)
+    walker = TreeWalker(root, reader)
     if not root.is_dir():
         top = Category(str(root), "")
         walker.issues.append(Issue(SYMLINK, "skills root is not a folder", path=str(root)))

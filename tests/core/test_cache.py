@@ -60,7 +60,7 @@ def shard_files(cache_dir: Path) -> list[Path]:
 
 def cached_scan(root: Path, directory: Path) -> ScanCache:
     cache = ScanCache.open(root.resolve(), directory)
-    scan(root, cache=cache)
+    scan(root, reader=cache)
     return cache
 
 
@@ -245,7 +245,7 @@ def test_cached_documents_equal_read_documents(project: Path, cache_dir: Path) -
     cold = scan(project / "skills")
     cached_scan(project / "skills", cache_dir).save()
     warm_cache = ScanCache.open((project / "skills").resolve(), cache_dir)
-    warm = scan(project / "skills", cache=warm_cache)
+    warm = scan(project / "skills", reader=warm_cache)
     assert warm_cache.misses == 0
     for a, b in zip(cold.documents(), warm.documents(), strict=True):
         assert (a.rel, a.kind, a.size, a.text, a.body, a.body_line, a.issues) == (
@@ -317,12 +317,12 @@ def test_a_session_cache_keeps_texts_between_runs_and_never_a_stale_one(
     for path in skills.rglob("*.md"):
         os.utime(path, (an_hour_ago, an_hour_ago))
     cache = ScanCache.open(skills, cache_dir)
-    first = scan(skills, cache=cache)
+    first = scan(skills, reader=cache)
     texts = {d.relpath: d.text for d in first.documents()}  # the site reads every text
     edited = skills / "alpha/one/SKILL.md"
     edited.write_text(skill_md("one", body="Edited body.\n"), encoding="utf-8")
     cache.next_run()
-    second = scan(skills, cache=cache)
+    second = scan(skills, reader=cache)
     assert cache.misses == 1
     for document in second.documents():
         if document.relpath == "alpha/one/SKILL.md":
@@ -338,10 +338,10 @@ def test_a_session_cache_reads_again_the_texts_of_files_modified_just_before(
 ) -> None:
     skills = (project / "skills").resolve()  # written by the fixture a moment ago
     cache = ScanCache.open(skills, cache_dir)
-    for document in scan(skills, cache=cache).documents():
+    for document in scan(skills, reader=cache).documents():
         assert document.text is not None
     cache.next_run()
-    again = scan(skills, cache=cache)
+    again = scan(skills, reader=cache)
     assert cache.misses == 0
     # Within RACY_SECONDS a same-size rewrite could keep the stamp: no text is
     # trusted from memory; each is read again (and its entry checked by digest).
@@ -353,18 +353,18 @@ def test_a_session_cache_writes_at_the_end_what_its_rebuilds_learnt(
 ) -> None:
     skills = (project / "skills").resolve()
     cache = ScanCache.open(skills, cache_dir)
-    scan(skills, cache=cache)
+    scan(skills, reader=cache)
     assert cache.save()  # after the first build
     edited = skills / "alpha/one/SKILL.md"
     edited.write_text(skill_md("one", body="Edited in the session.\n"), encoding="utf-8")
     cache.next_run()
-    scan(skills, cache=cache)  # the rebuild after the edit: not written yet
+    scan(skills, reader=cache)  # the rebuild after the edit: not written yet
     cache.next_run()
-    scan(skills, cache=cache)  # a rebuild with nothing new
+    scan(skills, reader=cache)  # a rebuild with nothing new
     assert cache.misses == 0
     assert cache.save()  # when serving stops: the edit is in the file
     fresh = ScanCache.open(skills, cache_dir)
-    scan(skills, cache=fresh)
+    scan(skills, reader=fresh)
     assert fresh.misses == 0
     assert not fresh.save()  # nothing left to write
 
@@ -405,7 +405,7 @@ def test_cached_analyses_equal_fresh_ones(project: Path, cache_dir: Path) -> Non
     config = load_config(project)
     lint(config, use_cache=True)
     warm_cache = ScanCache.open(config.root)
-    tree = scan(config.root, cache=warm_cache)
+    tree = scan(config.root, reader=warm_cache)
     assert warm_cache.misses == 0
     kept = 0
     for document in tree.documents():

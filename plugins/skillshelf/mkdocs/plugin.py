@@ -384,9 +384,9 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         cache = self._scan_cache(lint_config) if self._caching() else read_ahead(lint_config, None)
         threshold = self.config.strict_lint
         if threshold == "off":
-            tree = scan(lint_config.root, cache=cache)
+            tree = scan(lint_config.root, reader=cache)
         else:
-            result = lint(lint_config, tree=scan(lint_config.root, cache=cache), store=cache)
+            result = lint(lint_config, tree=scan(lint_config.root, reader=cache), store=cache)
             warn_from = Severity.parse(threshold)
             for diagnostic in result.diagnostics:
                 warns = diagnostic.severity.at_least(warn_from)
