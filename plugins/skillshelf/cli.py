@@ -22,6 +22,8 @@ from skillshelf.exit_codes import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EXIT_IN
 from skillshelf.fixes import apply_fixes
 from skillshelf.lint import LintResult, check_rule_ids, lint
 from skillshelf.rules import all_rules
+from skillshelf.rules.base import Rule
+from skillshelf.suggest import did_you_mean
 from skillshelf.trl import cli as trl_cli
 
 if TYPE_CHECKING:
@@ -87,8 +89,12 @@ def _build_parser() -> argparse.ArgumentParser:
     lint_parser.set_defaults(handler=_lint)
 
     rules = sub.add_parser(
-        "rules", help="list every rule with its id, default severity and summary"
+        "rules",
+        help="list every rule with its id, default severity and summary",
+        description="List every rule, or explain one: what it does, why, an example "
+        "that trips it and what to write instead.",
     )
+    rules.add_argument("--explain", metavar="ID", help="print the documentation of rule ID")
     rules.set_defaults(handler=_rules)
 
     for register in SUBCOMMANDS:
@@ -182,10 +188,31 @@ def _paths_in_tree(
 
 
 def _rules(args: argparse.Namespace) -> int:
-    for rule in all_rules():
+    rules = {rule.id: rule for rule in all_rules()}
+    if args.explain is not None:
+        explained = rules.get(args.explain)
+        if explained is None:
+            shown = report.printable(args.explain, control=True)
+            suffix = did_you_mean(args.explain, rules)
+            print(f"skillshelf: unknown rule {shown!r}{suffix}", file=sys.stderr)
+            return EXIT_ERROR
+        sys.stdout.write(explanation(explained))
+        return EXIT_CLEAN
+    for rule in rules.values():
         fix = " (fixable)" if rule.fixable else ""
         print(f"{rule.id:26} {rule.severity.value:8} {rule.summary}{fix}")
     return EXIT_CLEAN
+
+
+def explanation(rule: Rule) -> str:
+    """What ``skillshelf rules --explain`` prints: the id, its default severity, the
+    summary and the rule's documentation (Markdown, readable as it is)."""
+    facts = [f"default severity: {rule.severity.value}"]
+    if rule.fixable:
+        facts.append("fixable with --fix")
+    if rule.styles != frozenset(STYLES):
+        facts.append(f"style: {', '.join(sorted(rule.styles))} only")
+    return f"# {rule.id}\n\n{rule.summary}\n\n({'; '.join(facts)})\n\n{rule.docs}\n"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -214,6 +214,28 @@ def test_every_sub_command_is_registered(capsys: pytest.CaptureFixture[str]) -> 
     assert listed == ["lint", "rules", "signatures", "export"]
 
 
+def test_rules_explain_prints_the_rule_s_documentation(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["rules", "--explain", "misplaced-tags"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# misplaced-tags\n\nTags belong in the style's namespace")
+    assert "(default severity: error; fixable with --fix)" in out
+    for section in ("What it does", "Why is this bad?", "Example", "Use instead"):
+        assert f"\n## {section}\n" in out
+    assert main(["rules", "--explain", "oversized-category"]) == 0
+    assert "style: skillshelf only" in capsys.readouterr().out
+
+
+def test_rules_explain_of_an_unknown_id_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["rules", "--explain", "broken-links"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == "skillshelf: unknown rule 'broken-links'; did you mean 'broken-link'?\n"
+
+
 def test_help_names_the_fixes(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["lint", "--help"])

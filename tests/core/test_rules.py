@@ -14,6 +14,7 @@ from skillshelf.diagnostics import Diagnostic, Position, Severity
 from skillshelf.lint import bounded, lint
 from skillshelf.report import summary, to_json
 from skillshelf.rules import all_rules
+from skillshelf.rules.base import DOC_SECTIONS
 
 MakeTree = Callable[[Mapping[str, str | bytes]], Path]
 
@@ -40,6 +41,15 @@ def test_every_rule_has_a_kebab_id_and_a_one_line_summary() -> None:
     for rule in rules:
         assert rule.summary and "\n" not in rule.summary, rule.id
         assert rule.summary.endswith("."), rule.id
+
+
+def test_every_rule_is_documented_in_the_four_sections() -> None:
+    for rule in all_rules():
+        sections = rule.sections()
+        assert tuple(sections) == DOC_SECTIONS, (rule.id, list(sections))
+        for title, text in sections.items():
+            assert len(text) >= 20, (rule.id, title)
+        assert not any(ord(c) < 32 and c != "\n" for c in rule.docs), rule.id
 
 
 def test_frontmatter_missing(make_tree: MakeTree) -> None:

@@ -73,6 +73,7 @@ from skillshelf.mkdocs.serve_watch import stop as stop_watching
 from skillshelf.mkdocs.serve_watch import watch_natively
 from skillshelf.model import SkillTree, scan
 from skillshelf.readahead import read_ahead
+from skillshelf.rules import all_rules
 from skillshelf.site.formulas import LOADER_URI, uses_math
 from skillshelf.site.moves import Moves, find_moves, read_moves_file, resolve_moves
 from skillshelf.site.plan import (
@@ -87,6 +88,7 @@ from skillshelf.site.plan import (
     prune_nav,
     refusal_message,
 )
+from skillshelf.site.rules_page import rules_page
 from skillshelf.site.sanitize import Sanitizer
 from skillshelf.site.text import derive_source_url, esc, quote_path
 
@@ -247,6 +249,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         )
         plan = plan_site(tree, options, moves, self.plan_memo if self._caching() else None)
         _refuse_non_utf8_names(plan, tree.root, lint_config.project_dir)
+        rules_uri = self._add_rules_page(files, config)
         clashes = clashes_with(plan, _published_by_others(config, files, plan))
         refusals = [*plan.refusals, *clashes.refusals]
         if refusals:
@@ -278,7 +281,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
             else:
                 file = File.generated(config, item.src_uri, content=item.content or "")
             files.append(file)
-        config.nav = self._nav(files, plan, added)
+        config.nav = self._nav(files, plan, added, rules_uri)
         self.page_uris = added
         self.seconds += time.perf_counter() - started
         log.info(
@@ -443,9 +446,23 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
             file.edit_uri = quote_path(Path(os.path.relpath(page.source, docs_dir)).as_posix())
         return file
 
-    def _nav(self, files: Files, plan: SitePlan, added: set[str]) -> list[Any]:
+    def _add_rules_page(self, files: Files, config: MkDocsConfig) -> str | None:
+        """Add the rules reference page (option ``rules_page``); its source path, or
+        None when there is none (off, or docs_dir has its own file there)."""
+        uri = self.config.rules_page
+        if not uri:
+            return None
+        if uri in files:
+            log.warning(f"skillshelf: docs_dir has its own {uri}; the rules page is not used")
+            return None
+        files.append(File.generated(config, uri, content=rules_page(all_rules())))
+        return uri
+
+    def _nav(
+        self, files: Files, plan: SitePlan, added: set[str], rules_uri: str | None = None
+    ) -> list[Any]:
         """Hand-written pages (mkdocs.yml's nav, else docs_dir's pages), the catalog,
-        then the categories."""
+        the rules page, then the categories."""
         if self.user_nav is not None:
             head: list[Any] = list(self.user_nav)
         else:
@@ -460,7 +477,8 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
             for item in plan.catalog_nav
             if not set(_nav_paths([item])) & mentioned and set(_nav_paths([item])) <= added
         ]
-        return [*head, *catalog, *(prune_nav(plan.nav, added))]
+        rules = [rules_uri] if rules_uri is not None and rules_uri not in mentioned else []
+        return [*head, *catalog, *rules, *(prune_nav(plan.nav, added))]
 
 
 def _refuse_non_utf8_names(plan: SitePlan, root: Path, project_dir: Path) -> None:

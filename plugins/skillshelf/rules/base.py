@@ -4,10 +4,15 @@ A rule is a plain function over the scanned tree (and each document's
 analysis) that yields :class:`Finding` values. The registry stamps each
 finding with the rule's id and the severity the configuration asks for, so
 rules never deal with configuration of severities or with output formats.
+
+A rule's docstring is its documentation, in the four sections of
+:data:`DOC_SECTIONS` (as ruff documents its rules): ``skillshelf rules
+--explain ID`` prints it and the site's rules page publishes it.
 """
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -16,7 +21,7 @@ from functools import cached_property
 from pathlib import Path
 
 from skillshelf.analysis import Analyses, Analysis
-from skillshelf.config import LintConfig
+from skillshelf.config import STYLES, LintConfig
 from skillshelf.diagnostics import START, Fix, Issue, Position, Severity
 from skillshelf.model import Document, SkillTree
 
@@ -99,6 +104,10 @@ def concerns(reported: Path, paths: Sequence[Path]) -> bool:
 Check = Callable[[LintContext], Iterable[Finding]]
 
 
+#: The sections of every rule's documentation, in order.
+DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead")
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -107,7 +116,26 @@ class Rule:
     check: Check
     fixable: bool = False
     #: Rules that only make sense for one frontmatter style ("skillshelf" or "hermes").
-    styles: frozenset[str] = frozenset({"skillshelf", "hermes"})
+    styles: frozenset[str] = frozenset(STYLES)
+
+    @property
+    def docs(self) -> str:
+        """The rule's documentation: its docstring, dedented (Markdown)."""
+        return inspect.cleandoc(self.check.__doc__ or "")
+
+    def sections(self) -> dict[str, str]:
+        """The documentation's ``## `` sections by title, each text dedented and stripped."""
+        found: dict[str, str] = {}
+        title = None
+        lines: list[str] = []
+        for line in [*self.docs.splitlines(), "## "]:
+            if line.startswith("## "):
+                if title is not None:
+                    found[title] = "\n".join(lines).strip()
+                title, lines = line[3:].strip(), []
+            else:
+                lines.append(line)
+        return found
 
 
 REGISTRY: dict[str, Rule] = {}
@@ -121,9 +149,10 @@ def rule(
     severity: Severity = Severity.ERROR,
     *,
     fixable: bool = False,
-    styles: Iterable[str] = ("skillshelf", "hermes"),
+    styles: Iterable[str] = STYLES,
 ) -> Callable[[Check], Check]:
-    """Register ``check`` under a stable kebab-case id with a one-line summary."""
+    """Register ``check`` under a stable kebab-case id with a one-line summary;
+    its docstring documents it (see :data:`DOC_SECTIONS`)."""
 
     if not _RULE_ID.match(rule_id):
         raise ValueError(f"rule id {rule_id!r} is not kebab-case")

@@ -26,6 +26,27 @@ def _findings(ctx: LintContext, rule_id: str) -> Iterator[Finding]:
     Severity.ERROR,
 )
 def config_unknown_argument(ctx: LintContext) -> Iterator[Finding]:
+    """## What it does
+    Checks each keyword of a TRL or peft config call in a Python code block
+    (``DPOConfig(...)``, ``SFTConfig(...)``, ``LoraConfig(...)``...) against the
+    signature of the release the skill targets (``targets.trl``, else the pinned
+    one), and says when a keyword that is gone was removed and what to use.
+
+    ## Why is this bad?
+    Configs are dataclasses: an unknown keyword raises ``TypeError`` before
+    training starts. Skills copied from older docs are full of keywords TRL has
+    since removed or renamed.
+
+    ## Example
+    ```python
+    DPOConfig(output_dir="out", max_prompt_length=512)
+    ```
+
+    ## Use instead
+    ```python
+    DPOConfig(output_dir="out", max_length=1024)
+    ```
+    """
     yield from _findings(ctx, snippets.UNKNOWN_ARGUMENT)
 
 
@@ -35,6 +56,25 @@ def config_unknown_argument(ctx: LintContext) -> Iterator[Finding]:
     Severity.ERROR,
 )
 def config_type_mismatch(ctx: LintContext) -> Iterator[Finding]:
+    """## What it does
+    Compares each literal keyword value of a config call with the annotation of
+    the argument in the release (``beta: float``, ``report_to: str | list[str]``).
+    Values that are not literals are skipped, never guessed.
+
+    ## Why is this bad?
+    The wrong value travels on into training, where it fails or is quietly
+    misread (``"0.1"`` compared with a number, a string where a list was meant).
+
+    ## Example
+    ```python
+    DPOConfig(output_dir="out", beta="0.1")
+    ```
+
+    ## Use instead
+    ```python
+    DPOConfig(output_dir="out", beta=0.1)
+    ```
+    """
     yield from _findings(ctx, snippets.TYPE_MISMATCH)
 
 
@@ -44,6 +84,24 @@ def config_type_mismatch(ctx: LintContext) -> Iterator[Finding]:
     Severity.ERROR,
 )
 def config_invalid_value(ctx: LintContext) -> Iterator[Finding]:
+    """## What it does
+    Checks ``loss_type`` values against the loss types the release's trainer
+    dispatches on, and says when a name was renamed or removed.
+
+    ## Why is this bad?
+    An unknown loss type often builds a config without complaint and fails only
+    when the trainer first computes the loss, after the model and data are loaded.
+
+    ## Example
+    ```python
+    DPOConfig(output_dir="out", loss_type="aot_pair")
+    ```
+
+    ## Use instead
+    ```python
+    DPOConfig(output_dir="out", loss_type="aot_unpaired")
+    ```
+    """
     yield from _findings(ctx, snippets.INVALID_VALUE)
 
 
@@ -53,6 +111,24 @@ def config_invalid_value(ctx: LintContext) -> Iterator[Finding]:
     Severity.ERROR,
 )
 def config_conflict(ctx: LintContext) -> Iterator[Finding]:
+    """## What it does
+    Reports combinations of literal arguments that the release rejects together,
+    as read from its source, such as ``loss_weights`` whose length differs from
+    the number of loss types.
+
+    ## Why is this bad?
+    The call raises ``ValueError`` when the config or the trainer is built.
+
+    ## Example
+    ```python
+    DPOConfig(output_dir="out", loss_type=["sigmoid", "sft"], loss_weights=[1.0])
+    ```
+
+    ## Use instead
+    ```python
+    DPOConfig(output_dir="out", loss_type=["sigmoid", "sft"], loss_weights=[1.0, 1.0])
+    ```
+    """
     yield from _findings(ctx, snippets.CONFLICT)
 
 
@@ -62,4 +138,24 @@ def config_conflict(ctx: LintContext) -> Iterator[Finding]:
     Severity.WARNING,
 )
 def snippet_syntax(ctx: LintContext) -> Iterator[Finding]:
+    """## What it does
+    Reports a Python code block (``python``, ``py``, ``pycon``...) that does not
+    parse, at the place Python's parser stops. Code is parsed with ``ast``, never
+    run.
+
+    ## Why is this bad?
+    A reader who copies the block gets a ``SyntaxError``, and the config calls in
+    it cannot be checked. A warning: some blocks are fragments on purpose.
+
+    ## Example
+    ```python
+    DPOConfig(output_dir="out", beta=0.1
+    ```
+
+    ## Use instead
+    ```python
+    DPOConfig(output_dir="out", beta=0.1)
+    ```
+    Label a block that is not Python as what it is (``text``, ``bash``).
+    """
     yield from _findings(ctx, snippets.SYNTAX)
