@@ -10,6 +10,7 @@ from tests.site.conftest import FIXTURES, build_site
 
 from skillshelf.rules import all_rules
 from skillshelf.rules.base import DOC_SECTIONS
+from skillshelf.site.export import export_site
 from skillshelf.site.rules_page import rules_page
 
 RULES = list(all_rules())
@@ -56,3 +57,18 @@ def test_without_the_option_there_is_no_page(tmp_path: Path) -> None:
     build_site(project)
     assert not (project / "site/rules").exists()
     assert "rules" not in {path.name for path in (project / "site").iterdir()}
+
+
+def test_the_export_writes_the_page_as_the_plugin_publishes_it(tmp_path: Path) -> None:
+    project = tmp_path / "flat"
+    shutil.copytree(FIXTURES / "flat", project)
+    mkdocs_yml = project / "mkdocs.yml"
+    mkdocs_yml.write_text(
+        mkdocs_yml.read_text().replace(
+            "  - skillshelf\n", "  - skillshelf:\n      rules_page: rules.md\n"
+        )
+    )
+    out = tmp_path / "export"
+    export_site(out, mkdocs_file=mkdocs_yml, git_moves=False)
+    assert (out / "docs/rules.md").read_text(encoding="utf-8") == rules_page(RULES)
+    assert "rules.md" in (out / "nav.yml").read_text(encoding="utf-8")
