@@ -56,6 +56,8 @@ class Analysis:
     #: Whether ``--fix`` can move the top-level tags into ``inputs.tags_namespace``
     #: (rule misplaced-tags marks its finding fixable only then).
     tags_movable: bool = False
+    #: Where the top-level ``tags`` key is, when there are tags to move.
+    tags_position: Position | None = None
     #: What the text holds that the rules report: snippet issues (config-*,
     #: snippet-syntax), unsafe HTML, accidental block quotes.
     text_issues: tuple[Issue, ...] = ()
@@ -83,9 +85,9 @@ def analyse(
         and earlier.inputs.schema == inputs.schema
         and earlier.inputs.tags_namespace == inputs.tags_namespace
     ):
-        schema_issues, tags_movable = earlier.schema_issues, earlier.tags_movable
+        verdicts = earlier.schema_issues, earlier.tags_movable, earlier.tags_position
     else:
-        schema_issues, tags_movable = _frontmatter_verdicts(document, inputs)
+        verdicts = _frontmatter_verdicts(document, inputs)
     blocks = tuple(iter_fenced_blocks(text)) if "```" in text or "~~~" in text else ()
     snippet_issues = check_text(text, inputs.trl_target, blocks=blocks)
     text_issues = (
@@ -96,19 +98,32 @@ def analyse(
             for line, column in accidental_quotes(text, document.body_line)
         ),
     )
-    return Analysis(inputs, links_of(text, blocks), schema_issues, tags_movable, text_issues)
+    schema_issues, tags_movable, tags_position = verdicts
+    return Analysis(
+        inputs,
+        links_of(text, blocks),
+        schema_issues,
+        tags_movable,
+        tags_position,
+        text_issues,
+    )
 
 
 def _frontmatter_verdicts(
     document: Document, inputs: AnalysisInputs
-) -> tuple[tuple[Issue, ...], bool]:
+) -> tuple[tuple[Issue, ...], bool, Position | None]:
+    """The schema issues, and whether and from where top-level tags can be moved:
+    what the frontmatter alone decides (positions need a round trip of its YAML,
+    done here once rather than on every warm lint)."""
     frontmatter = document.frontmatter
     if frontmatter is None:
-        return (), False
+        return (), False, None
     schema_issues = schemas.check(inputs.schema, frontmatter) if inputs.schema else ()
     namespace = inputs.tags_namespace
-    movable = namespace is not None and merge_tags(frontmatter.source, namespace) is not None
-    return schema_issues, movable
+    if namespace is None:
+        return schema_issues, False, None
+    movable = merge_tags(frontmatter.source, namespace) is not None
+    return schema_issues, movable, frontmatter.position(("tags",), key=True)
 
 
 def snippet_issue(issue: SnippetIssue) -> Issue:

@@ -66,7 +66,7 @@ from skillshelf.model import Document, Kind, gc_paused, read_document
 from skillshelf.safe_files import read_file, replace_file
 
 #: Bump whenever what an entry holds, or how it is computed, changes.
-CACHE_VERSION = 8
+CACHE_VERSION = 9
 #: Files modified this close to the cache write are also checked by content.
 RACY_SECONDS = 3.0
 #: How many files a root's cache is split into (see the module's docstring).
@@ -167,6 +167,7 @@ def _raw_analysis(analysis: Analysis) -> tuple[Any, ...]:
         analysis.links,
         analysis.schema_issues,
         analysis.tags_movable,
+        analysis.tags_position,
         analysis.text_issues,
     )
 

@@ -22,6 +22,7 @@ from skillshelf.cache import ScanCache
 from skillshelf.cli import main
 from skillshelf.config import load_config
 from skillshelf.fixes import apply_fixes
+from skillshelf.frontmatter import Frontmatter
 from skillshelf.lint import LintResult, lint
 from skillshelf.model import scan
 
@@ -461,9 +462,11 @@ def test_tags_fixability_is_cached_and_stays_honest(
     assert fixable(cold) == {"one": True, "two": False}
     assert len(merged) == 2
     merged.clear()
+    positioned = counting(monkeypatch, Frontmatter, "position")
     warm = lint(config, use_cache=True)
-    assert merged == []  # no YAML round trip on a warm lint
+    assert merged == [] and positioned == []  # no YAML round trip on a warm lint
     assert fixable(warm) == fixable(cold)
+    assert [d.position for d in warm.diagnostics] == [d.position for d in cold.diagnostics]
     outcome = apply_fixes([d.fix for d in warm.diagnostics if d.fix is not None], config.root)
     assert [path.parent.name for path in outcome.fixed] == ["one"]
     assert fixable(lint(config, use_cache=True)) == {"two": False}

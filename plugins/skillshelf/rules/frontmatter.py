@@ -229,13 +229,15 @@ def misplaced_tags(ctx: LintContext) -> Iterator[Finding]:
             or "tags" not in document.data
         ):
             continue
-        # Whether the merge can be done is part of the document's analysis, which
-        # the scan cache keeps: a warm lint does not round-trip the YAML again.
-        fixable = ctx.analysis(document).tags_movable
+        # Whether the merge can be done, and where the key is, are part of the
+        # document's analysis, which the scan cache keeps: a warm lint does not
+        # round-trip the YAML again.
+        analysis = ctx.analysis(document)
+        fixable = analysis.tags_movable
         yield Finding(
             document.path,
             "'tags' at the top level is not part of the Agent Skills specification; "
             + (f"move it to {target}" if fixable else f"merge it into {target} by hand"),
-            frontmatter.position(("tags",), key=True),
+            analysis.tags_position or START,
             move_tags_fix(document.path, namespace) if fixable else None,
         )
