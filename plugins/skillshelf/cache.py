@@ -1,11 +1,15 @@
-"""The scan cache: what reading each Markdown file produced, kept between runs.
+"""The scan cache: what reading and analysing each Markdown file produced, kept
+between runs.
 
 Reading a document (decoding it, splitting off and loading its frontmatter)
-and the two checks that only depend on its text (its links, and whether its
-frontmatter is valid under a schema) are pure functions of the file's
-content. The cache keeps their results per file, so a lint of an unchanged
-tree re-reads nothing: ``skillshelf lint`` on 10,000 skills, or the pre-commit
-hook on a one-file change, only reads and parses the files that changed.
+and analysing it (:func:`skillshelf.analysis.analyse`: its links, schema
+verdicts, snippet issues...) are pure functions of the file's content and the
+analysis inputs. The cache keeps both values per file, beside the flow: the
+walk asks it for documents (:meth:`ScanCache.read`), the run's analyses
+ask it for analyses made earlier (:meth:`ScanCache.recall`) and hand it the
+new ones (:meth:`ScanCache.keep`). A lint of an unchanged tree re-reads
+nothing: ``skillshelf lint`` on 10,000 skills, or the pre-commit hook on a
+one-file change, only reads and analyses the files that changed.
 
 Never stale:
 
@@ -17,6 +21,8 @@ Never stale:
   written could change again without its mtime moving on a coarse clock, so
   its entry also holds a digest of its bytes, and is used only when the bytes
   still match (git's "racily clean" rule);
+* an analysis is used only for the inputs it was made with (the schema, the
+  trl release, the tags namespace);
 * the cache file records the cache format, the code that produced it and the
   schemas it validated against; if any differs, the whole file is ignored;
 * a missing, truncated or corrupt cache file is ignored and rewritten; a
@@ -53,30 +59,36 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from skillshelf import cache_folder, schemas
+from skillshelf import cache_folder
+from skillshelf.analysis import Analysis, AnalysisInputs, Recalled
 from skillshelf.frontmatter import Frontmatter
-from skillshelf.model import Document, Kind, gc_paused, read_document, read_regular_file
+from skillshelf.model import Document, Kind, gc_paused, read_document
 from skillshelf.safe_files import read_file, replace_file
 
 #: Bump whenever what an entry holds, or how it is computed, changes.
-CACHE_VERSION = 6
+CACHE_VERSION = 9
 #: Files modified this close to the cache write are also checked by content.
 RACY_SECONDS = 3.0
 #: How many files a root's cache is split into (see the module's docstring).
 SHARDS = 32
 
-#: Modules whose code decides what a cache entry holds.
+#: Modules whose code decides what a cache entry holds: reading, and every
+#: module below the analysis (tests/core/test_cache.py checks the list against
+#: the imports, so a new one cannot be forgotten).
 _CODE = (
+    "analysis.py",
+    "cache.py",
     "diagnostics.py",  # how the reading stage words the values it quotes
+    "fixes.py",  # whether misplaced tags can be moved
     "frontmatter.py",
     "html_safety.py",
     "links.py",
     "markdown.py",
     "model.py",
     "quotes.py",
-    "cache.py",
+    "safe_files.py",
     "schemas.py",
-    "trl/snippets.py",
+    "suggest.py",
     "trl/signatures.py",
     "trl/blocks.py",
     "trl/bindings.py",
@@ -85,6 +97,7 @@ _CODE = (
     "trl/renames.py",
     "trl/typecheck.py",
     "trl/versions.py",
+    "trl/snippets.py",
 )
 
 _ALLOWED_GLOBALS = {
@@ -94,10 +107,8 @@ _ALLOWED_GLOBALS = {
     ("datetime", "timedelta"),
     ("datetime", "timezone"),
     ("skillshelf.diagnostics", "Position"),
-    ("skillshelf.frontmatter", "Issue"),
-    ("skillshelf.html_safety", "UnsafeHtml"),
+    ("skillshelf.diagnostics", "Issue"),
     ("skillshelf.links", "Link"),
-    ("skillshelf.trl.snippets", "SnippetIssue"),
 }
 
 
@@ -112,7 +123,8 @@ class _Unpickler(pickle.Unpickler):
 class Entry:
     """One document as read: everything :class:`skillshelf.model.Document` holds
     apart from where it sits in the tree, and apart from its text, which is
-    read from the file only if something asks for it (the linter does not)."""
+    read from the file only if something asks for it (the linter does not);
+    and its analysis, when one was made."""
 
     stamp: tuple[int, int, int, int]
     expect_frontmatter: bool
@@ -123,12 +135,8 @@ class Entry:
     body_line: int
     frontmatter: tuple[str, int, Any] | None
     issues: tuple[Any, ...]
-    links: tuple[Any, ...] | None = None
-    valid_under: tuple[str, ...] = ()
-    #: TRL snippet analyses of the text, by the target release they assumed.
-    snippets: dict[str | None, tuple[Any, ...]] | None = None
-    #: What in the body would run script on the site (rule unsafe-html).
-    unsafe_html: tuple[Any, ...] | None = None
+    #: The fields of its :class:`~skillshelf.analysis.Analysis` (see :func:`_raw_analysis`).
+    analysis: tuple[Any, ...] | None = None
     #: Digest of the raw bytes, kept only for files modified just before the write.
     digest: bytes | None = None
 
@@ -153,12 +161,53 @@ def _raw(entry: Entry) -> tuple[Any, ...]:
         entry.body_line,
         entry.frontmatter,
         entry.issues,
-        entry.links,
-        entry.valid_under,
-        entry.snippets,
-        entry.unsafe_html,
+        entry.analysis,
         entry.digest,
     )
+
+
+def _raw_analysis(analysis: Analysis) -> tuple[Any, ...]:
+    """An analysis as plain tuples, which load several times faster than objects."""
+    inputs = analysis.inputs
+    return (
+        (inputs.schema, inputs.trl_target, inputs.tags_namespace),
+        analysis.links,
+        analysis.schema_issues,
+        analysis.tags_movable,
+        analysis.tags_position,
+        analysis.text_issues,
+    )
+
+
+def _analysis(fields: Any) -> Analysis | None:
+    """The analysis an entry holds; None when there is none or it does not fit."""
+    if fields is None:
+        return None
+    try:
+        inputs, *rest = fields
+        return Analysis(AnalysisInputs(*inputs), *rest)
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass
+class _Seen:
+    """A document this run read, and what the cache knows of it."""
+
+    document: Document
+    stamp: tuple[int, int, int, int]
+    #: The entry it came from, when the file is unchanged since.
+    entry: Entry | None
+    #: The outdated entry of a file read again whose frontmatter is the same
+    #: text: its analysis's frontmatter verdicts still hold.
+    same_frontmatter: Entry | None = None
+    #: A new analysis this run made of it.
+    analysis: Analysis | None = None
+
+    @property
+    def learnt(self) -> bool:
+        """Whether its entry must be written again."""
+        return self.entry is None or self.analysis is not None
 
 
 def shard_of(relpath: str) -> int:
@@ -217,8 +266,8 @@ class ScanCache:
         self.environment = environment
         #: What the last run stored: rel path -> the raw fields of an Entry.
         self.previous: dict[str, Any] = {}
-        #: What this run saw: rel path -> (document, its stamp, the entry it came from).
-        self._read: dict[str, tuple[Document, tuple[int, int, int, int], Entry | None]] = {}
+        #: What this run saw, by rel path.
+        self._read: dict[str, _Seen] = {}
         self.hits = 0
         self.misses = 0
         #: Shards whose file lacks entries ``previous`` holds (adopted from
@@ -258,7 +307,7 @@ class ScanCache:
 
     def documents(self) -> list[Document]:
         """Every document this run has seen so far."""
-        return [document for document, _, _ in self._read.values()]
+        return [seen.document for seen in self._read.values()]
 
     def raw_entries(self) -> dict[str, tuple[Any, ...]]:
         """What this run learnt, in the form the cache file holds."""
@@ -281,7 +330,7 @@ class ScanCache:
 
     def _load_shard(self, folder: int, shard: int) -> dict[str, Any]:
         try:
-            with io.BytesIO(read_file(folder, f"{shard:02d}.pickle")[0]) as handle:
+            with io.BytesIO(read_file(f"{shard:02d}.pickle", at=folder)[0]) as handle:
                 header = _Unpickler(handle).load()
                 if header != (CACHE_VERSION, self.environment, str(self.root), shard):
                     return {}
@@ -293,8 +342,9 @@ class ScanCache:
         return entries
 
     # ---- during the scan -------------------------------------------------
-    def document(self, abspath: str, relpath: str, kind: Kind, stat: os.stat_result) -> Document:
-        """The document at ``abspath``: from the cache when it did not change, else read."""
+    def read(self, abspath: str, relpath: str, kind: Kind, stat: os.stat_result) -> Document:
+        """The document at ``abspath``: from the cache when it did not change, else
+        read (see :class:`skillshelf.model.DocumentReader`)."""
         stamp = stamp_of(stat)
         entry = _entry(self.previous.get(relpath))
         if (
@@ -306,17 +356,36 @@ class ScanCache:
             self.hits += 1
             document = _document_from(entry, abspath, relpath, kind)
             document.loaded_text = self._texts.get(relpath)
-        else:
-            self.misses += 1
-            known = _clean_frontmatter(entry, kind)
-            document = read_document(abspath, relpath, kind, stat.st_size, known)
-            if known is not None and document.frontmatter is known and entry is not None:
-                # Same frontmatter text as before: its schema verdicts stand too.
-                for name in entry.valid_under:
-                    schemas.remember_valid(name, known.data)
-            entry = None
-        self._read[relpath] = (document, stamp, entry)
+            self._read[relpath] = _Seen(document, stamp, entry)
+            return document
+        self.misses += 1
+        known = _clean_frontmatter(entry, kind)
+        document = read_document(abspath, relpath, kind, stat.st_size, known)
+        # Same frontmatter text as before: its verdicts stand.
+        same = entry if known is not None and document.frontmatter is known else None
+        self._read[relpath] = _Seen(document, stamp, None, same)
         return document
+
+    # ---- during the rules ------------------------------------------------
+    def recall(self, document: Document) -> Recalled | None:
+        """The analysis kept for ``document``, when this cache read it (see
+        :class:`skillshelf.analysis.AnalysisStore`)."""
+        seen = self._read.get(document.relpath)
+        if seen is None or seen.document is not document:
+            return None
+        if seen.entry is not None:
+            analysis = _analysis(seen.entry.analysis)
+            return Recalled(analysis, unchanged=True) if analysis is not None else None
+        if seen.same_frontmatter is not None:
+            analysis = _analysis(seen.same_frontmatter.analysis)
+            return Recalled(analysis, unchanged=False) if analysis is not None else None
+        return None
+
+    def keep(self, document: Document, analysis: Analysis) -> None:
+        """Keep a new analysis of a document this cache read, for the next run."""
+        seen = self._read.get(document.relpath)
+        if seen is not None and seen.document is document:
+            seen.analysis = analysis
 
     # ---- after the rules -------------------------------------------------
     def save(self) -> bool:
@@ -340,9 +409,9 @@ class ScanCache:
         self._behind |= self._changed_shards()
         entries = self._entries()
         self._texts = {
-            key: document.loaded_text
-            for key, (document, _, _) in self._read.items()
-            if document.loaded_text is not None and entries[key].digest is None
+            key: seen.document.loaded_text
+            for key, seen in self._read.items()
+            if seen.document.loaded_text is not None and entries[key].digest is None
         }
         self.previous = {key: _raw(entry) for key, entry in entries.items()}
         self._read = {}
@@ -350,11 +419,11 @@ class ScanCache:
 
     def _changed_shards(self) -> set[int]:
         """The shards whose file may lack something this run read or learnt:
-        a file read afresh (a miss), one the rules learnt more about, a file
-        gone since, and shards already behind."""
+        a file read afresh (a miss), one analysed anew, a file gone since, and
+        shards already behind."""
         shards = set(self._behind)
-        for key, (document, _, old) in self._read.items():
-            if old is None or _learnt(document, old):
+        for key, seen in self._read.items():
+            if seen.learnt:
                 shards.add(shard_of(key))
         shards.update(shard_of(key) for key in self.previous.keys() - self._read.keys())
         return shards
@@ -364,18 +433,16 @@ class ScanCache:
         files modified just before now also get a digest of their bytes (see
         RACY_SECONDS)."""
         entries = {
-            # An entry the rules learnt nothing new about is kept as it was.
-            key: old
-            if old is not None and not _learnt(document, old)
-            else _entry_of(document, stamp, old.digest if old is not None else None)
-            for key, (document, stamp, old) in self._read.items()
+            # An entry nothing new was learnt about is kept as it was.
+            key: _entry_of(seen) if seen.learnt or seen.entry is None else seen.entry
+            for key, seen in self._read.items()
             if shards is None or shard_of(key) in shards
         }
         now = time.time_ns()
         racy = int(RACY_SECONDS * 1e9)
         for key, entry in entries.items():
             if entry.digest is None and now - entry.stamp[1] < racy:
-                entry.digest = _digest_of(self._read[key][0].abspath)
+                entry.digest = _digest_of(self._read[key].document.abspath)
         return entries
 
     def _write(self, entries: dict[str, Entry], shards: set[int]) -> bool:
@@ -409,7 +476,7 @@ class ScanCache:
 def _digest_of(path: str) -> bytes:
     try:
         # Never a plain open(): the file may have become a FIFO since it was read.
-        return hashlib.blake2b(read_regular_file(path), digest_size=16).digest()
+        return hashlib.blake2b(read_file(path, follow=True)[0], digest_size=16).digest()
     except OSError:
         return b"unreadable"
 
@@ -419,8 +486,6 @@ def _document_from(entry: Entry, abspath: str, relpath: str, kind: Kind) -> Docu
     if entry.frontmatter is not None:
         source, first_line, data = entry.frontmatter
         frontmatter = Frontmatter(source, first_line, data)
-        for name in entry.valid_under:
-            schemas.remember_valid(name, data)
     return Document(
         abspath,
         relpath,
@@ -428,13 +493,9 @@ def _document_from(entry: Entry, abspath: str, relpath: str, kind: Kind) -> Docu
         entry.stamp[0],
         frontmatter,
         entry.body_line,
-        list(entry.issues),
+        tuple(entry.issues),
         has_text=entry.has_text,
         body_override=entry.body,
-        known_links=entry.links,
-        known_unsafe_html=entry.unsafe_html,
-        # A copy: the document adds analyses for other targets as rules ask.
-        known_snippets=dict(entry.snippets) if entry.snippets else None,
     )
 
 
@@ -451,36 +512,25 @@ def _clean_frontmatter(entry: Entry | None, kind: Kind) -> Frontmatter | None:
     return Frontmatter(source, first_line, data)
 
 
-def _learnt(document: Document, entry: Entry | None) -> bool:
-    """Whether the rules learnt something about a document its entry lacks."""
-    if entry is None:
-        return True
-    if document.known_links is not None and entry.links is None:
-        return True
-    if document.known_unsafe_html is not None and entry.unsafe_html is None:
-        return True
-    if (document.known_snippets or None) != (entry.snippets or None):
-        return True
+def _entry_of(seen: _Seen) -> Entry:
+    """What the cache keeps of a document read or analysed anew."""
+    document, old = seen.document, seen.entry
     frontmatter = document.frontmatter
-    return frontmatter is not None and (
-        tuple(sorted(schemas.known_valid(frontmatter.data))) != entry.valid_under
+    analysis = (
+        _raw_analysis(seen.analysis)
+        if seen.analysis is not None
+        else old.analysis
+        if old is not None
+        else None
     )
-
-
-def _entry_of(document: Document, stamp: tuple[int, int, int, int], digest: bytes | None) -> Entry:
-    """What the cache keeps of ``document``, including what the rules learnt about it."""
-    frontmatter = document.frontmatter
     return Entry(
-        stamp,
+        seen.stamp,
         document.kind.expects_frontmatter,
         document.has_text,
         document.body_override,
         document.body_line,
         (frontmatter.source, frontmatter.first_line, frontmatter.data) if frontmatter else None,
         tuple(document.issues),
-        document.known_links,
-        tuple(sorted(schemas.known_valid(frontmatter.data))) if frontmatter else (),
-        dict(document.known_snippets) if document.known_snippets else None,
-        document.known_unsafe_html,
-        digest,
+        analysis,
+        old.digest if old is not None else None,
     )

@@ -105,7 +105,7 @@ def _problem(folder: int, own: Path) -> str | None:
 def _is_ours(folder: int) -> bool:
     for name, mark in ((TAG_NAME, TAG_SIGNATURE), (GITIGNORE_NAME, GITIGNORE)):
         try:
-            content, _ = read_file(folder, name)
+            content, _ = read_file(name, at=folder)
         except OSError:
             continue
         if content.startswith(mark) and b"skillshelf" in content:
@@ -162,7 +162,7 @@ def _tag(folder: int) -> None:
     """Write the tag and the .gitignore where they are missing or not skillshelf's."""
     for name, content in ((TAG_NAME, TAG), (GITIGNORE_NAME, GITIGNORE)):
         try:
-            if read_file(folder, name)[0] == content:
+            if read_file(name, at=folder)[0] == content:
                 continue
         except OSError:
             pass

@@ -1,8 +1,8 @@
 """``skillshelf``: the command line.
 
-Exit codes: 0 no findings (or only ``info``), 1 findings at warning or error
-level, 2 usage or internal error. Tracebacks are never shown unless
-``SKILLSHELF_DEBUG=1``.
+Exit codes (:mod:`skillshelf.exit_codes`): 0 no findings (or only ``info``),
+1 findings at warning or error level, 2 usage or internal error. Tracebacks
+are never shown unless ``SKILLSHELF_DEBUG=1``.
 """
 
 from __future__ import annotations
@@ -11,25 +11,39 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
+
+from skillshelf import cache_folder, export, report
+from skillshelf.config import STYLES, ConfigError, load_config
+from skillshelf.diagnostics import Severity
+from skillshelf.exit_codes import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED
+from skillshelf.fixes import apply_fixes
+from skillshelf.lint import LintResult, check_rule_ids, lint
+from skillshelf.rules import all_rules
+from skillshelf.rules.base import Rule
+from skillshelf.suggest import did_you_mean
+from skillshelf.trl import cli as trl_cli
 
 if TYPE_CHECKING:
-    from skillshelf.lint import LintResult
+    Subparsers: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+#: Sub-commands that live with what they drive: each adds its parser.
+SUBCOMMANDS: tuple[Callable[[Subparsers], None], ...] = (
+    trl_cli.register_cli,
+    export.register_cli,
+)
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    from skillshelf.rules.base import all_rules
-
     fixable = ", ".join(rule.id for rule in all_rules() if rule.fixable)
     parser = argparse.ArgumentParser(
         prog="skillshelf", description="Keep a library of agent skills healthy."
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    lint = sub.add_parser(
+    lint_parser = sub.add_parser(
         "lint",
         help="check the skills tree",
         description="Check SKILL.md and DESCRIPTION.md files, the category tree, links "
@@ -37,84 +51,62 @@ def _build_parser() -> argparse.ArgumentParser:
         epilog=f"--fix applies only safe, mechanical fixes, for: {fixable}. "
         "YAML is round-tripped with comments and key order preserved; nothing else is rewritten.",
     )
-    lint.add_argument(
+    lint_parser.add_argument(
         "paths",
         nargs="*",
         type=Path,
         help="files or folders of the skills tree to report on (default: the whole tree); "
         "put them after '--' when a name could start with '-'",
     )
-    lint.add_argument(
+    lint_parser.add_argument(
         "--ignore-outside-root",
         action="store_true",
         help="leave out given paths that lie outside the skills root instead of refusing them "
         "(for pre-commit, which passes every changed file of the repository)",
     )
-    lint.add_argument(
-        "--format", choices=("text", "json", "github"), default="text", help="output format"
+    lint_parser.add_argument(
+        "--format", choices=tuple(report.FORMATS), default="text", help="output format"
     )
-    lint.add_argument(
+    lint_parser.add_argument(
         "--fix", action="store_true", help="apply safe fixes, then report what remains"
     )
-    lint.add_argument("--config", type=Path, help="skillshelf.toml or pyproject.toml to use")
-    lint.add_argument(
+    lint_parser.add_argument("--config", type=Path, help="skillshelf.toml or pyproject.toml to use")
+    lint_parser.add_argument(
         "--root", type=Path, help="skills tree to check (overrides the configuration)"
     )
-    lint.add_argument(
-        "--style",
-        choices=("skillshelf", "hermes"),
-        help="frontmatter style (overrides the configuration)",
+    lint_parser.add_argument(
+        "--style", choices=STYLES, help="frontmatter style (overrides the configuration)"
     )
-    lint.add_argument(
+    lint_parser.add_argument(
         "--select", metavar="RULES", help="comma-separated rule ids to run (default: all enabled)"
     )
-    lint.add_argument("--no-color", action="store_true", help="never colour the text output")
-    lint.add_argument(
+    lint_parser.add_argument("--no-color", action="store_true", help="never colour the text output")
+    lint_parser.add_argument(
         "--no-cache",
         action="store_true",
         help="read every file afresh; neither read nor write the scan cache (~/.cache/skillshelf)",
     )
-    lint.set_defaults(handler=_lint)
+    lint_parser.set_defaults(handler=_lint)
 
     rules = sub.add_parser(
-        "rules", help="list every rule with its id, default severity and summary"
+        "rules",
+        help="list every rule with its id, default severity and summary",
+        description="List every rule, or explain one: what it does, why, an example "
+        "that trips it and what to write instead.",
     )
+    rules.add_argument("--explain", metavar="ID", help="print the documentation of rule ID")
     rules.set_defaults(handler=_rules)
 
-    for register in _plugin_commands():
+    for register in SUBCOMMANDS:
         register(sub)
     return parser
 
 
-Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
-
-
-def _plugin_commands() -> list[Register]:
-    """Sub-commands contributed by other parts of the package."""
-    commands: list[Register] = []
-    for module, attribute in (
-        ("skillshelf.trl.cli", "register_cli"),
-        ("skillshelf.export", "register_cli"),
-    ):
-        try:
-            imported = __import__(module, fromlist=[attribute])
-        except ImportError:
-            continue
-        commands.append(getattr(imported, attribute))
-    return commands
-
-
 def _lint(args: argparse.Namespace) -> int:
-    from skillshelf import cache_folder, report
-    from skillshelf.config import load_config
-    from skillshelf.fixes import apply_fixes
-    from skillshelf.lint import lint
-
     config = load_config(config_file=args.config, root=args.root.resolve() if args.root else None)
     if args.style:
-        from dataclasses import replace
-
         config = replace(config, style=args.style)
+    check_rule_ids(config)
     if not config.root.is_dir():
         print(f"skillshelf: skills root {config.root} is not a folder", file=sys.stderr)
         return EXIT_ERROR
@@ -129,8 +121,6 @@ def _lint(args: argparse.Namespace) -> int:
         return EXIT_CLEAN
     select = [s.strip() for s in args.select.split(",") if s.strip()] if args.select else None
     if select:
-        from skillshelf.rules.base import all_rules
-
         unknown = sorted(set(select) - {rule.id for rule in all_rules()})
         if unknown:
             print(
@@ -167,9 +157,9 @@ def _lint(args: argparse.Namespace) -> int:
             result = run()
     colour = args.format == "text" and not args.no_color and report.use_colour(sys.stdout.isatty())
     sys.stdout.write(report.render(result.diagnostics, args.format, colour=colour))
-    failing = [d for d in result.diagnostics if d.severity.rank >= 2]
     if unwritten:  # asked to write and could not: an error, whatever the findings
         return EXIT_ERROR
+    failing = any(d.severity.at_least(Severity.WARNING) for d in result.diagnostics)
     return EXIT_FINDINGS if failing else EXIT_CLEAN
 
 
@@ -182,35 +172,50 @@ def _paths_in_tree(
     is a path outside the tree, unless ``ignore_outside`` (pre-commit hands
     over README.md and the rest of the repository too).
     """
-    from skillshelf.report import printable
-
     kept: list[Path] = []
     roots = {os.path.abspath(root), os.path.realpath(root)}
     for path in given:
-        shown = printable(str(path), control=True)
+        shown = report.printable(str(path), control=True)
         if not os.path.lexists(path):
             return [], f"{shown}: no such file or folder"
         absolute = os.path.abspath(path)
         if any(absolute == top or absolute.startswith(top + os.sep) for top in roots):
             kept.append(path)
         elif not ignore_outside:
-            where = printable(str(root), control=True)
+            where = report.printable(str(root), control=True)
             return [], f"{shown} is outside the skills root {where}: nothing there is checked"
     return kept, None
 
 
 def _rules(args: argparse.Namespace) -> int:
-    from skillshelf.rules.base import all_rules
-
-    for rule in all_rules():
+    rules = {rule.id: rule for rule in all_rules()}
+    if args.explain is not None:
+        explained = rules.get(args.explain)
+        if explained is None:
+            shown = report.printable(args.explain, control=True)
+            suffix = did_you_mean(args.explain, rules)
+            print(f"skillshelf: unknown rule {shown!r}{suffix}", file=sys.stderr)
+            return EXIT_ERROR
+        sys.stdout.write(explanation(explained))
+        return EXIT_CLEAN
+    for rule in rules.values():
         fix = " (fixable)" if rule.fixable else ""
         print(f"{rule.id:26} {rule.severity.value:8} {rule.summary}{fix}")
     return EXIT_CLEAN
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    from skillshelf.config import ConfigError
+def explanation(rule: Rule) -> str:
+    """What ``skillshelf rules --explain`` prints: the id, its default severity, the
+    summary and the rule's documentation (Markdown, readable as it is)."""
+    facts = [f"default severity: {rule.severity.value}"]
+    if rule.fixable:
+        facts.append("fixable with --fix")
+    if rule.styles != frozenset(STYLES):
+        facts.append(f"style: {', '.join(sorted(rule.styles))} only")
+    return f"# {rule.id}\n\n{rule.summary}\n\n({'; '.join(facts)})\n\n{rule.docs}\n"
 
+
+def main(argv: Sequence[str] | None = None) -> int:
     try:
         parser = _build_parser()
         arguments = list(sys.argv[1:] if argv is None else argv)
@@ -232,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"skillshelf: {error}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as error:  # the last line of defence: never a traceback for users
         if os.environ.get("SKILLSHELF_DEBUG"):
             raise
@@ -245,4 +250,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

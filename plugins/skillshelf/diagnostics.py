@@ -1,8 +1,14 @@
-"""Findings and where they point.
+"""Findings and where they point: one value type per stage.
 
-Every check in skillshelf, whether it comes from the schema, a tree rule or the
-snippet checker, produces :class:`Diagnostic` values. Positions are 1-based,
-like every editor and every ``path:line:col`` parser expects.
+* reading and analysing (the walk, the frontmatter reader, the schema check,
+  the snippet checker...) record :class:`Issue` values under a rule id;
+* rules yield :class:`skillshelf.rules.base.Finding` values, which never carry
+  a severity;
+* the output is :class:`Diagnostic` values: a finding stamped with its rule id
+  and the severity the configuration gives it.
+
+Positions are 1-based, like every editor and every ``path:line:col`` parser
+expects.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 
 class Severity(enum.Enum):
@@ -32,8 +39,17 @@ class Severity(enum.Enum):
 
     @property
     def rank(self) -> int:
-        """Higher is worse; used to sort and to compare against thresholds."""
-        return {"off": 0, "info": 1, "warning": 2, "error": 3}[self.value]
+        """Higher is worse; used to sort."""
+        return _RANKS[self]
+
+    def at_least(self, threshold: Severity) -> bool:
+        """Whether a finding of this severity is as bad as ``threshold`` or worse."""
+        return _RANKS[self] >= _RANKS[threshold]
+
+
+_RANKS = MappingProxyType(
+    {Severity.OFF: 0, Severity.INFO: 1, Severity.WARNING: 2, Severity.ERROR: 3}
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -64,6 +80,25 @@ class Fix:
 
 
 @dataclass(frozen=True)
+class Issue:
+    """A problem recorded while reading or analysing, before any rule runs.
+
+    ``rule`` is the id of the rule that reports it: a constant of the module
+    that records it (``skillshelf.frontmatter.ENCODING``...). ``fix`` names a
+    safe text transformation (see :mod:`skillshelf.fixes`). ``path`` is set
+    only for what the walk meets on a path that is not a document (a symlink,
+    a folder it cannot list, a file name that is not UTF-8): the absolute path,
+    as text; a document's own issues are about that document.
+    """
+
+    rule: str
+    message: str
+    position: Position = START
+    fix: str | None = None
+    path: str | None = None
+
+
+@dataclass(frozen=True)
 class Diagnostic:
     """One finding: a rule id, where it is, and what to do about it."""
 
@@ -73,6 +108,9 @@ class Diagnostic:
     message: str
     position: Position = START
     fix: Fix | None = field(default=None, compare=False)
+    #: On the one line that stands for findings not shown (the output keeps at most
+    #: so many of one rule per file): how many it stands for. 0 on every other.
+    hidden: int = 0
 
     @property
     def line(self) -> int:

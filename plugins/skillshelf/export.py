@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from skillshelf.exit_codes import EXIT_CLEAN, EXIT_ERROR
+
 
 def register_cli(subparsers: Any) -> None:
     parser = subparsers.add_parser(
@@ -40,11 +42,11 @@ def _export(args: argparse.Namespace) -> int:
         result = export_site(args.outdir, mkdocs_file=args.config_file, git_moves=not args.no_git)
     except ExportError as error:
         print(f"skillshelf: export: {error}", file=sys.stderr)
-        return 2
+        return EXIT_ERROR
     for problem in result.problems:
         print(f"skillshelf: export: {problem}", file=sys.stderr)
     print(
         f"exported {result.pages} pages and {result.files} files to {result.out_dir}; "
         f"build with: mkdocs build -f {result.out_dir / 'mkdocs.yml'}"
     )
-    return 0
+    return EXIT_CLEAN

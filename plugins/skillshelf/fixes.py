@@ -136,7 +136,7 @@ def _fix_file(root: Path, path: Path, fixes: list[Fix]) -> bool:
 def _fix_in_folder(folder: int, name: str, fixes: list[Fix]) -> bool:
     before = os.stat(name, dir_fd=folder, follow_symlinks=False)
     _check_writable(before)
-    raw, opened = read_file(folder, name)
+    raw, opened = read_file(name, at=folder)
     if (opened.st_dev, opened.st_ino) != (before.st_dev, before.st_ino):
         raise _RefusedError("it changed while being fixed")
     original = raw.decode("utf-8", "surrogateescape")

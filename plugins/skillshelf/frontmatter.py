@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
-from skillshelf.diagnostics import START, Position, quoted
+from skillshelf.diagnostics import Issue, Position, quoted
 
 if TYPE_CHECKING:
     from ruamel.yaml.error import MarkedYAMLError
@@ -34,19 +34,13 @@ NESTING_LIMIT = 32
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
-@dataclass(frozen=True)
-class Issue:
-    """A problem found while reading a file, before any rule runs.
-
-    ``rule`` is the id of the rule that reports it (``encoding``,
-    ``line-endings``, ``frontmatter-missing``, ``frontmatter-syntax``...).
-    ``fix`` names a safe text transformation (see :mod:`skillshelf.fixes`).
-    """
-
-    rule: str
-    message: str
-    position: Position = START
-    fix: str | None = None
+#: The rule ids of what reading a file can record (each reported by the rule of that id).
+ENCODING = "encoding"
+LINE_ENDINGS = "line-endings"
+FRONTMATTER_MISSING = "frontmatter-missing"
+FRONTMATTER_SYNTAX = "frontmatter-syntax"
+#: A page whose first lines MkDocs takes as metadata.
+MULTIMARKDOWN_METADATA = "multimarkdown-metadata"
 
 
 @dataclass(frozen=True)
@@ -63,14 +57,14 @@ def decode(raw: bytes) -> DecodedText:
     """
     issues: list[Issue] = []
     if raw.startswith(_UTF16_BOMS):
-        return DecodedText(None, (Issue("encoding", "file is UTF-16 encoded; save it as UTF-8"),))
+        return DecodedText(None, (Issue(ENCODING, "file is UTF-16 encoded; save it as UTF-8"),))
     nul = raw.find(b"\x00")
     if nul != -1:
         return DecodedText(
             None,
             (
                 Issue(
-                    "encoding",
+                    ENCODING,
                     "binary file (it contains NUL bytes), not Markdown",
                     _byte_position(raw, nul),
                 ),
@@ -78,16 +72,14 @@ def decode(raw: bytes) -> DecodedText:
         )
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8) :]
-        issues.append(
-            Issue("encoding", "file starts with a UTF-8 byte-order mark", fix="strip-bom")
-        )
+        issues.append(Issue(ENCODING, "file starts with a UTF-8 byte-order mark", fix="strip-bom"))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         bad = raw[error.start : error.start + 1].hex()
         issues.append(
             Issue(
-                "encoding",
+                ENCODING,
                 f"not valid UTF-8 (byte 0x{bad}); save the file as UTF-8",
                 _byte_position(raw, error.start),
             )
@@ -97,7 +89,7 @@ def decode(raw: bytes) -> DecodedText:
         first = text.index("\r")
         issues.append(
             Issue(
-                "line-endings",
+                LINE_ENDINGS,
                 "CRLF or CR line endings; use LF",
                 _text_position(text, first),
                 fix="lf-endings",
@@ -221,8 +213,6 @@ def frontmatter_closing(lines: Sequence[str]) -> int | None:
     return next((i for i in range(1, len(lines)) if lines[i].rstrip(" \t") in ("---", "...")), None)
 
 
-#: The rule id for a page whose first lines MkDocs takes as metadata.
-MULTIMARKDOWN_METADATA = "multimarkdown-metadata"
 #: MkDocs' own test for a MultiMarkdown metadata line (``mkdocs.utils.meta``):
 #: a page without YAML frontmatter whose first line matches loses its first
 #: lines to ``page.meta``, as text.
@@ -272,7 +262,7 @@ def parse_document(
         if expect_frontmatter:
             issues.append(
                 Issue(
-                    "frontmatter-missing",
+                    FRONTMATTER_MISSING,
                     "no YAML frontmatter: the file must start with a '---' line",
                 )
             )
@@ -288,7 +278,7 @@ def parse_document(
             len(lines) + 1,
             [
                 Issue(
-                    "frontmatter-syntax",
+                    FRONTMATTER_SYNTAX,
                     "frontmatter opened on line 1 is never closed by a '---' line",
                 )
             ],
@@ -471,7 +461,7 @@ def load_frontmatter(source: str, *, first_line: int) -> tuple[Frontmatter | Non
     if len(source.encode("utf-8")) > FRONTMATTER_LIMIT:
         return None, [
             Issue(
-                "frontmatter-syntax",
+                FRONTMATTER_SYNTAX,
                 f"frontmatter is larger than {FRONTMATTER_LIMIT // 1024} KiB",
                 Position(first_line, 1),
             )
@@ -482,7 +472,7 @@ def load_frontmatter(source: str, *, first_line: int) -> tuple[Frontmatter | Non
         return Position(first_line + line, column + 1)
 
     def refused(message: str, position: Position) -> tuple[None, list[Issue]]:
-        return None, [Issue("frontmatter-syntax", message, position)]
+        return None, [Issue(FRONTMATTER_SYNTAX, message, position)]
 
     try:
         with warnings.catch_warnings():

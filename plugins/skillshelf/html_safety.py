@@ -23,8 +23,9 @@ before a scheme is read. Fenced code blocks, code spans, HTML comments and the
 frontmatter are not HTML. Indented code blocks are not told apart from the
 indented content of admonitions and lists; write code in fences.
 
-A pure function of the text, like :mod:`skillshelf.links`: the scan cache keeps
-its result per file.
+A pure function of the text, like :mod:`skillshelf.links`, recording
+:class:`~skillshelf.diagnostics.Issue` values under :data:`UNSAFE_HTML`; the
+analysis of each document holds them (and the scan cache keeps it).
 """
 
 from __future__ import annotations
@@ -33,9 +34,12 @@ import html
 import re
 from collections.abc import Iterator, Sequence
 from types import MappingProxyType
-from typing import NamedTuple
 
+from skillshelf.diagnostics import Issue, Position
 from skillshelf.markdown import FencedBlock, iter_fenced_blocks, split_lines
+
+#: The rule id of what this module finds.
+UNSAFE_HTML = "unsafe-html"
 
 #: Elements that never belong in a skill's page, with what they would do.
 UNSAFE_ELEMENTS = MappingProxyType(
@@ -92,13 +96,8 @@ _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
 _URL_BLANKS = re.compile(r"[\x00-\x20\x7f]+")
 
 
-class UnsafeHtml(NamedTuple):
-    """One finding: 1-based line and column in the text, and what is wrong."""
-
-    # A tuple of text and numbers, like a Link: the scan cache stores these.
-    line: int
-    column: int
-    message: str
+#: One finding as the scan makes it: 1-based line and column, and what is wrong.
+_Found = tuple[int, int, str]
 
 
 def unsafe_scheme(url: str) -> str | None:
@@ -110,14 +109,17 @@ def unsafe_scheme(url: str) -> str | None:
 
 def find_unsafe_html(
     text: str, body_line: int = 1, blocks: Sequence[FencedBlock] | None = None
-) -> tuple[UnsafeHtml, ...]:
+) -> tuple[Issue, ...]:
     """Everything in the Markdown ``text`` (from line ``body_line``, after the
     frontmatter) that would run script on the site, in order."""
     if "<" not in text and "{" not in text and "]" not in text:
         return ()  # no tag, no attribute list, no link
     masked = _masked(text, body_line, blocks)
     found = [*_in_tags(masked), *_in_attribute_lists(masked), *_in_link_targets(masked)]
-    return tuple(sorted(found))
+    return tuple(
+        Issue(UNSAFE_HTML, message, Position(line, column))
+        for line, column, message in sorted(found)
+    )
 
 
 def _masked(text: str, body_line: int, blocks: Sequence[FencedBlock] | None) -> str:
@@ -196,7 +198,7 @@ def _scheme_problem(scheme: str, what: str) -> str:
     return f"a {scheme} URL in {what} runs script on the site: link to a page or file instead"
 
 
-def _in_tags(masked: str) -> Iterator[UnsafeHtml]:
+def _in_tags(masked: str) -> Iterator[_Found]:
     if "<" not in masked:
         return
     locate = _Locator(masked)
@@ -204,7 +206,7 @@ def _in_tags(masked: str) -> Iterator[UnsafeHtml]:
         tag = match.group("name").lower()
         if tag in UNSAFE_ELEMENTS:
             line, column = locate(match.start())
-            yield UnsafeHtml(
+            yield (
                 line,
                 column,
                 f"<{tag}> {UNSAFE_ELEMENTS[tag]}; the site strips it: remove it",
@@ -215,10 +217,10 @@ def _in_tags(masked: str) -> Iterator[UnsafeHtml]:
             problem = _attribute_problem(tag, name, value)
             if problem is not None:
                 line, column = locate(offset)
-                yield UnsafeHtml(line, column, problem)
+                yield (line, column, problem)
 
 
-def _in_attribute_lists(masked: str) -> Iterator[UnsafeHtml]:
+def _in_attribute_lists(masked: str) -> Iterator[_Found]:
     if "{" not in masked:
         return
     locate = _Locator(masked)
@@ -231,10 +233,10 @@ def _in_attribute_lists(masked: str) -> Iterator[UnsafeHtml]:
             problem = _attribute_problem("", name, value)
             if problem is not None:
                 line, column = locate(offset)
-                yield UnsafeHtml(line, column, problem)
+                yield (line, column, problem)
 
 
-def _in_link_targets(masked: str) -> Iterator[UnsafeHtml]:
+def _in_link_targets(masked: str) -> Iterator[_Found]:
     if "](" not in masked and "]:" not in masked:
         return
     for number, line in enumerate(masked.split("\n"), start=1):
@@ -245,7 +247,7 @@ def _in_link_targets(masked: str) -> Iterator[UnsafeHtml]:
                 group = "angle" if match.group("angle") is not None else "plain"
                 scheme = unsafe_scheme(match.group(group))
                 if scheme is not None:
-                    yield UnsafeHtml(
+                    yield (
                         number,
                         match.start(group) + 1,
                         _scheme_problem(scheme, "a Markdown link"),

@@ -8,8 +8,9 @@ Most lines of a document hold no link at all, so one search over the whole
 text finds the few lines that can (they contain ``](``, ``]:``, ``src=`` or ``href=``) and
 only those are examined, each exactly as a line-by-line scan would.
 Fenced blocks are looked for only when such a line exists and the text has a
-fence at all. A document keeps its links (:attr:`skillshelf.model.Document.links`)
-and the scan cache stores them, so an unchanged document is never scanned twice.
+fence at all. A document's links are part of its analysis
+(:mod:`skillshelf.analysis`), which the scan cache stores, so an unchanged
+document is never scanned twice.
 """
 
 from __future__ import annotations

@@ -1,5 +1,13 @@
 """Running the rules over a tree: the one entry point the CLI, the hook and
-the MkDocs plugin share."""
+the MkDocs plugin share.
+
+The flow runs one way: the walk reads the tree (:func:`skillshelf.model.scan`,
+with the scan cache as its reader), the run's analyses work out what each
+document holds (:class:`skillshelf.analysis.Analyses`, with the cache as their
+store), the rules turn both into findings, and the reporting policy bounds
+them. The cache sits beside the flow: it hands out what earlier runs made and
+is saved at the end.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +16,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from skillshelf.config import LintConfig
+from skillshelf.analysis import Analyses, AnalysisStore
+from skillshelf.cache import ScanCache
+from skillshelf.config import ConfigError, LintConfig
 from skillshelf.diagnostics import Diagnostic, Severity
 from skillshelf.model import SkillTree, scan
-from skillshelf.rules.base import LintContext, Rule, all_rules, concerns
+from skillshelf.readahead import read_ahead
+from skillshelf.rules import all_rules
+from skillshelf.rules.base import LintContext, Rule, concerns
+from skillshelf.suggest import did_you_mean
 
 
 @dataclass(frozen=True)
@@ -24,6 +37,17 @@ class LintResult:
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity is severity)
+
+
+def check_rule_ids(config: LintConfig) -> None:
+    """Refuse a configuration whose ``[rules]`` table names a rule that does not
+    exist (a typo would leave the rule at its default level, unnoticed): a
+    :class:`ConfigError` naming the file, with a did-you-mean."""
+    known = {rule.id for rule in all_rules()}
+    for rule_id in config.severities:
+        if rule_id not in known:
+            suffix = did_you_mean(rule_id, known)
+            raise ConfigError(f"{config.where}: unknown rule {rule_id!r} in [rules]{suffix}")
 
 
 def active_rules(
@@ -45,8 +69,14 @@ def run_rules(
     config: LintConfig,
     select: Iterable[str] | None = None,
     paths: Sequence[Path] = (),
+    *,
+    analyses: Analyses | None = None,
 ) -> list[Diagnostic]:
-    context = LintContext(tree, config, tuple(paths))
+    """Every finding of the active rules, as diagnostics in a stable order;
+    ``analyses`` defaults to a fresh set (no store) for the configured style."""
+    if analyses is None:
+        analyses = Analyses(config.style)
+    context = LintContext(tree, config, analyses, tuple(paths))
     diagnostics = {
         Diagnostic(rule.id, severity, finding.path, finding.message, finding.position, finding.fix)
         for rule, severity in active_rules(config, select)
@@ -60,6 +90,7 @@ def lint(
     paths: Sequence[Path] = (),
     *,
     tree: SkillTree | None = None,
+    store: AnalysisStore | None = None,
     select: Iterable[str] | None = None,
     use_cache: bool = False,
     parallel: bool = False,
@@ -70,6 +101,10 @@ def lint(
     Tree-level rules always see the whole tree: a file handed over by
     pre-commit is judged in context (a new skill that makes its category a
     singleton is reported against that category).
+
+    ``tree``: a tree the caller scanned (the MkDocs plugin, which also
+    publishes it); ``store`` then keeps the analyses (the caller's scan
+    cache). Without a tree, the tree is scanned here.
 
     ``use_cache`` reads and updates the scan cache (:mod:`skillshelf.cache`)
     (outside the project), so that only files that changed are read again.
@@ -87,18 +122,17 @@ def lint(
     lint of 10,000 skills). A long-running caller (``mkdocs serve``) must not
     do this: it would also freeze the garbage of its earlier work.
     """
+    check_rule_ids(config)
     cache = None
     if tree is None:
-        from skillshelf.cache import ScanCache
-        from skillshelf.readahead import read_ahead
-
         cache = ScanCache.open(config.root) if use_cache else None
         if parallel:  # an empty cache (or none) on a big tree: read it on every core first
             cache = read_ahead(config, cache)
         if cache is not None and one_shot:
             gc.freeze()
-        tree = scan(config.root, cache=cache)
-    diagnostics = run_rules(tree, config, select, paths)
+        tree = scan(config.root, reader=cache)
+        store = cache
+    diagnostics = run_rules(tree, config, select, paths, analyses=Analyses(config.style, store))
     if cache is not None:
         cache.save()
     if paths:
@@ -140,7 +174,7 @@ def bounded(
         elif index == per_rule_per_file + 1:
             more = counts[key] - per_rule_per_file
             message = f"... and {more:,} more {diagnostic.rule} findings in this file"
-            kept.append(replace(diagnostic, message=message, fix=None))
+            kept.append(replace(diagnostic, message=message, fix=None, hidden=more))
     return kept
 
 
@@ -151,4 +185,12 @@ def _short(diagnostic: Diagnostic, limit: int) -> Diagnostic:
     return replace(diagnostic, message=f"{message[:limit]}… ({len(message):,} characters)")
 
 
-__all__ = ["LintResult", "active_rules", "bounded", "concerns", "lint", "run_rules"]
+__all__ = [
+    "LintResult",
+    "active_rules",
+    "bounded",
+    "check_rule_ids",
+    "concerns",
+    "lint",
+    "run_rules",
+]

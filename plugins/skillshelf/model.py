@@ -28,19 +28,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from skillshelf.diagnostics import Position
-from skillshelf.frontmatter import Frontmatter, Issue, decode, parse_document
-from skillshelf.html_safety import UnsafeHtml, find_unsafe_html
-from skillshelf.links import Link, links_of
-from skillshelf.markdown import FencedBlock, iter_fenced_blocks
-from skillshelf.quotes import ACCIDENTAL_BLOCKQUOTE, accidental_quotes
-from skillshelf.quotes import MESSAGE as QUOTE_MESSAGE
-
-if TYPE_CHECKING:
-    from skillshelf.cache import ScanCache
-    from skillshelf.trl.snippets import SnippetIssue
+from skillshelf.diagnostics import Issue
+from skillshelf.frontmatter import ENCODING, Frontmatter, decode, parse_document
+from skillshelf.safe_files import NotRegularFileError, kind_of, read_file
 
 SKILL_FILE = "SKILL.md"
 DESCRIPTION_FILE = "DESCRIPTION.md"
@@ -48,8 +40,10 @@ REFERENCES_DIR = "references"
 BUNDLE_DIRS = ("templates", "scripts", "assets")
 #: Files above this size are never read into memory (oversized-file still reports them).
 READ_LIMIT = 16 * 1024 * 1024
-#: The rule id for files and folders that cannot be read (recorded by the walk).
+#: The rule ids of what the walk records: files and folders that cannot be read,
+#: and symlinks it does not follow.
 UNREADABLE = "unreadable"
+SYMLINK = "symlink"
 _SKIPPED_DIRS = frozenset({"__pycache__", "node_modules"})
 
 
@@ -83,12 +77,13 @@ class _FilePaths:
 
 @dataclass(eq=False)
 class Document(_FilePaths):
-    """A Markdown file in the tree, read and split once.
+    """A Markdown file in the tree, read and split once: what reading produced.
 
-    A document taken from the scan cache does not hold its text: what the
-    rules need (frontmatter, links, snippet analyses) came with it, and the
-    text is read from the file only if something asks for it (the site does,
-    the linter of an unchanged tree does not).
+    What the rules work out from it (links, schema verdicts, snippet
+    analyses...) is not kept here but in its analysis
+    (:mod:`skillshelf.analysis`). A document taken from the scan cache does
+    not hold its text: the text is read from the file only if something asks
+    for it (the site does, the linter of an unchanged tree does not).
     """
 
     #: The absolute path, as text; :attr:`path` is the same as a Path.
@@ -99,7 +94,8 @@ class Document(_FilePaths):
     size: int
     frontmatter: Frontmatter | None
     body_line: int
-    issues: list[Issue]
+    #: What reading the file met (encoding, line endings, frontmatter syntax...).
+    issues: tuple[Issue, ...]
     #: False when the file could not be read or decoded: ``text`` is then None.
     has_text: bool = True
     skill: Skill | None = field(default=None, repr=False)
@@ -108,14 +104,6 @@ class Document(_FilePaths):
     loaded_text: str | None = field(default=None, repr=False)
     #: The body, when it is not simply the text after line ``body_line - 1``.
     body_override: str | None = field(default=None, repr=False)
-    #: The relative links of the text, once found (or as the scan cache kept them).
-    known_links: tuple[Link, ...] | None = field(default=None, repr=False)
-    #: The HTML of the body that would run script on the site, once found (or kept).
-    known_unsafe_html: tuple[UnsafeHtml, ...] | None = field(default=None, repr=False)
-    #: TRL snippet analyses of the text by the trl release they assumed.
-    known_snippets: dict[str | None, tuple[SnippetIssue, ...]] | None = field(
-        default=None, repr=False
-    )
 
     @property
     def name(self) -> str:
@@ -138,63 +126,6 @@ class Document(_FilePaths):
             return ""
         return text.split("\n", self.body_line - 1)[-1] if self.body_line > 1 else text
 
-    @cached_property
-    def fenced_blocks(self) -> tuple[FencedBlock, ...]:
-        """The fenced code blocks of the text (the link finder and the snippet
-        checker both need them; found once)."""
-        text = self.text
-        if text is None or ("```" not in text and "~~~" not in text):
-            return ()
-        return tuple(iter_fenced_blocks(text))
-
-    @property
-    def links(self) -> tuple[Link, ...]:
-        """The relative links and images of the text."""
-        if self.known_links is None:
-            text = self.text
-            self.known_links = links_of(text, self.fenced_blocks) if text is not None else ()
-        return self.known_links
-
-    @property
-    def unsafe_html(self) -> tuple[UnsafeHtml, ...]:
-        """What in the body would run script on the published site (rule unsafe-html)."""
-        if self.known_unsafe_html is None:
-            text = self.text
-            self.known_unsafe_html = (
-                find_unsafe_html(text, self.body_line, self.fenced_blocks)
-                if text is not None
-                else ()
-            )
-        return self.known_unsafe_html
-
-    @property
-    def trl_target(self) -> str | None:
-        """The trl release its skill's examples are written for (``targets.trl``)."""
-        if self.skill is None:
-            return None
-        try:
-            return self.skill.targets.get("trl")
-        except ValueError:  # a frontmatter number too long to turn into text
-            return None
-
-    def snippet_issues(self, trl_target: str | None) -> tuple[SnippetIssue, ...]:
-        """What the TRL/peft snippet checker finds in the text for a target release.
-
-        Analysed once per document and target, however many rules ask.
-        """
-        known = self.known_snippets
-        if known is None:
-            known = self.known_snippets = {}
-        issues = known.get(trl_target)
-        if issues is None:
-            from skillshelf.trl.snippets import check_text
-
-            text = self.text
-            issues = known[trl_target] = (
-                check_text(text, trl_target, blocks=self.fenced_blocks) if text is not None else ()
-            )
-        return issues
-
     @property
     def data(self) -> dict[str, Any]:
         """Frontmatter as a mapping; empty when missing, broken or not a mapping."""
@@ -205,55 +136,10 @@ class Document(_FilePaths):
 def _read_text(abspath: str) -> str:
     """The text of a document the scan cache vouched for ("" if it vanished since)."""
     try:
-        raw = read_regular_file(abspath)
+        raw, _ = read_file(abspath, follow=True)
     except OSError:
         return ""
     return decode(raw).text or ""
-
-
-class NotRegularFileError(OSError):
-    """A path that was to be read turned out to be a FIFO, a device, a socket or a folder."""
-
-
-#: Opening never blocks (a FIFO with no writer would hang a plain open), and
-#: never makes a terminal device the process's controlling terminal.
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-
-
-def read_regular_file(abspath: str) -> bytes:
-    """The bytes of ``abspath``, which must be a regular file.
-
-    The walk only hands over paths it saw as regular files, but a file can be
-    replaced between the listing and the read: whatever is opened is checked
-    with ``fstat`` before a byte is read, and anything else raises
-    :class:`NotRegularFileError`.
-    """
-    descriptor = os.open(abspath, _OPEN_FLAGS | getattr(os, "O_CLOEXEC", 0))
-    try:
-        mode = os.fstat(descriptor).st_mode
-        if not stat.S_ISREG(mode):
-            raise NotRegularFileError(f"{kind_of(mode)}, not a regular file")
-        with os.fdopen(descriptor, "rb", closefd=False) as handle:
-            return handle.read()
-    finally:
-        os.close(descriptor)
-
-
-def kind_of(mode: int) -> str:
-    """What a file mode says the entry is, in words (``a FIFO (named pipe)``)."""
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode):
-        return "a character device"
-    if stat.S_ISBLK(mode):
-        return "a block device"
-    if stat.S_ISLNK(mode):
-        return "a symlink"
-    return "a special file" if not stat.S_ISREG(mode) else "a regular file"
 
 
 @dataclass
@@ -423,19 +309,12 @@ def readable(folder_name: str) -> str:
     return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
 
 
-@dataclass(frozen=True)
-class TreeIssue:
-    """A problem found while walking (a symlink, an unreadable folder)."""
-
-    path: Path
-    issue: Issue
-
-
 @dataclass
 class SkillTree:
     root: Path
     top: Category
-    issues: list[TreeIssue] = field(default_factory=list)
+    #: What the walk met on paths that are not documents (each issue has its ``path``).
+    issues: list[Issue] = field(default_factory=list)
     #: Every file and folder the walk saw (absolute paths as text), so that
     #: rules can ask whether a path exists without going back to the disk.
     paths: frozenset[str] = frozenset()
@@ -492,36 +371,44 @@ def read_document(
     expect = kind.expects_frontmatter
     if size > READ_LIMIT:
         issue = Issue(
-            "encoding",
+            ENCODING,
             f"file is {size:,} bytes; files over {READ_LIMIT:,} bytes are not read",
         )
-        return Document(abspath, relpath, kind, size, None, 1, [issue], has_text=False)
+        return Document(abspath, relpath, kind, size, None, 1, (issue,), has_text=False)
     try:
-        raw = read_regular_file(abspath)
+        # Following a link is safe here: the walk only lists links it vetted.
+        raw, _ = read_file(abspath, follow=True)
     except FileNotFoundError:
         raise  # vanished since it was listed: the walk leaves it out
     except NotRegularFileError as error:
-        issue = Issue(UNREADABLE, f"{error}: it is never opened; replace it with a file")
-        return Document(abspath, relpath, kind, size, None, 1, [issue], has_text=False)
+        issue = Issue(UNREADABLE, f"{error.strerror}: it is never opened; replace it with a file")
+        return Document(abspath, relpath, kind, size, None, 1, (issue,), has_text=False)
     except OSError as error:
         issue = Issue(UNREADABLE, f"cannot read file: {error.strerror or error}")
-        return Document(abspath, relpath, kind, size, None, 1, [issue], has_text=False)
+        return Document(abspath, relpath, kind, size, None, 1, (issue,), has_text=False)
     decoded = decode(raw)
-    issues = list(decoded.issues)
     if decoded.text is None:
-        return Document(abspath, relpath, kind, size, None, 1, issues, has_text=False)
+        return Document(abspath, relpath, kind, size, None, 1, decoded.issues, has_text=False)
     text = decoded.text
     parsed = parse_document(text, expect_frontmatter=expect, known=known)
-    issues.extend(parsed.issues)
-    issues.extend(
-        Issue(ACCIDENTAL_BLOCKQUOTE, QUOTE_MESSAGE, Position(line, column))
-        for line, column in accidental_quotes(text, parsed.body_line)
-    )
+    issues = (*decoded.issues, *parsed.issues)
     document = Document(abspath, relpath, kind, size, parsed.frontmatter, parsed.body_line, issues)
     document.loaded_text = text
     if parsed.body != document.body:
         document.body_override = parsed.body
     return document
+
+
+class DocumentReader(Protocol):
+    """Where the walk gets a document from, given what it listed: the scan cache
+    implements it; without one, :func:`read_document` reads the file."""
+
+    def read(self, abspath: str, relpath: str, kind: Kind, stat: os.stat_result) -> Document:
+        """The document at ``abspath`` (``stat``: the walk's look at the file).
+
+        Raises ``FileNotFoundError`` when the file vanished since it was listed.
+        """
+        ...
 
 
 def _is_utf8(name: str) -> bool:
@@ -564,11 +451,12 @@ class TreeWalker:
     it had not been listed.
     """
 
-    def __init__(self, root: Path, cache: ScanCache | None = None) -> None:
+    def __init__(self, root: Path, reader: DocumentReader | None = None) -> None:
         self.root = root
-        self.cache = cache
+        #: Where documents come from (the scan cache); None: each file is read.
+        self.reader = reader
         self.root_real = os.path.realpath(root)
-        self.issues: list[TreeIssue] = []
+        self.issues: list[Issue] = []
         self.seen: set[str] = set()
 
     def entries(self, directory: str) -> tuple[list[os.DirEntry[str]], list[os.DirEntry[str]]]:
@@ -597,9 +485,10 @@ class TreeWalker:
             if not _is_utf8(name):
                 shown = os.fsencode(name).decode("utf-8", "backslashreplace")
                 self.issues.append(
-                    TreeIssue(
-                        Path(directory, shown),
-                        Issue("encoding", "file name is not valid UTF-8: rename it"),
+                    Issue(
+                        ENCODING,
+                        "file name is not valid UTF-8: rename it",
+                        path=os.path.join(directory, shown),
                     )
                 )
             try:
@@ -644,30 +533,24 @@ class TreeWalker:
         )
 
     def _unreadable(self, path: str, message: str) -> None:
-        self.issues.append(TreeIssue(Path(path), Issue(UNREADABLE, message)))
+        self.issues.append(Issue(UNREADABLE, message, path=path))
 
     def _symlink_ok(self, entry: os.DirEntry[str]) -> bool:
         """Follow only links to files inside the tree; never folders (no loops)."""
-        path = Path(entry.path)
+        path = entry.path
         try:
-            target = os.path.realpath(entry.path, strict=True)
+            target = os.path.realpath(path, strict=True)
         except OSError as error:
             reason = "a symlink loop" if "loop" in str(error).lower() else "a broken symlink"
-            self.issues.append(TreeIssue(path, Issue("symlink", f"{reason}; not followed")))
+            self.issues.append(Issue(SYMLINK, f"{reason}; not followed", path=path))
             return False
         if os.path.commonpath([self.root_real, target]) != self.root_real:
-            self.issues.append(
-                TreeIssue(
-                    path, Issue("symlink", "symlink points outside the skills tree; not followed")
-                )
-            )
+            message = "symlink points outside the skills tree; not followed"
+            self.issues.append(Issue(SYMLINK, message, path=path))
             return False
         if os.path.isdir(target):
-            self.issues.append(
-                TreeIssue(
-                    path, Issue("symlink", "symlink to a folder; not followed (it could loop)")
-                )
-            )
+            message = "symlink to a folder; not followed (it could loop)"
+            self.issues.append(Issue(SYMLINK, message, path=path))
             return False
         return True
 
@@ -676,8 +559,8 @@ class TreeWalker:
         cannot even be looked at (reported)."""
         try:
             status = entry.stat()
-            if self.cache is not None:
-                return self.cache.document(entry.path, relpath, kind, status)
+            if self.reader is not None:
+                return self.reader.read(entry.path, relpath, kind, status)
             return read_document(entry.path, relpath, kind, status.st_size)
         except FileNotFoundError:
             return None
@@ -733,7 +616,7 @@ class TreeWalker:
                 0,
                 None,
                 1,
-                [],
+                (),
                 has_text=False,
             )
         skill = Skill(directory, relpath, category, document)
@@ -786,22 +669,18 @@ class TreeWalker:
         skill.bundled.append(BundledFile(entry.path, _join(relpath, entry.name), size))
 
 
-def scan(root: Path, *, cache: ScanCache | None = None) -> SkillTree:
+def scan(root: Path, *, reader: DocumentReader | None = None) -> SkillTree:
     """Walk ``root`` once and return the model of everything below it.
 
-    With a :class:`skillshelf.cache.ScanCache`, documents that did not change
-    since the cache was written are taken from it instead of being read.
+    ``reader``: where documents come from instead of each file being read
+    (:class:`skillshelf.cache.ScanCache` hands out those that did not change
+    since it was written, and reads the others).
     """
-    from skillshelf import schemas
-
-    # Memoised per frontmatter object; a new scan starts from what is on disk
-    # (and a long-running `mkdocs serve` does not accumulate old versions).
-    schemas.forget_valid()
     root = Path(os.path.abspath(root))
-    walker = TreeWalker(root, cache)
+    walker = TreeWalker(root, reader)
     if not root.is_dir():
         top = Category(str(root), "")
-        walker.issues.append(TreeIssue(root, Issue("symlink", "skills root is not a folder")))
+        walker.issues.append(Issue(SYMLINK, "skills root is not a folder", path=str(root)))
         return SkillTree(root, top, walker.issues, frozenset(walker.seen))
     top = walker.category(str(root), "", None)
     return SkillTree(root, top, walker.issues, frozenset(walker.seen))

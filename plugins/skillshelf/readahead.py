@@ -2,10 +2,10 @@
 
 A lint that finds its scan cache empty (the first run, ``--no-cache``, CI on
 a fresh clone, an upgrade that invalidated the cache) spends nearly all its
-time on work that concerns one document at a time: decoding, YAML, links,
-TRL snippet analyses and the schema check. Each of these is a pure function
-of the document's bytes (and of its skill's ``trl`` target), so worker
-processes do it for the top-level folders of the tree and hand back scan
+time on work that concerns one document at a time: reading it (decoding,
+YAML) and analysing it (links, TRL snippets, the schema check...). Both are
+pure functions of the document's bytes and its analysis inputs, so worker
+processes do them for the top-level folders of the tree and hand back scan
 cache entries. The main process then walks the tree as usual: every document
 is a cache hit, checked against the file's stamp like any other, so a file
 that changed in the meantime is simply read again. Nothing found by a
@@ -24,10 +24,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from skillshelf import schemas
+from skillshelf.analysis import Analyses
 from skillshelf.cache import ScanCache
 from skillshelf.config import LintConfig
-from skillshelf.model import SKILL_FILE, Category, Document, TreeWalker
+from skillshelf.model import SKILL_FILE, Category, TreeWalker
 
 #: Folders within two levels of the root below which the tree is read in one
 #: process: starting workers (about 0.3 s) costs more than a small tree saves.
@@ -110,7 +110,7 @@ def _folders_within_two_levels(root: Path, top: list[str]) -> int:
 
 
 def _read_folder(task: tuple[str, str, str]) -> dict[str, tuple[Any, ...]]:
-    """In a worker: read one top-level folder and learn what the rules will ask."""
+    """In a worker: read and analyse one top-level folder; the entries carry both."""
     root, name, style = task
     cache = ScanCache.in_memory(Path(root))
     walker = TreeWalker(Path(root), cache)
@@ -119,19 +119,7 @@ def _read_folder(task: tuple[str, str, str]) -> dict[str, tuple[Any, ...]]:
         walker.skill(folder, name, Category(root, ""))
     else:
         walker.category(folder, name, None)
+    analyses = Analyses(style, cache)
     for document in cache.documents():
-        _learn(document, style)
+        analyses.for_document(document)
     return cache.raw_entries()
-
-
-def _learn(document: Document, style: str) -> None:
-    """Compute what the per-document rules need, so that it travels in the entry."""
-    if not document.has_text:
-        return
-    document.links  # noqa: B018  (computed and kept on the document)
-    document.unsafe_html  # noqa: B018
-    document.snippet_issues(document.trl_target)
-    frontmatter = document.frontmatter
-    name = schemas.schema_for(document, style)
-    if frontmatter is not None and name is not None:
-        schemas.is_valid(name, frontmatter.data)

@@ -1,16 +1,21 @@
-"""Output formats for diagnostics. Checking never formats; formatting never checks."""
+"""Output formats for diagnostics. Checking never formats; formatting never checks.
+
+Each format is a pure function of the diagnostics, held in one table,
+:data:`FORMATS`: the command line's ``--format`` choices come from it, and the
+MkDocs plugin's log lines are the text format's lines (:func:`text_line`).
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
+from typing import Protocol
 
 from skillshelf.diagnostics import Diagnostic, Severity
-
-FORMATS = ("text", "json", "github")
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
@@ -79,16 +84,27 @@ def text_line(diagnostic: Diagnostic, base: Path | None = None, *, colour: bool 
     return f"{location} {rule} {printable(d.message, control=True)}"
 
 
+def found(diagnostics: Sequence[Diagnostic], severity: Severity) -> int:
+    """How many findings of ``severity`` were found, shown or not (a line that
+    stands for findings not shown counts as those)."""
+    return sum(d.hidden or 1 for d in diagnostics if d.severity is severity)
+
+
 def summary(diagnostics: Sequence[Diagnostic]) -> str:
+    """``3 errors, 1 warning (1 fixable with --fix)``: what was found, including
+    what the output left out, which the last part counts."""
     if not diagnostics:
         return "no problems found"
     counts = []
     for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO):
-        n = sum(1 for d in diagnostics if d.severity is severity)
+        n = found(diagnostics, severity)
         if n:
-            counts.append(f"{n} {severity.value}{'' if n == 1 else 's'}")
+            counts.append(f"{n:,} {severity.value}{'' if n == 1 else 's'}")
     fixable = sum(1 for d in diagnostics if d.fix is not None)
-    tail = f" ({fixable} fixable with --fix)" if fixable else ""
+    tail = f" ({fixable:,} fixable with --fix)" if fixable else ""
+    hidden = sum(d.hidden for d in diagnostics)
+    if hidden:
+        tail += f"; {hidden:,} of them not shown"
     return ", ".join(counts) + tail
 
 
@@ -113,11 +129,11 @@ def to_json(diagnostics: Sequence[Diagnostic]) -> dict[str, object]:
             }
             for d in diagnostics
         ],
-        "summary": {s.value: sum(1 for d in diagnostics if d.severity is s) for s in _COLOURS},
+        "summary": {s.value: found(diagnostics, s) for s in _COLOURS},
     }
 
 
-def format_json(diagnostics: Sequence[Diagnostic]) -> str:
+def format_json(diagnostics: Sequence[Diagnostic], *, colour: bool = False) -> str:
     return json.dumps(to_json(diagnostics), indent=2, ensure_ascii=False) + "\n"
 
 
@@ -129,7 +145,7 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def format_github(diagnostics: Sequence[Diagnostic]) -> str:
+def format_github(diagnostics: Sequence[Diagnostic], *, colour: bool = False) -> str:
     """GitHub Actions workflow commands: one annotation per finding."""
     level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
     lines = [
@@ -142,12 +158,19 @@ def format_github(diagnostics: Sequence[Diagnostic]) -> str:
     return "".join(line + "\n" for line in lines)
 
 
+class Format(Protocol):
+    """A format: the whole output for the diagnostics (``colour`` only for terminals)."""
+
+    def __call__(self, diagnostics: Sequence[Diagnostic], *, colour: bool = False) -> str: ...
+
+
+FORMATS: Mapping[str, Format] = MappingProxyType(
+    {"text": format_text, "json": format_json, "github": format_github}
+)
+
+
 def render(diagnostics: Sequence[Diagnostic], fmt: str, *, colour: bool = False) -> str:
-    if fmt == "json":
-        return format_json(diagnostics)
-    if fmt == "github":
-        return format_github(diagnostics)
-    return format_text(diagnostics, colour=colour)
+    return FORMATS[fmt](diagnostics, colour=colour)
 
 
 def use_colour(

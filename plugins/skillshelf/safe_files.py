@@ -1,11 +1,15 @@
-"""Writing a file so that it is either wholly old or wholly new, never through a link.
+"""Reading a file only when it is a regular file, and writing one so that it is
+either wholly old or wholly new, never through a link.
 
-Both writers of skillshelf use this: ``--fix`` (files of the skills tree) and
-the scan cache (files of its own folder). Each works on an open folder (a
-file descriptor) and names inside it, so that a folder swapped for a symlink
-after it was checked is never written into, and a name that is a symlink is
-neither followed nor written through: :func:`replace_file` writes a new file
-beside it and renames that over the name, which replaces the link itself.
+Every reader of skillshelf reads through :func:`read_file`: the tree walk
+(files of the skills tree, which a stranger may have swapped for a FIFO),
+``--fix`` and the scan cache. Both writers use :func:`replace_file`:
+``--fix`` (files of the skills tree) and the scan cache (files of its own
+folder). Each works on an open folder (a file descriptor) and names inside
+it, so that a folder swapped for a symlink after it was checked is never
+written into, and a name that is a symlink is neither followed nor written
+through: :func:`replace_file` writes a new file beside it and renames that
+over the name, which replaces the link itself.
 
 A write that fails (a full disk, a file size limit, a kill) leaves the old
 file as it was. A killed process can leave its temporary file behind (a
@@ -15,6 +19,7 @@ skips); nothing else. POSIX only: it needs ``O_NOFOLLOW`` and ``dir_fd``.
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
 import stat
@@ -41,25 +46,58 @@ def open_folder(path: str, *, at: int | None = None, follow: bool = False) -> It
         os.close(descriptor)
 
 
-def read_file(folder: int, name: str) -> tuple[bytes, os.stat_result]:
-    """The bytes of the regular file ``name`` in ``folder``, and its status.
+class NotRegularFileError(OSError):
+    """A path that was to be read turned out to be a FIFO, a device, a socket or a folder."""
 
-    A symlink is refused (``ELOOP``); so is anything but a regular file
-    (``EINVAL``), which is checked before reading, so a FIFO never blocks.
+
+#: Opening never blocks (a FIFO with no writer would hang a plain open), never
+#: makes a terminal device the process's controlling terminal, and leaks no
+#: descriptor into a child process.
+_READ_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | getattr(os, "O_NOCTTY", 0)
+
+
+def read_file(
+    name: str, *, at: int | None = None, follow: bool = False
+) -> tuple[bytes, os.stat_result]:
+    """The bytes of the regular file ``name`` (in the folder ``at``), and its status.
+
+    Unless ``follow``, a symlink is refused (``ELOOP``); the tree walk follows
+    the links it vetted. Whatever is opened must be a regular file, which is
+    checked with ``fstat`` before a byte is read (so a FIFO never blocks, and
+    a file swapped since it was listed is caught): anything else raises
+    :class:`NotRegularFileError` (``EINVAL``), saying what it is.
     """
-    descriptor = os.open(
-        name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=folder
-    )
+    flags = _READ_FLAGS if follow else _READ_FLAGS | os.O_NOFOLLOW
+    descriptor = os.open(name, flags, dir_fd=at)
     try:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
-            raise OSError(22, "not a regular file")
+            raise NotRegularFileError(
+                errno.EINVAL, f"{kind_of(status.st_mode)}, not a regular file"
+            )
         chunks = []
         while chunk := os.read(descriptor, 1 << 20):
             chunks.append(chunk)
         return b"".join(chunks), status
     finally:
         os.close(descriptor)
+
+
+def kind_of(mode: int) -> str:
+    """What a file mode says the entry is, in words (``a FIFO (named pipe)``)."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISLNK(mode):
+        return "a symlink"
+    return "a special file" if not stat.S_ISREG(mode) else "a regular file"
 
 
 def replace_file(

@@ -1,10 +1,13 @@
-"""The JSON Schemas for frontmatter, and turning their errors into findings.
+"""The JSON Schemas for frontmatter, and turning their errors into issues.
 
 Validation is the costliest check per document, so :func:`check` asks the
 cheap question first (is the data valid at all?) against a copy of the schema
 with its local ``$ref``s inlined, and only walks the errors, against the
-schema as written, when the answer is no. jsonschema is imported on first
-use: a lint answered from the scan cache never imports it.
+schema as written, when the answer is no. Every problem becomes an
+:class:`~skillshelf.diagnostics.Issue` at its place in the file. Nothing is
+remembered here: each document's verdicts are part of its analysis
+(:mod:`skillshelf.analysis`), which the scan cache keeps. jsonschema is
+imported on first use: a lint answered from the scan cache never imports it.
 """
 
 from __future__ import annotations
@@ -12,23 +15,31 @@ from __future__ import annotations
 import datetime
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from skillshelf.diagnostics import described, quoted
-from skillshelf.model import Kind
+from skillshelf.diagnostics import Issue, described, quoted
+from skillshelf.frontmatter import Frontmatter
+from skillshelf.model import Document, Kind
 from skillshelf.suggest import closest
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
 
-    from skillshelf.model import Document
+#: The rule id of every problem the schema check finds.
+FRONTMATTER_SCHEMA = "frontmatter-schema"
 
-SKILL_SCHEMAS = {"skillshelf": "skill.schema.json", "hermes": "skill.hermes.schema.json"}
+SKILL_SCHEMAS = MappingProxyType(
+    {"skillshelf": "skill.schema.json", "hermes": "skill.hermes.schema.json"}
+)
+#: Where each style keeps its project fields (the tags among them) in a SKILL.md.
+NAMESPACES = MappingProxyType(
+    {"skillshelf": ("metadata", "skillshelf"), "hermes": ("metadata", "hermes")}
+)
 CATEGORY_SCHEMA = "category.schema.json"
 #: Frontmatter of the Markdown pages the site publishes as they are (references and others).
 PAGE_SCHEMA = "page.schema.json"
@@ -75,7 +86,12 @@ def _inline(node: Any, definitions: dict[str, Any], depth: int) -> Any:
     if not isinstance(node, dict):
         return node
     ref = node.get("$ref")
-    if isinstance(ref, str) and ref.startswith("#/$defs/") and len(node) == 1 and depth < 16:
+    if (
+        isinstance(ref, str)
+        and ref.startswith("#/$defs/")
+        and node.keys() <= _ANNOTATIONS | {"$ref"}
+        and depth < 16
+    ):
         target = definitions.get(ref.removeprefix("#/$defs/"))
         if isinstance(target, dict):
             return _inline(target, definitions, depth + 1)
@@ -85,34 +101,12 @@ def _inline(node: Any, definitions: dict[str, Any], depth: int) -> Any:
     }
 
 
-#: Data known to be valid: id(data) -> (data, schema names). Filled by
-#: :func:`check` and, from the scan cache, by :func:`remember_valid`; the data
-#: itself is kept so that its id cannot be reused while the entry lives.
-_KNOWN_VALID: dict[int, tuple[Any, set[str]]] = {}
+#: Keywords beside a ``$ref`` that only describe (inlining keeps the same verdicts).
+_ANNOTATIONS = frozenset({"description", "title", "$comment", "deprecated"})
 
 
-def remember_valid(name: str, data: Any) -> None:
-    """Record that ``data`` is valid under schema ``name`` (from an earlier run)."""
-    entry = _KNOWN_VALID.get(id(data))
-    if entry is None or entry[0] is not data:
-        _KNOWN_VALID[id(data)] = (data, {name})
-    else:
-        entry[1].add(name)
-
-
-def known_valid(data: Any) -> set[str]:
-    """Schema names ``data`` is known to be valid under."""
-    entry = _KNOWN_VALID.get(id(data))
-    return set(entry[1]) if entry is not None and entry[0] is data else set()
-
-
-def forget_valid() -> None:
-    _KNOWN_VALID.clear()
-
-
-@dataclass(frozen=True)
-class SchemaProblem:
-    """One schema violation: where it is (a path into the data) and what is wrong."""
+class _Problem(NamedTuple):
+    """One violation, before it has a place in the file: a path into the data."""
 
     path: tuple[str | int, ...]
     message: str
@@ -135,14 +129,8 @@ def schema_for(document: Document, style: str) -> str | None:
 
 
 def is_valid(name: str, data: Any) -> bool:
-    """Whether ``data`` is valid under schema ``name`` (a yes is remembered)."""
-    entry = _KNOWN_VALID.get(id(data))
-    if entry is not None and entry[0] is data and name in entry[1]:
-        return True
-    if _fast_validator(name).is_valid(data) and not _has_odd_keys(data):
-        remember_valid(name, data)
-        return True
-    return False
+    """Whether ``data`` is valid under schema ``name``."""
+    return bool(_fast_validator(name).is_valid(data)) and not _has_odd_keys(data)
 
 
 def _has_odd_keys(data: Any) -> bool:
@@ -160,8 +148,21 @@ def _has_odd_keys(data: Any) -> bool:
     return False
 
 
-def check(name: str, data: Any) -> Iterator[SchemaProblem]:
-    """Validate ``data`` against schema ``name``, one problem per leaf error.
+def check(name: str, frontmatter: Frontmatter) -> tuple[Issue, ...]:
+    """Validate ``frontmatter`` against schema ``name``: one issue per leaf error,
+    each at the key or value it is about."""
+    return tuple(
+        Issue(
+            FRONTMATTER_SCHEMA,
+            problem.message,
+            frontmatter.position(problem.path, key=problem.at_key),
+        )
+        for problem in _problems(name, frontmatter.data)
+    )
+
+
+def _problems(name: str, data: Any) -> Iterator[_Problem]:
+    """What is wrong with ``data`` under schema ``name``.
 
     Keys that are not text (``1: a``, ``? [a]``, ``2024-01-02: x``) are
     reported first, each at its own key; the rest of the data is then
@@ -170,7 +171,7 @@ def check(name: str, data: Any) -> Iterator[SchemaProblem]:
     """
     if is_valid(name, data):
         return
-    odd_keys: list[SchemaProblem] = []
+    odd_keys: list[_Problem] = []
     textual = _without_odd_keys(data, (), odd_keys)
     yield from odd_keys
     if odd_keys and _fast_validator(name).is_valid(textual):
@@ -187,7 +188,7 @@ def _sortable(part: str | int) -> tuple[int, str]:
     return (0, f"{part:020d}") if isinstance(part, int) else (1, part)
 
 
-def _without_odd_keys(node: Any, path: tuple[Any, ...], found: list[SchemaProblem]) -> Any:
+def _without_odd_keys(node: Any, path: tuple[Any, ...], found: list[_Problem]) -> Any:
     """``node`` with every mapping key that is not text left out, each recorded in ``found``."""
     if isinstance(node, dict):
         kept: dict[str, Any] = {}
@@ -195,7 +196,7 @@ def _without_odd_keys(node: Any, path: tuple[Any, ...], found: list[SchemaProble
             if isinstance(key, str):
                 kept[key] = _without_odd_keys(value, (*path, key), found)
             else:
-                found.append(SchemaProblem((*path, key), _odd_key_message(path, key), at_key=True))
+                found.append(_Problem((*path, key), _odd_key_message(path, key), at_key=True))
         return kept if len(kept) != len(node) or any(kept[k] is not node[k] for k in kept) else node
     if isinstance(node, list):
         items = [_without_odd_keys(item, (*path, index), found) for index, item in enumerate(node)]
@@ -247,34 +248,38 @@ _TYPE_NAMES = {
 }
 
 
-def _explain(error: ValidationError) -> Iterator[SchemaProblem]:
+def _explain(error: ValidationError) -> Iterator[_Problem]:
     path = tuple(error.absolute_path)
     where = _dotted(path)
     schema = error.schema if isinstance(error.schema, dict) else {}
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = list(schema.get("properties", {}))
+        known = schema.get("properties", {})
+        # A key the schema reads but marks deprecated (top-level tags) is never advised.
+        allowed = [
+            key
+            for key, spec in known.items()
+            if not (isinstance(spec, dict) and spec.get("deprecated"))
+        ]
         patterns = schema.get("patternProperties", {})
         extra_schema = schema.get("additionalProperties")
         if extra_schema is False:
-            for key in sorted(k for k in error.instance if k not in allowed and not patterns):
+            for key in sorted(k for k in error.instance if k not in known and not patterns):
                 hint = closest(key, allowed)
                 suffix = (
                     f"; did you mean {hint!r}?" if hint else f" (allowed: {', '.join(allowed)})"
                 )
-                yield SchemaProblem(
+                yield _Problem(
                     (*path, key),
                     f"unknown key {quoted(_dotted((*path, key)))}{suffix}",
                     at_key=True,
                 )
             return
     if error.validator == "required":
-        yield SchemaProblem(
-            path, f"{where + ': ' if where else ''}{error.message}", at_key=bool(path)
-        )
+        yield _Problem(path, f"{where + ': ' if where else ''}{error.message}", at_key=bool(path))
         return
     if error.validator == "type" and not path:
         kind = type(error.instance).__name__
-        yield SchemaProblem(
+        yield _Problem(
             path, f"frontmatter must be a mapping of keys to values, not a {_yaml_kind(kind)}"
         )
         return
@@ -284,12 +289,12 @@ def _explain(error: ValidationError) -> Iterator[SchemaProblem]:
     else:
         message = _message(error, path)
     if not where:
-        yield SchemaProblem(path, message)
+        yield _Problem(path, message)
         return
     # "description is 1,068 characters (limit 1,024)" reads on; other messages follow a colon.
     joined = " " if message.startswith(("is ", "has ")) else ": "
     refused = error.validator == "not" and error.validator_value == {}
-    yield SchemaProblem(path, f"{where}{joined}{message}", at_key=refused)
+    yield _Problem(path, f"{where}{joined}{message}", at_key=refused)
 
 
 def _message(error: ValidationError, path: tuple[str | int, ...]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import pickle
@@ -13,14 +14,20 @@ from typing import Any
 import pytest
 from tests.conftest import healthy_tree, skill_md
 
+from skillshelf import analysis as analysis_module
 from skillshelf import cache as cache_module
+from skillshelf import schemas
+from skillshelf.analysis import analyse, inputs_for
 from skillshelf.cache import ScanCache
 from skillshelf.cli import main
 from skillshelf.config import load_config
-from skillshelf.lint import lint
+from skillshelf.fixes import apply_fixes
+from skillshelf.frontmatter import Frontmatter
+from skillshelf.lint import LintResult, lint
 from skillshelf.model import scan
 
 MakeTree = Callable[[Mapping[str, str | bytes]], Path]
+PACKAGE = Path(__file__).resolve().parents[2] / "plugins" / "skillshelf"
 
 
 @pytest.fixture
@@ -54,7 +61,7 @@ def shard_files(cache_dir: Path) -> list[Path]:
 
 def cached_scan(root: Path, directory: Path) -> ScanCache:
     cache = ScanCache.open(root.resolve(), directory)
-    scan(root, cache=cache)
+    scan(root, reader=cache)
     return cache
 
 
@@ -239,7 +246,7 @@ def test_cached_documents_equal_read_documents(project: Path, cache_dir: Path) -
     cold = scan(project / "skills")
     cached_scan(project / "skills", cache_dir).save()
     warm_cache = ScanCache.open((project / "skills").resolve(), cache_dir)
-    warm = scan(project / "skills", cache=warm_cache)
+    warm = scan(project / "skills", reader=warm_cache)
     assert warm_cache.misses == 0
     for a, b in zip(cold.documents(), warm.documents(), strict=True):
         assert (a.rel, a.kind, a.size, a.text, a.body, a.body_line, a.issues) == (
@@ -311,12 +318,12 @@ def test_a_session_cache_keeps_texts_between_runs_and_never_a_stale_one(
     for path in skills.rglob("*.md"):
         os.utime(path, (an_hour_ago, an_hour_ago))
     cache = ScanCache.open(skills, cache_dir)
-    first = scan(skills, cache=cache)
+    first = scan(skills, reader=cache)
     texts = {d.relpath: d.text for d in first.documents()}  # the site reads every text
     edited = skills / "alpha/one/SKILL.md"
     edited.write_text(skill_md("one", body="Edited body.\n"), encoding="utf-8")
     cache.next_run()
-    second = scan(skills, cache=cache)
+    second = scan(skills, reader=cache)
     assert cache.misses == 1
     for document in second.documents():
         if document.relpath == "alpha/one/SKILL.md":
@@ -332,10 +339,10 @@ def test_a_session_cache_reads_again_the_texts_of_files_modified_just_before(
 ) -> None:
     skills = (project / "skills").resolve()  # written by the fixture a moment ago
     cache = ScanCache.open(skills, cache_dir)
-    for document in scan(skills, cache=cache).documents():
+    for document in scan(skills, reader=cache).documents():
         assert document.text is not None
     cache.next_run()
-    again = scan(skills, cache=cache)
+    again = scan(skills, reader=cache)
     assert cache.misses == 0
     # Within RACY_SECONDS a same-size rewrite could keep the stamp: no text is
     # trusted from memory; each is read again (and its entry checked by digest).
@@ -347,17 +354,150 @@ def test_a_session_cache_writes_at_the_end_what_its_rebuilds_learnt(
 ) -> None:
     skills = (project / "skills").resolve()
     cache = ScanCache.open(skills, cache_dir)
-    scan(skills, cache=cache)
+    scan(skills, reader=cache)
     assert cache.save()  # after the first build
     edited = skills / "alpha/one/SKILL.md"
     edited.write_text(skill_md("one", body="Edited in the session.\n"), encoding="utf-8")
     cache.next_run()
-    scan(skills, cache=cache)  # the rebuild after the edit: not written yet
+    scan(skills, reader=cache)  # the rebuild after the edit: not written yet
     cache.next_run()
-    scan(skills, cache=cache)  # a rebuild with nothing new
+    scan(skills, reader=cache)  # a rebuild with nothing new
     assert cache.misses == 0
     assert cache.save()  # when serving stops: the edit is in the file
     fresh = ScanCache.open(skills, cache_dir)
-    scan(skills, cache=fresh)
+    scan(skills, reader=fresh)
     assert fresh.misses == 0
     assert not fresh.save()  # nothing left to write
+
+
+def counting(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list[object]:
+    """Count the calls of ``owner.name`` (each call's first argument)."""
+    calls: list[object] = []
+    real = getattr(owner, name)
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args[0] if args else None)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return calls
+
+
+def test_a_warm_lint_analyses_nothing(
+    project: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = load_config(project)
+    analysed = counting(monkeypatch, analysis_module, "analyse")
+    cold = lint(config, use_cache=True)
+    assert len(analysed) == 8
+    analysed.clear()
+    warm = lint(config, use_cache=True)
+    assert analysed == []
+    assert warm.diagnostics == cold.diagnostics
+
+
+def test_cached_analyses_equal_fresh_ones(project: Path, cache_dir: Path) -> None:
+    skills = project / "skills"
+    (skills / "alpha/one/SKILL.md").write_text(
+        skill_md("one", extra="tags: [a, b]\nlisence: MIT\n", body=DPO_BLOCK + "[x](gone.md)\n"),
+        encoding="utf-8",
+    )
+    (skills / "alpha/one/notes.md").write_text("<script>x()</script>\n", encoding="utf-8")
+    config = load_config(project)
+    lint(config, use_cache=True)
+    warm_cache = ScanCache.open(config.root)
+    tree = scan(config.root, reader=warm_cache)
+    assert warm_cache.misses == 0
+    kept = 0
+    for document in tree.documents():
+        recalled = warm_cache.recall(document)
+        assert recalled is not None and recalled.unchanged, document.relpath
+        inputs = inputs_for(document, config.style)
+        assert recalled.analysis == analyse(document, inputs), document.relpath
+        kept += bool(recalled.analysis.issues or recalled.analysis.links)
+    assert kept >= 3
+
+
+DPO_BLOCK = "```python\nfrom trl import DPOConfig\nDPOConfig(max_prompt_length=1)\n```\n"
+
+
+def test_a_body_edit_keeps_the_schema_verdicts_and_a_frontmatter_edit_does_not(
+    project: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = load_config(project)
+    lint(config, use_cache=True)
+    checked = counting(monkeypatch, schemas, "check")
+    skill = project / "skills/alpha/one/SKILL.md"
+    with skill.open("a", encoding="utf-8") as handle:
+        handle.write("\nA new paragraph.\n")
+    assert [d.rule for d in lint(config, use_cache=True).diagnostics] == ["name-mismatch"]
+    assert checked == []  # the frontmatter is the same text: its verdicts stand
+    skill.write_text(skill_md("one", description="Changed. Use when testing."), encoding="utf-8")
+    lint(config, use_cache=True)
+    assert checked == ["skill.schema.json"]
+
+
+MOVABLE = skill_md("one", extra="tags: [a, b]\n")
+#: metadata.skillshelf is not a mapping: --fix cannot move the tags there.
+STUCK = skill_md("two", extra="tags: [c]\nmetadata:\n  skillshelf: text\n")
+
+
+def test_tags_fixability_is_cached_and_stays_honest(
+    project: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    skills = project / "skills"
+    (skills / "alpha/one/SKILL.md").write_text(MOVABLE, encoding="utf-8")
+    (skills / "alpha/two/SKILL.md").write_text(STUCK, encoding="utf-8")
+    config = load_config(project)
+
+    def fixable(result: LintResult) -> dict[str, bool]:
+        return {
+            d.path.parent.name: d.fix is not None
+            for d in result.diagnostics
+            if d.rule == "misplaced-tags"
+        }
+
+    merged = counting(monkeypatch, analysis_module, "merge_tags")
+    cold = lint(config, use_cache=True)
+    assert fixable(cold) == {"one": True, "two": False}
+    assert len(merged) == 2
+    merged.clear()
+    positioned = counting(monkeypatch, Frontmatter, "position")
+    warm = lint(config, use_cache=True)
+    assert merged == [] and positioned == []  # no YAML round trip on a warm lint
+    assert fixable(warm) == fixable(cold)
+    assert [d.position for d in warm.diagnostics] == [d.position for d in cold.diagnostics]
+    outcome = apply_fixes([d.fix for d in warm.diagnostics if d.fix is not None], config.root)
+    assert [path.parent.name for path in outcome.fixed] == ["one"]
+    assert fixable(lint(config, use_cache=True)) == {"two": False}
+
+
+def imports_of(module: str) -> set[str]:
+    """The skillshelf modules ``module`` imports, anywhere in its code."""
+    path = PACKAGE / (module.removeprefix("skillshelf.").replace(".", "/") + ".py")
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [f"{node.module}.{alias.name}" for alias in node.names]
+            found.update(
+                n if (PACKAGE.parent / f"{n.replace('.', '/')}.py").exists() else node.module
+                for n in names
+            )
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {name for name in found if name.startswith("skillshelf.")}
+
+
+def test_the_cache_is_keyed_on_every_module_an_entry_depends_on() -> None:
+    """What an entry holds is computed by the reader and the analysis, and by
+    everything they import: each of those modules is in the cache's key."""
+    seen: set[str] = set()
+    todo = ["skillshelf.analysis", "skillshelf.cache"]
+    while todo:
+        module = todo.pop()
+        if module in seen or module in ("skillshelf.cache_folder",):
+            continue
+        seen.add(module)
+        todo.extend(imports_of(module))
+    files = {m.removeprefix("skillshelf.").replace(".", "/") + ".py" for m in seen}
+    assert files <= set(cache_module._CODE), files - set(cache_module._CODE)

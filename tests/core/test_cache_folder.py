@@ -276,7 +276,7 @@ def test_the_cache_of_an_older_skillshelf_is_used_and_tagged(
     own = home / "skillshelf"
     (own / "CACHEDIR.TAG").unlink()
     warm = ScanCache.open((project / "skills").resolve(), home)
-    scan(project / "skills", cache=warm)
+    scan(project / "skills", reader=warm)
     assert (warm.misses, warm.hits) == (0, 8)
     edit(project)
     assert lint(capsys) == (EXPECTED, "")

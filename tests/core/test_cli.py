@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import pytest
 from tests.conftest import description_md, healthy_tree, skill_md
 
 from skillshelf.cli import main
+from skillshelf.config import STYLES
+from skillshelf.report import FORMATS
 
 MakeTree = Callable[[Mapping[str, str | bytes]], Path]
 NOTHING = "nothing there is checked"
@@ -191,6 +194,46 @@ def test_rules_listing(capsys: pytest.CaptureFixture[str]) -> None:
     for rule_id in ("singleton-category", "broken-link", "misplaced-tags", "frontmatter-schema"):
         assert rule_id in out
     assert "(fixable)" in out
+
+
+def test_choices_come_from_the_formats_and_styles_tables(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["lint", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--format {" + ",".join(FORMATS) + "}" in out
+    assert "--style {" + ",".join(STYLES) + "}" in out
+
+
+def test_every_sub_command_is_registered(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    listed = re.findall(r"^    (\S+)", out, flags=re.MULTILINE)
+    assert listed == ["lint", "rules", "signatures", "export"]
+
+
+def test_rules_explain_prints_the_rule_s_documentation(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["rules", "--explain", "misplaced-tags"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# misplaced-tags\n\nTags belong in the style's namespace")
+    assert "(default severity: error; fixable with --fix)" in out
+    for section in ("What it does", "Why is this bad?", "Example", "Use instead"):
+        assert f"\n## {section}\n" in out
+    assert main(["rules", "--explain", "oversized-category"]) == 0
+    assert "style: skillshelf only" in capsys.readouterr().out
+
+
+def test_rules_explain_of_an_unknown_id_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["rules", "--explain", "broken-links"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == "skillshelf: unknown rule 'broken-links'; did you mean 'broken-link'?\n"
 
 
 def test_help_names_the_fixes(capsys: pytest.CaptureFixture[str]) -> None:

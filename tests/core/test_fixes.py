@@ -7,6 +7,7 @@ with SIGKILL at many points, and real hard links and symlinks on disk.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import random
@@ -24,7 +25,7 @@ from tests.conftest import description_md, healthy_tree, skill_md
 from skillshelf.cli import main
 from skillshelf.diagnostics import Fix
 from skillshelf.fixes import apply_fixes, merge_tags
-from skillshelf.safe_files import TEMPORARY_PREFIX
+from skillshelf.safe_files import TEMPORARY_PREFIX, NotRegularFileError, read_file
 
 MakeTree = Callable[[Mapping[str, str | bytes]], Path]
 SKILL = "alpha/one/SKILL.md"
@@ -387,3 +388,26 @@ def test_a_category_of_many_fixes_is_fixed_in_one_run(
     code, _, err = lint_fix(capsys)
     assert code == 0 and len(err.splitlines()) == 3
     assert findings(capsys) == []
+
+
+def test_the_one_reader_reads_regular_files_only_and_follows_links_when_told(
+    tmp_path: Path,
+) -> None:
+    """The walk, --fix and the cache read through safe_files.read_file."""
+    real = tmp_path / "real.md"
+    real.write_bytes(b"text")
+    link = tmp_path / "link.md"
+    link.symlink_to(real)
+    assert read_file(str(link), follow=True)[0] == b"text"  # a link the walk vetted
+    with pytest.raises(OSError) as refused:
+        read_file(str(link))
+    assert refused.value.errno == errno.ELOOP
+    folder = os.open(tmp_path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        assert read_file("real.md", at=folder)[0] == b"text"
+    finally:
+        os.close(folder)
+    pipe = tmp_path / "pipe.md"
+    os.mkfifo(pipe)
+    with pytest.raises(NotRegularFileError, match=r"a FIFO \(named pipe\), not a regular file"):
+        read_file(str(pipe), follow=True)  # returns at once: never blocks on the FIFO

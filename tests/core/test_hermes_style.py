@@ -19,7 +19,7 @@ import pytest
 from skillshelf import schemas
 from skillshelf.cli import main
 from skillshelf.config import LintConfig, config_from_table
-from skillshelf.frontmatter import parse_document
+from skillshelf.frontmatter import Frontmatter, parse_document
 from skillshelf.lint import lint
 
 MakeTree = Callable[[Mapping[str, str | bytes]], Path]
@@ -158,7 +158,7 @@ def frontmatter_of(text: str) -> Any:
 
 
 def problems(schema: str, data: Any) -> list[str]:
-    return [p.message for p in schemas.check(schema, data)]
+    return [issue.message for issue in schemas.check(schema, Frontmatter("", 2, data))]
 
 
 HERMES = schemas.SKILL_SCHEMAS["hermes"]
@@ -203,7 +203,9 @@ def test_both_skill_schemas_carry_ids_and_described_properties() -> None:
 @pytest.mark.parametrize(
     ("extra", "expected"),
     [
-        ({"tags": ["A"]}, "unknown key 'tags'"),  # reported by misplaced-tags instead
+        # Top-level tags are typed like metadata.hermes.tags (misplaced-tags reports them).
+        ({"tags": "A"}, "tags: 'A' where a list is expected"),
+        ({"tags": ["A", "A"]}, "tags: 'A' appears more than once"),
         ({"authors": ["x"]}, "unknown key 'authors'; did you mean 'author'?"),
         ({"trigger": ["when asked"]}, "unknown key 'trigger'; did you mean 'triggers'?"),
         ({"platforms": ["android"]}, "platforms[0]: 'android' is not one of"),
@@ -220,6 +222,17 @@ def test_both_skill_schemas_carry_ids_and_described_properties() -> None:
 def test_hermes_schema_rejects(extra: dict[str, Any], expected: str) -> None:
     data = {"name": "tool", "description": "Does a thing.", **extra}
     assert any(expected in m for m in problems(HERMES, data)), problems(HERMES, data)
+
+
+def test_top_level_tags_of_the_right_type_are_left_to_misplaced_tags() -> None:
+    data = {"name": "tool", "description": "Does a thing.", "tags": ["A", "B"]}
+    assert problems(HERMES, data) == []
+    assert problems(SKILLSHELF, data) == []
+    # read, but never advised
+    assert problems(SKILLSHELF, data | {"tgas": 1}) == [
+        "unknown key 'tgas' (allowed: name, description, license, compatibility, "
+        "allowed-tools, metadata)"
+    ]
 
 
 def test_author_may_list_several_people() -> None:

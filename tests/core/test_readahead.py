@@ -70,7 +70,7 @@ def test_workers_learn_what_one_process_finds(project: Path) -> None:
     documents = list(scan(config.root).documents())
     assert set(ahead.previous) == {d.relpath for d in documents}
 
-    tree = scan(config.root, cache=ahead)
+    tree = scan(config.root, reader=ahead)
     assert ahead.misses == 0  # every document came from a worker
     serial = lint(config, use_cache=False, tree=scan(config.root))
     parallel = lint(config, use_cache=False, tree=tree)
@@ -98,7 +98,7 @@ def test_a_file_changed_after_the_workers_read_it_is_read_again(project: Path) -
     assert ahead is not None
     changed = config.root / "cat0/skill-0-1/SKILL.md"
     changed.write_text(skill_md("skill-0-1", description="Changed since. Use when testing."))
-    tree = scan(config.root, cache=ahead)
+    tree = scan(config.root, reader=ahead)
     assert ahead.misses == 1
     skill = next(s for s in tree.skills if s.relpath == "cat0/skill-0-1")
     assert skill.description == "Changed since. Use when testing."

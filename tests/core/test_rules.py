@@ -12,7 +12,9 @@ from tests.conftest import description_md, healthy_tree, skill_md
 from skillshelf.config import config_from_table
 from skillshelf.diagnostics import Diagnostic, Position, Severity
 from skillshelf.lint import bounded, lint
-from skillshelf.rules.base import all_rules
+from skillshelf.report import summary, to_json
+from skillshelf.rules import all_rules
+from skillshelf.rules.base import DOC_SECTIONS
 
 MakeTree = Callable[[Mapping[str, str | bytes]], Path]
 
@@ -39,6 +41,15 @@ def test_every_rule_has_a_kebab_id_and_a_one_line_summary() -> None:
     for rule in rules:
         assert rule.summary and "\n" not in rule.summary, rule.id
         assert rule.summary.endswith("."), rule.id
+
+
+def test_every_rule_is_documented_in_the_four_sections() -> None:
+    for rule in all_rules():
+        sections = rule.sections()
+        assert tuple(sections) == DOC_SECTIONS, (rule.id, list(sections))
+        for title, text in sections.items():
+            assert len(text) >= 20, (rule.id, title)
+        assert not any(ord(c) < 32 and c != "\n" for c in rule.docs), rule.id
 
 
 def test_frontmatter_missing(make_tree: MakeTree) -> None:
@@ -288,6 +299,16 @@ def test_the_reporting_policy_caps_each_rule_in_each_file_and_cuts_long_messages
     assert kept[51] == others[0]
     assert kept[52].message == "z" * 100 + "… (5,000 characters)"
     assert len(kept) == 53
+
+
+def test_the_summary_counts_every_finding_and_says_how_many_are_not_shown() -> None:
+    found = [
+        Diagnostic("a", Severity.ERROR, Path("x.md"), "m", Position(line, 1))
+        for line in range(1, 121)
+    ]
+    shown = bounded([*found, Diagnostic("b", Severity.WARNING, Path("x.md"), "w")])
+    assert summary(shown) == "120 errors, 1 warning; 70 of them not shown"
+    assert to_json(shown)["summary"] == {"error": 120, "warning": 1, "info": 0}
 
 
 def test_frontmatter_schema_on_published_pages(make_tree: MakeTree) -> None:

@@ -32,8 +32,13 @@ from pathlib import Path
 import pytest
 from tests.conftest import description_md, skill_md, write_tree
 
+from skillshelf.analysis import Analyses
 from skillshelf.cli import main
+from skillshelf.config import load_config
 from skillshelf.lint import FINDINGS_PER_RULE_PER_FILE, MESSAGE_LIMIT
+from skillshelf.model import scan
+from skillshelf.rules import all_rules
+from skillshelf.rules.base import LintContext
 
 SECRET = "SECRET-d41d8cd98f00-never-publish"
 #: A build of any tree here takes seconds; a hang is a failure, not a stuck suite.
@@ -862,6 +867,13 @@ def test_linter_names_each_problem(hostile: Hostile) -> None:
     per_rule_and_file = Counter((str(d["path"]), str(d["rule"])) for d in diagnostics)
     assert max(per_rule_and_file.values()) <= FINDINGS_PER_RULE_PER_FILE + 1, per_rule_and_file
     assert snapshot(project.root) == before
+
+
+def test_every_issue_recorded_in_a_hostile_tree_has_its_rule(hostile: Hostile) -> None:
+    """An issue recorded under an id no rule registers would never be reported."""
+    config = load_config(hostile.project.dir, root=hostile.project.root)
+    recorded = LintContext(scan(config.root), config, Analyses(config.style)).recorded
+    assert set(recorded) <= {rule.id for rule in all_rules()}
 
 
 def test_floods_are_capped_and_long_values_measured(project: Project) -> None:

@@ -254,6 +254,25 @@ def test_strict_fails_on_lint_errors(project: Project, caplog: pytest.LogCapture
     )
 
 
+def test_an_unknown_rule_in_the_configuration_stops_the_build_even_unlinted(
+    project: Project, caplog: pytest.LogCaptureFixture
+) -> None:
+    root = project("flat")
+    settings = root / "skillshelf.toml"
+    settings.write_text(settings.read_text().replace("missing-description", "missing-descripton"))
+    mkdocs_yml = root / "mkdocs.yml"
+    mkdocs_yml.write_text(
+        mkdocs_yml.read_text().replace(
+            "  - skillshelf\n", "  - skillshelf:\n      strict_lint: 'off'\n"
+        )
+    )
+    with caplog.at_level(logging.INFO), pytest.raises(Abort):
+        build_site(root)
+    (error,) = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert f"{settings}: unknown rule 'missing-descripton' in [rules]" in error
+    assert "did you mean 'missing-description'?" in error
+
+
 def test_strict_passes_on_lint_warnings(project: Project, caplog: pytest.LogCaptureFixture) -> None:
     root = project("nested")
     skill = root / "skills/tools/alpha/SKILL.md"

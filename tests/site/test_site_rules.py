@@ -12,7 +12,8 @@ from skillshelf.config import config_from_table
 from skillshelf.diagnostics import Diagnostic, Severity
 from skillshelf.html_safety import find_unsafe_html
 from skillshelf.lint import lint
-from skillshelf.rules.base import REGISTRY, all_rules
+from skillshelf.rules import all_rules
+from skillshelf.rules.base import REGISTRY
 
 MakeTree = Callable[[Mapping[str, str | bytes]], Path]
 PWNED = "pwned()"

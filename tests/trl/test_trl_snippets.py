@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from skillshelf.analysis import Analyses
 from skillshelf.model import Kind, read_document
 from skillshelf.trl import blocks, history
 from skillshelf.trl.signatures import UNKNOWN, load
@@ -336,10 +337,11 @@ def test_a_document_is_analysed_once_per_target(tmp_path: Path) -> None:
     page = tmp_path / "page.md"
     page.write_text(md("DPOConfig(betta=1)"), encoding="utf-8")
     document = read_document(str(page), "page.md", Kind.REFERENCE, page.stat().st_size)
-    first = document.snippet_issues(None)
-    assert [i.rule for i in first] == [UNKNOWN_ARGUMENT]
-    assert document.snippet_issues(None) is first
-    assert document.known_snippets == {None: first}
+    analyses = Analyses("skillshelf")
+    first = analyses.for_document(document)
+    assert [i.rule for i in first.text_issues] == [UNKNOWN_ARGUMENT]
+    assert analyses.for_document(document) is first
+    assert first.inputs.trl_target is None
 
 
 def test_hostile_documents_do_not_crash() -> None:

@@ -25,6 +25,9 @@ class SkillshelfConfig(Config):  # type: ignore[no-untyped-call]
     strict_lint = c.Choice(("error", "warning", "info", "off"), default="error")
     #: Source path of the generated catalog page; empty: no catalog.
     catalog = c.Type(str, default="catalog.md")
+    #: Source path of a generated "Rules" page documenting every lint rule (from the
+    #: rules' own docs, skillshelf.site.rules_page); empty: no such page.
+    rules_page = c.Type(str, default="")
     #: Write redirect pages for skills that moved (git renames plus ``<root>/.moves.yml``).
     redirects = c.Type(bool, default=True)
     #: Look for moves in git history (one ``git log`` per build, cached).

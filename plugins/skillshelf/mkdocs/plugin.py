@@ -56,7 +56,8 @@ from watchdog.observers.api import BaseObserver
 from skillshelf import report
 from skillshelf.cache import ScanCache
 from skillshelf.config import ConfigError, LintConfig, load_config
-from skillshelf.diagnostics import Diagnostic, Severity
+from skillshelf.diagnostics import Severity
+from skillshelf.lint import check_rule_ids, lint
 from skillshelf.mkdocs.config import SkillshelfConfig
 from skillshelf.mkdocs.serve_cache import (
     CollectorPause,
@@ -72,6 +73,7 @@ from skillshelf.mkdocs.serve_watch import stop as stop_watching
 from skillshelf.mkdocs.serve_watch import watch_natively
 from skillshelf.model import SkillTree, scan
 from skillshelf.readahead import read_ahead
+from skillshelf.rules import all_rules
 from skillshelf.site.formulas import LOADER_URI, uses_math
 from skillshelf.site.moves import Moves, find_moves, read_moves_file, resolve_moves
 from skillshelf.site.plan import (
@@ -86,6 +88,7 @@ from skillshelf.site.plan import (
     prune_nav,
     refusal_message,
 )
+from skillshelf.site.rules_page import rules_page
 from skillshelf.site.sanitize import Sanitizer
 from skillshelf.site.text import derive_source_url, esc, quote_path
 
@@ -188,6 +191,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
                 config_file=project_dir / option_file if option_file else None,
                 root=(project_dir / option_root).resolve() if option_root else None,
             )
+            check_rule_ids(self.lint_config)
         except ConfigError as error:
             raise PluginError(f"skillshelf: {error}") from None
         root = self.lint_config.root
@@ -245,6 +249,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         )
         plan = plan_site(tree, options, moves, self.plan_memo if self._caching() else None)
         _refuse_non_utf8_names(plan, tree.root, lint_config.project_dir)
+        rules_uri = self._add_rules_page(files, config)
         clashes = clashes_with(plan, _published_by_others(config, files, plan))
         refusals = [*plan.refusals, *clashes.refusals]
         if refusals:
@@ -276,7 +281,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
             else:
                 file = File.generated(config, item.src_uri, content=item.content or "")
             files.append(file)
-        config.nav = self._nav(files, plan, added)
+        config.nav = self._nav(files, plan, added, rules_uri)
         self.page_uris = added
         self.seconds += time.perf_counter() - started
         log.info(
@@ -382,15 +387,14 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         cache = self._scan_cache(lint_config) if self._caching() else read_ahead(lint_config, None)
         threshold = self.config.strict_lint
         if threshold == "off":
-            tree = scan(lint_config.root, cache=cache)
+            tree = scan(lint_config.root, reader=cache)
         else:
-            from skillshelf.lint import lint
-
-            result = lint(lint_config, tree=scan(lint_config.root, cache=cache))
-            rank = Severity.parse(threshold).rank
+            result = lint(lint_config, tree=scan(lint_config.root, reader=cache), store=cache)
+            warn_from = Severity.parse(threshold)
             for diagnostic in result.diagnostics:
-                level = logging.WARNING if diagnostic.severity.rank >= rank else logging.INFO
-                log.log(level, format_diagnostic(diagnostic, lint_config.project_dir))
+                warns = diagnostic.severity.at_least(warn_from)
+                line = report.text_line(diagnostic, lint_config.project_dir)
+                log.log(logging.WARNING if warns else logging.INFO, line)
             tree = result.tree
         # The session's cache goes to disk after the first build and when serving
         # stops (on_shutdown), not after every rebuild; an in-memory one never does.
@@ -442,9 +446,23 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
             file.edit_uri = quote_path(Path(os.path.relpath(page.source, docs_dir)).as_posix())
         return file
 
-    def _nav(self, files: Files, plan: SitePlan, added: set[str]) -> list[Any]:
+    def _add_rules_page(self, files: Files, config: MkDocsConfig) -> str | None:
+        """Add the rules reference page (option ``rules_page``); its source path, or
+        None when there is none (off, or docs_dir has its own file there)."""
+        uri = self.config.rules_page
+        if not uri:
+            return None
+        if uri in files:
+            log.warning(f"skillshelf: docs_dir has its own {uri}; the rules page is not used")
+            return None
+        files.append(File.generated(config, uri, content=rules_page(all_rules())))
+        return uri
+
+    def _nav(
+        self, files: Files, plan: SitePlan, added: set[str], rules_uri: str | None = None
+    ) -> list[Any]:
         """Hand-written pages (mkdocs.yml's nav, else docs_dir's pages), the catalog,
-        then the categories."""
+        the rules page, then the categories."""
         if self.user_nav is not None:
             head: list[Any] = list(self.user_nav)
         else:
@@ -459,7 +477,8 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
             for item in plan.catalog_nav
             if not set(_nav_paths([item])) & mentioned and set(_nav_paths([item])) <= added
         ]
-        return [*head, *catalog, *(prune_nav(plan.nav, added))]
+        rules = [rules_uri] if rules_uri is not None and rules_uri not in mentioned else []
+        return [*head, *catalog, *rules, *(prune_nav(plan.nav, added))]
 
 
 def _refuse_non_utf8_names(plan: SitePlan, root: Path, project_dir: Path) -> None:
@@ -524,9 +543,3 @@ def _nav_paths(items: list[Any]) -> list[str]:
             for value in item.values():
                 found.extend(_nav_paths(value if isinstance(value, list) else [value]))
     return found
-
-
-def format_diagnostic(diagnostic: Diagnostic, base: Path) -> str:
-    """``skills/x/SKILL.md:3:7: frontmatter-schema message``, the way ``skillshelf lint``
-    prints it (control characters in names and messages escaped)."""
-    return report.text_line(diagnostic, base)

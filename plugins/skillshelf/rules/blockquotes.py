@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from skillshelf.diagnostics import Severity
 from skillshelf.quotes import ACCIDENTAL_BLOCKQUOTE
 from skillshelf.rules.base import Finding, LintContext, rule
+from skillshelf.rules.reading import recorded
 
 __all__ = ["ACCIDENTAL_BLOCKQUOTE", "accidental_blockquote"]
 
@@ -42,7 +43,4 @@ def accidental_blockquote(ctx: LintContext) -> Iterator[Finding]:
     A block quote that is meant starts after a blank line.
     """
     # Found while reading (skillshelf.quotes), so the scan cache keeps them.
-    for document in ctx.documents():
-        for issue in document.issues:
-            if issue.rule == ACCIDENTAL_BLOCKQUOTE:
-                yield Finding(document.path, issue.message, issue.position)
+    yield from recorded(ctx, ACCIDENTAL_BLOCKQUOTE)

@@ -22,13 +22,34 @@ def _is_template(document: Document) -> bool:
     "A relative Markdown link or image must point at a file that exists inside the tree.",
 )
 def broken_link(ctx: LintContext) -> Iterator[Finding]:
+    """## What it does
+    Checks every relative Markdown link and image (and ``src=``/``href=`` in inline
+    HTML) outside code: the file it points at must exist inside the skills tree.
+    Links in a skill's ``templates/`` are skipped: they point into the document
+    the agent will write.
+
+    ## Why is this bad?
+    A broken link is a dead end for the agent and the reader; a link that leaves
+    the tree (``../../README.md``) works in the repository but not on the
+    published site, which only holds the tree.
+
+    ## Example
+    ```markdown
+    See [the setup guide](references/setup.md).   <!-- no such file -->
+    See [the README](../../../README.md).          <!-- outside the tree -->
+    ```
+
+    ## Use instead
+    Point at a file that exists in the tree (fix the path, or add the file), and
+    link to pages outside the tree by their URL.
+    """
     root = str(ctx.tree.root)
     inside = root.rstrip(os.sep) + os.sep
     for document in ctx.documents():
         if not document.has_text or _is_template(document):
             continue
         base = os.path.dirname(document.abspath)
-        for link in document.links:
+        for link in ctx.analysis(document).links:
             resolved = os.path.normpath(os.path.join(base, link.path))
             if resolved != root and not resolved.startswith(inside):
                 yield Finding(

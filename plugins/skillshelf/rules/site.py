@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from skillshelf.diagnostics import Position
+from skillshelf.html_safety import UNSAFE_HTML
 from skillshelf.published import INDEX_STEMS, page_dest, reserved_owner
 from skillshelf.rules.base import Finding, LintContext, rule
+from skillshelf.rules.reading import recorded
 
 
 @rule(
@@ -119,7 +120,7 @@ def _page_of(ctx: LintContext, holder: str) -> str:
 
 
 @rule(
-    "unsafe-html",
+    UNSAFE_HTML,
     "Published Markdown must not hold HTML or links that run script on the site.",
 )
 def unsafe_html(ctx: LintContext) -> Iterator[Finding]:
@@ -147,8 +148,5 @@ def unsafe_html(ctx: LintContext) -> Iterator[Finding]:
     Plain Markdown: ``![diagram](assets/diagram.png)``, ``[docs](https://...)``.
     To show HTML, put it in a code block.
     """
-    for document in ctx.documents():
-        if not document.has_text:
-            continue
-        for found in document.unsafe_html:
-            yield Finding(document.path, found.message, Position(found.line, found.column))
+    # Found by each document's analysis (skillshelf.html_safety), so the cache keeps it.
+    yield from recorded(ctx, UNSAFE_HTML)

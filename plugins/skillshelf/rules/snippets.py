@@ -1,27 +1,23 @@
 """Rules on the Python snippets of the documents: calls into TRL, peft and transformers.
 
-All of them share one analysis per document and ``trl`` target
-(:meth:`skillshelf.model.Document.snippet_issues`), so a document is parsed
-once however many of them run. The ids are constants of
-:mod:`skillshelf.trl.snippets`, which records every issue under one of them.
+All of them report what one check of each document found, part of its
+analysis (:mod:`skillshelf.analysis`), so a document is parsed once however
+many of them run. The ids are constants of :mod:`skillshelf.trl.snippets`,
+which records every issue under one of them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from skillshelf.diagnostics import Position, Severity
+from skillshelf.diagnostics import Severity
 from skillshelf.rules.base import Finding, LintContext, rule
+from skillshelf.rules.reading import recorded
 from skillshelf.trl import snippets
 
 
 def _findings(ctx: LintContext, rule_id: str) -> Iterator[Finding]:
-    for document in ctx.documents():
-        if not document.has_text:
-            continue
-        for issue in document.snippet_issues(document.trl_target):
-            if issue.rule == rule_id:
-                yield Finding(document.path, issue.message, Position(issue.line, issue.column))
+    yield from recorded(ctx, rule_id)
 
 
 @rule(

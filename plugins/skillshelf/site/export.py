@@ -25,6 +25,7 @@ from skillshelf.config import LintConfig, load_config
 from skillshelf.links import iter_links
 from skillshelf.model import scan
 from skillshelf.published import page_dest
+from skillshelf.rules import all_rules
 from skillshelf.site.formulas import LOADER_URI, uses_math
 from skillshelf.site.moves import find_moves
 from skillshelf.site.plan import (
@@ -37,6 +38,7 @@ from skillshelf.site.plan import (
     prune_nav,
     refusal_message,
 )
+from skillshelf.site.rules_page import rules_page
 from skillshelf.site.text import derive_source_url
 
 RENAMED = ("SKILL.md", "DESCRIPTION.md")
@@ -253,6 +255,8 @@ def export_site(
     out_docs.mkdir(parents=True)
     taken = _copy_docs(docs_dir, out_docs)
     written = _write_plan(plan, out_docs, taken, problems)
+    rules_uri = _write_rules_page(_plain(options.get("rules_page")), out_docs, taken, problems)
+    written |= {rules_uri} if rules_uri else set()
 
     rename = {page.src_uri: page.export_uri for page in plan.pages}
     user_nav = document.get("nav")
@@ -260,9 +264,11 @@ def export_site(
     head = [item for item in head if not (isinstance(item, str) and item not in taken | written)]
     mentioned = _nav_paths(head)
     catalog_nav = [item for item in plan.catalog_nav if not _nav_paths([item]) & mentioned]
+    rules_nav = [rules_uri] if rules_uri and rules_uri not in mentioned else []
     nav = [
         *head,
         *_export_nav(catalog_nav, rename),
+        *rules_nav,
         *_export_nav(prune_nav(plan.nav, written), rename),
     ]
 
@@ -370,6 +376,22 @@ def _write_plan(plan: SitePlan, out_docs: Path, taken: set[str], problems: list[
         taken.add(item.src_uri)
         written.add(item.src_uri)
     return written
+
+
+def _write_rules_page(
+    uri: str | None, out_docs: Path, taken: set[str], problems: list[str]
+) -> str | None:
+    """Write the rules page (plugin option ``rules_page``) as the plugin adds it."""
+    if not uri:
+        return None
+    if uri in taken:
+        problems.append(f"docs has its own {uri}; the rules page is skipped")
+        return None
+    target = out_docs / uri
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(rules_page(all_rules()), encoding="utf-8", newline="")
+    taken.add(uri)
+    return uri
 
 
 def _dump(yaml: Any, data: Any, path: Path) -> None:
