@@ -89,15 +89,16 @@ _CODE = (
     "safe_files.py",
     "schemas.py",
     "suggest.py",
-    "trl/signatures.py",
-    "trl/blocks.py",
     "trl/bindings.py",
-    "trl/recover.py",
+    "trl/blocks.py",
     "trl/history.py",
+    "trl/recover.py",
     "trl/renames.py",
+    "trl/signatures.py",
+    "trl/snippets.py",
+    "trl/spans.py",
     "trl/typecheck.py",
     "trl/versions.py",
-    "trl/snippets.py",
 )
 
 _ALLOWED_GLOBALS = {
