@@ -81,7 +81,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
-        return self.serve.on_serve(server, self.config, self.lint_config)  # type: ignore[no-any-return]
+        return self.serve.on_serve(server, self.config, self.lint_config)
 
     # -- per-build events -----------------------------------------------------------
 

@@ -27,7 +27,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from typing import Any, Literal
 
 import jinja2
@@ -110,7 +110,8 @@ def replace_page_method(
 
 def title_from_render(page: Page) -> str | None:
     """The title ``Page.render`` found in the page's first heading (MkDocs keeps it
-    in ``_title_from_render`` and ``Page.title`` prefers it)."""
+    in ``_title_from_render`` and ``Page.title`` prefers it). Only for a page whose
+    ``render`` :func:`replace_page_method` replaced (so of the type checked)."""
     title: str | None = page._title_from_render
     return title
 
@@ -280,6 +281,9 @@ REVIEWED_NAV_TEMPLATES: Mapping[str, str] = {
 #: What of a page's metadata they print for a page in the navigation (other than
 #: the page being rendered, whose metadata is all in its key).
 NAV_META = ("icon", "subtitle", "status")
+#: Attributes material's own plugins set on a page (``typeset``: its first heading's
+#: markup; ``encrypted``) or a table of contents' entry, which the templates print.
+PLUGIN_ATTRIBUTES = ("typeset", "encrypted")
 #: Those of them that exist to print the navigation: a project's own copy of one
 #: (in ``custom_dir``) means the navigation is shown its way, whatever it reads.
 NAV_PARTIALS = frozenset(
@@ -375,11 +379,3 @@ def install_writers(writers: Writers) -> None:
     """Make MkDocs write with ``writers`` (give :func:`mkdocs_writers`' back to undo)."""
     setattr(mkdocs_utils, "write_file", writers.write_file)  # noqa: B010
     setattr(mkdocs_utils, "copy_file", writers.copy_file)  # noqa: B010
-
-
-def is_theme_template_dir(folder: str | Path) -> bool:
-    """Whether ``folder`` is material's or MkDocs' own template folder."""
-    own = {engine_templates_dir(), material_templates_dir()}
-    return os.path.normpath(os.path.abspath(folder)) in {
-        os.path.normpath(path) for path in own if path
-    }

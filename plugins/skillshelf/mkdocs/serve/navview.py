@@ -37,17 +37,18 @@ from typing import Any
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from skillshelf.mkdocs.serve.internals import NAV_META
+from skillshelf.mkdocs.serve.internals import NAV_META, PLUGIN_ATTRIBUTES
 from skillshelf.mkdocs.serve.keys import digest, stable
 
 
 def item_text(item: Any, meta: Collection[str] | None = None) -> tuple[Any, ...]:
     """One item of the navigation, without its children, as any template may print it
     (``meta``: only these keys of a page's metadata)."""
+    extras = [getattr(item, name, None) for name in PLUGIN_ATTRIBUTES]
     if isinstance(item, Page):
         shown = item.meta if meta is None else {k: item.meta[k] for k in meta if k in item.meta}
-        return ("page", item.title, item.url, item.file.name, item.file.src_uri, shown)
-    return (type(item).__name__, getattr(item, "title", None), getattr(item, "url", None))
+        return ("page", item.title, item.url, item.file.name, item.file.src_uri, shown, extras)
+    return (type(item).__name__, getattr(item, "title", None), getattr(item, "url", None), extras)
 
 
 def whole_nav_text(items: Any) -> list[Any]:

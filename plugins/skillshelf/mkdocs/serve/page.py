@@ -50,7 +50,16 @@ DEFAULT_TEMPLATE = "main.html"
 
 
 def _toc_text(items: Any) -> list[Any]:
-    return [(item.title, item.url, item.level, _toc_text(item.children)) for item in (items or [])]
+    return [
+        (
+            item.title,
+            item.url,
+            item.level,
+            [getattr(item, name, None) for name in internals.PLUGIN_ATTRIBUTES],
+            _toc_text(item.children),
+        )
+        for item in (items or [])
+    ]
 
 
 def _neighbour(page: Page | None) -> tuple[str | None, str] | None:
@@ -239,6 +248,7 @@ class PageCache:
                     page.edit_url,
                     page.canonical_url,
                     page.is_homepage,
+                    [getattr(page, name, None) for name in internals.PLUGIN_ATTRIBUTES],
                     _neighbour(page.previous_page),
                     _neighbour(page.next_page),
                 )

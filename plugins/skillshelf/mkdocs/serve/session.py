@@ -35,6 +35,7 @@ from typing import Any, Literal
 
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -105,8 +106,8 @@ class ServeSession:
             self.scan_cache.save()  # what the session learnt, for the next `skillshelf lint`
 
     def on_serve(
-        self, server: Any, options: SkillshelfConfig, lint_config: LintConfig | None
-    ) -> Any:
+        self, server: LiveReloadServer, options: SkillshelfConfig, lint_config: LintConfig | None
+    ) -> LiveReloadServer:
         """Watch the skills tree (natively when ``serve_cache`` allows) and the lint
         configuration; once serving, what the first build left is for the caches only."""
         if options.enabled and lint_config is not None:
