@@ -53,6 +53,8 @@ def configure(root: Path, features: list[str], overrides: dict[str, str]) -> Non
 
 
 PRUNED = ["navigation.indexes", "navigation.prune", "navigation.path"]
+#: A reference page of the mixed fixture.
+QUOTAS = "ops/cloud/gcp/references/quotas.md"
 SETUPS = {
     "prune": (PRUNED, {}),
     "prune and sections": ([*PRUNED, "navigation.sections"], {}),
@@ -212,5 +214,30 @@ def test_an_override_added_while_serving(project: Project) -> None:
         site = serve.rebuild()
         assert serve.page_hits == 0
         assert "oracle" in read(site, "writing/poem/index.html")
+    finally:
+        reset(serve.plugin)
+
+
+def test_a_page_with_another_of_materials_templates(project: Project) -> None:
+    """Only pages rendered with main.html are keyed on part of the navigation: one
+    that names another of material's templates (a blog post's reads its parent)
+    is keyed on the whole of it."""
+    root = project("mixed")
+    configure(root, PRUNED, {})
+    (root / "skills" / QUOTAS).write_text("---\ntemplate: 404.html\n---\n\n# Quotas\n", "utf-8")
+    forms = root / "skills/writing/forms"
+    forms.mkdir()
+    (forms / "DESCRIPTION.md").write_text("---\ntitle: Forms\ndescription: F.\n---\n", "utf-8")
+    new_skill(forms / "sonnet", "sonnet")
+    new_skill(forms / "haiku", "haiku")
+    serve = Serve(root)
+    try:
+        serve.rebuild()
+        entries = serve.plugin.serve.page_cache.entries
+        keys = {uri: entries[uri][0] for uri in ("ops/cloud/gcp/SKILL.md", QUOTAS)}
+        new_skill(forms / "limerick", "limerick")  # shown on writing's pages only
+        serve.rebuild()
+        assert entries["ops/cloud/gcp/SKILL.md"][0] == keys["ops/cloud/gcp/SKILL.md"]
+        assert entries[QUOTAS][0] != keys[QUOTAS]
     finally:
         reset(serve.plugin)

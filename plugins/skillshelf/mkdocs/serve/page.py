@@ -130,9 +130,10 @@ class PageCache:
         self.site = b""
         self.view: NavView | None = None
         self.own_templates: frozenset[str] = frozenset()
-        #: This build's whole navigation, for a page that ``view`` does not describe
-        #: (another template than main.html), made when one needs it.
-        self.whole: Callable[[], str] | None = None
+        #: This build's navigation and files, and the text of the whole navigation,
+        #: for a page ``view`` does not describe (another template than main.html).
+        self.nav: Navigation | None = None
+        self.files: Files | None = None
         self.whole_text: str | None = None
         self.usable = False
         self.pending: dict[str, bytes] = {}
@@ -146,7 +147,7 @@ class PageCache:
         self.hits = self.misses = 0
         self.pending = {}
         self.view = None
-        self.whole = self.whole_text = None
+        self.nav, self.files, self.whole_text = nav, files, None
         theme = config.theme
         verdict = self.theme.read(env, theme.dirs, theme.custom_dir)
         self.own_templates = verdict.own_templates
@@ -163,23 +164,13 @@ class PageCache:
             )
             for name, plugin in config.plugins.items()
         ]
-
-        def whole() -> str:
-            pages = [
-                (file.src_uri, file.url, file.page.title if file.page else None)
-                for file in files.documentation_pages()
-            ]
-            return stable((whole_nav_text(nav.items) if nav is not None else None, pages))
-
         if self.theme.material_as_reviewed():
             self.view = _navigation_shown_in_part(
                 config, nav, verdict.own_templates_read_navigation
             )
         shared = stable((settings, dict(theme), theme.dirs, plugins))
         if self.view is None:
-            shared += whole()
-        else:
-            self.whole = whole
+            shared += self._whole()
         self.usable = not unstable(shared) and not verdict.prints_build_date
         if not self.usable:
             return
@@ -211,6 +202,18 @@ class PageCache:
             return
         env.loader = _RecordingLoader(loader, self.templates)
 
+    def _whole(self) -> str:
+        """The whole navigation, every page's title, URL and metadata, and every
+        documentation file (made once per build)."""
+        if self.whole_text is None:
+            pages = [
+                (file.src_uri, file.url, file.page.title if file.page else None)
+                for file in (self.files.documentation_pages() if self.files is not None else [])
+            ]
+            nav = whole_nav_text(self.nav.items) if self.nav is not None else None
+            self.whole_text = stable((nav, pages))
+        return self.whole_text
+
     def _navigation(self, page: Page) -> str:
         """What of the navigation ``page`` shows, beyond what ``site`` holds."""
         if self.view is None:
@@ -218,9 +221,7 @@ class PageCache:
         template = page.meta.get("template", DEFAULT_TEMPLATE)
         if template == DEFAULT_TEMPLATE or template in self.own_templates:
             return self.view.of(page).hex()
-        if self.whole_text is None and self.whole is not None:
-            self.whole_text = self.whole()
-        return self.whole_text or ""
+        return self._whole()
 
     def lookup(self, context: dict[str, Any], page: Page) -> None:
         """Before the template: put a cached page into ``context`` when its key matches."""
@@ -271,5 +272,5 @@ class PageCache:
     def keep_only(self, uris: set[str]) -> None:
         for uri in set(self.entries) - uris:
             del self.entries[uri]
-        self.view = None  # this build's navigation: not kept past it
-        self.whole = self.whole_text = None
+        # this build's navigation and files: not kept past it
+        self.view = self.nav = self.files = self.whole_text = None
