@@ -15,7 +15,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from mkdocs.config import load_config
+from mkdocs.structure.files import File
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
 from tests.site.test_serve_cache import Project, Serve, read, reset
+
+from skillshelf.mkdocs.serve.navview import NavView
 
 #: Templates of a project's own (``custom_dir``) that show more of the navigation
 #: than material's pruned one: by replacing material's nav partial, and by reading
@@ -241,3 +247,25 @@ def test_a_page_with_another_of_materials_templates(project: Project) -> None:
         assert entries[QUOTAS][0] != keys[QUOTAS]
     finally:
         reset(serve.plugin)
+
+
+def test_what_cannot_be_told_apart_is_not_keyed(tmp_path: Path) -> None:
+    """A page in the navigation whose metadata (as the nav prints it) holds an object
+    that only prints its address: the pages that show it are not kept."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: t\n", "utf-8")
+    config = load_config(config_file=str(tmp_path / "mkdocs.yml"))
+    config.plugins.on_startup(command="build", dirty=False)
+    pages = [
+        Page(name, File.generated(config, f"{name}.md", content=name), config)
+        for name in ("a", "b", "c")
+    ]
+    left, right = Section("Left", [pages[0], pages[1]]), Section("Right", [pages[2]])
+    for section in (left, right):
+        for page in section.children:
+            page.parent = section
+    nav = Navigation([left, right], pages)
+    assert NavView(nav, PRUNED).of(pages[0]) is not None
+    pages[1].meta["icon"] = object()  # shown where Left is open
+    view = NavView(nav, PRUNED)
+    assert view.of(pages[0]) is None and view.of(pages[2]) is not None

@@ -38,7 +38,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from skillshelf.mkdocs.serve.internals import NAV_META, PLUGIN_ATTRIBUTES
-from skillshelf.mkdocs.serve.keys import digest, stable
+from skillshelf.mkdocs.serve.keys import digest, stable, unstable
 
 
 def item_text(item: Any, meta: Collection[str] | None = None) -> tuple[Any, ...]:
@@ -85,14 +85,17 @@ def closed_text(item: Any) -> tuple[Any, ...]:
 
 class NavView:
     """Per page, a digest of what its render shows of ``nav`` (see the module
-    docstring); made for one build (``features``: material's theme features)."""
+    docstring); made for one build (``features``: material's theme features).
+    Each part is digested once per build; a part holding an object printed by its
+    address makes every page that shows it uncached."""
 
     def __init__(self, nav: Navigation, features: Collection[str]) -> None:
         self.nav = nav
         self.tabs = "navigation.tabs" in features
         self.sections = "navigation.sections" in features
-        #: id of a section -> the text of its items shown open (this build's objects).
-        self.open_texts: dict[int, str] = {}
+        #: id of a section -> the digest of its items shown open, None when unstable
+        #: (this build's objects).
+        self.open_digests: dict[int, str | None] = {}
         homepage = nav.homepage
         shown = [
             "homepage",
@@ -102,29 +105,35 @@ class NavView:
         ]
         if self.sections and not self.tabs:  # material opens every top-level section
             shown += [self._open_section(item) for item in nav.items if _is_section(item)]
-        self.shared = stable(shown)
+        self.shared = _digest_of(stable(shown))
 
-    def of(self, page: Page) -> bytes:
-        """The digest of what ``page``'s render shows of the navigation."""
+    def of(self, page: Page) -> str | None:
+        """The digest of what ``page``'s render shows of the navigation (None: it
+        cannot be told)."""
         ancestors: list[Any] = list(page.ancestors)[::-1]  # from the top down
         parts = [self.shared, stable(_places(page, ancestors, self.nav))]
         parts += [self._open_section(section) for section in ancestors]
         if self.sections and self.tabs and ancestors:  # the current tab's sections are open
             tab = ancestors[0].children
             parts += [self._open_section(item) for item in tab if _is_section(item)]
-        return digest(*parts)
+        if any(part is None for part in parts):
+            return None
+        return digest(*[part for part in parts if part is not None]).hex()
 
-    def _open_section(self, section: Any) -> str:
+    def _open_section(self, section: Any) -> str | None:
         key = id(section)
-        text = self.open_texts.get(key)
-        if text is None:
-            text = self.open_texts[key] = self._open(section.children)
-        return text
+        if key not in self.open_digests:
+            self.open_digests[key] = _digest_of(self._open(section.children))
+        return self.open_digests[key]
 
     @staticmethod
     def _open(items: Any) -> str:
         shown = [shown_text(i) if isinstance(i, Page) else closed_text(i) for i in items or []]
         return stable(shown)
+
+
+def _digest_of(text: str) -> str | None:
+    return None if unstable(text) else digest(text).hex()
 
 
 def _is_section(item: Any) -> bool:

@@ -214,13 +214,14 @@ class PageCache:
             self.whole_text = stable((nav, pages))
         return self.whole_text
 
-    def _navigation(self, page: Page) -> str:
-        """What of the navigation ``page`` shows, beyond what ``site`` holds."""
+    def _navigation(self, page: Page) -> str | None:
+        """What of the navigation ``page`` shows, beyond what ``site`` holds (None:
+        it cannot be told)."""
         if self.view is None:
             return ""
         template = page.meta.get("template", DEFAULT_TEMPLATE)
         if template == DEFAULT_TEMPLATE or template in self.own_templates:
-            return self.view.of(page).hex()
+            return self.view.of(page)
         return self._whole()
 
     def lookup(self, context: dict[str, Any], page: Page) -> None:
@@ -231,7 +232,7 @@ class PageCache:
         extra = {k: v for k, v in context.items() if k not in internals.TEMPLATE_CONTEXT}
         extra_text = stable(extra)
         navigation = self._navigation(page)
-        if unstable(extra_text) or unstable(navigation):
+        if navigation is None or unstable(extra_text) or unstable(navigation):
             return
         key = digest(
             self.site.hex(),
