@@ -12,15 +12,15 @@ page:
   children, and (in the blank lines of a loop) how many and which are index
   pages;
 * every section on the way to the page, open: each of its items, a page by its
-  title, URL and the metadata they print (:data:`~skillshelf.mkdocs.serve.internals.NAV_META`:
-  icon, subtitle, status), a closed section as above;
-  with ``navigation.sections`` also the sections material always opens (every
-  top-level one; with ``navigation.tabs``, those of the current tab);
+  title, URL and the metadata they print (icon, subtitle, status:
+  :data:`~skillshelf.mkdocs.serve.internals.NAV_META`), a closed section as
+  above; with ``navigation.sections`` also the sections material always opens
+  (every top-level one; with ``navigation.tabs``, those of the current tab);
 * the homepage (the logo's link, the first breadcrumb), and the page's
   previous and next page (part of the page's own key).
 
-:class:`NavView` turns exactly that into a digest per page, from texts
-computed once per section and build. It is used only where the page cache
+:class:`NavView` turns exactly that into a digest per page, from digests
+made once per section and build. It is used only where the page cache
 (:class:`~skillshelf.mkdocs.serve.page.PageCache`) has checked that it holds:
 material's own templates as reviewed, ``navigation.prune`` on, no template of
 the project's own reading the navigation; elsewhere each page is keyed on
@@ -86,16 +86,20 @@ def closed_text(item: Any) -> tuple[Any, ...]:
 class NavView:
     """Per page, a digest of what its render shows of ``nav`` (see the module
     docstring); made for one build (``features``: material's theme features).
-    Each part is digested once per build; a part holding an object printed by its
-    address makes every page that shows it uncached."""
+    Each part is digested once per build, and so is the way down to each section;
+    a part holding an object printed by its address makes every page that shows it
+    uncached."""
 
     def __init__(self, nav: Navigation, features: Collection[str]) -> None:
-        self.nav = nav
         self.tabs = "navigation.tabs" in features
         self.sections = "navigation.sections" in features
-        #: id of a section -> the digest of its items shown open, None when unstable
-        #: (this build's objects).
+        #: id of an item (this build's objects) -> its place among its siblings.
+        self.places: dict[int, int] = {}
+        _number(nav.items, self.places)
+        #: id of a section -> the digest of its items shown open, and of everything
+        #: shown on the way down to it (None: not stable).
         self.open_digests: dict[int, str | None] = {}
+        self.way_digests: dict[int, str | None] = {}
         homepage = nav.homepage
         shown = [
             "homepage",
@@ -110,15 +114,30 @@ class NavView:
     def of(self, page: Page) -> str | None:
         """The digest of what ``page``'s render shows of the navigation (None: it
         cannot be told)."""
-        ancestors: list[Any] = list(page.ancestors)[::-1]  # from the top down
-        parts = [self.shared, stable(_places(page, ancestors, self.nav))]
-        parts += [self._open_section(section) for section in ancestors]
-        if self.sections and self.tabs and ancestors:  # the current tab's sections are open
-            tab = ancestors[0].children
-            parts += [self._open_section(item) for item in tab if _is_section(item)]
-        if any(part is None for part in parts):
+        way = self._way(page.parent)
+        if way is None:
             return None
-        return digest(*[part for part in parts if part is not None]).hex()
+        return digest(way, str(self.places.get(id(page), -1))).hex()
+
+    def _way(self, section: Any) -> str | None:
+        """What every page in ``section`` shows alike: the shared part, then each
+        section from the top down to this one, open, with its place."""
+        if section is None:
+            return self.shared
+        key = id(section)
+        if key not in self.way_digests:
+            parts = [
+                self._way(section.parent),
+                str(self.places.get(key, -1)),
+                self._open_section(section),
+            ]
+            if self.sections and self.tabs and section.parent is None:  # a tab: its sections open
+                tab = section.children
+                parts += [self._open_section(item) for item in tab if _is_section(item)]
+            self.way_digests[key] = (
+                None if None in parts else digest(*[part or "" for part in parts]).hex()
+            )
+        return self.way_digests[key]
 
     def _open_section(self, section: Any) -> str | None:
         key = id(section)
@@ -132,19 +151,15 @@ class NavView:
         return stable(shown)
 
 
+def _number(items: Any, places: dict[int, int]) -> None:
+    for place, item in enumerate(items or []):
+        places[id(item)] = place
+        _number(getattr(item, "children", None), places)
+
+
 def _digest_of(text: str) -> str | None:
     return None if unstable(text) else digest(text).hex()
 
 
 def _is_section(item: Any) -> bool:
     return isinstance(item, Section)
-
-
-def _places(page: Page, ancestors: list[Any], nav: Navigation) -> list[int]:
-    """Where the page and each section on its way stand among their siblings."""
-    places: list[int] = []
-    siblings: list[Any] = nav.items
-    for item in [*ancestors, page]:
-        places.append(next((n for n, s in enumerate(siblings) if s is item), -1))
-        siblings = getattr(item, "children", None) or []
-    return places
