@@ -28,6 +28,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
+from types import MappingProxyType
 from typing import Any, Literal
 
 import jinja2
@@ -50,7 +51,9 @@ except ImportError:  # another theme: nothing of material is used
 #: The package that runs the build: ``mkdocs``, or ``properdocs``, which aliases it.
 ENGINE = BasePlugin.__module__.split(".")[0]
 #: Releases (prefixes) whose internals this module was read against, per engine.
-CHECKED_ENGINES: Mapping[str, tuple[str, ...]] = {"mkdocs": ("1.6.",), "properdocs": ("1.6.",)}
+CHECKED_ENGINES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {"mkdocs": ("1.6.",), "properdocs": ("1.6.",)}
+)
 CHECKED_MATERIAL = ("9.",)
 CHECKED_JINJA = ("3.",)
 
@@ -264,20 +267,22 @@ def material_templates_dir() -> str | None:
 #: way to the page, each closed section by its title and first page, the
 #: homepage, and the neighbours: what :class:`~skillshelf.mkdocs.serve.navview.NavView`
 #: keys each page on.
-REVIEWED_NAV_TEMPLATES: Mapping[str, str] = {
-    "main.html": "ed91f2bc689340b3b6c6b420719b74ae",
-    "base.html": "a43f44ae0f4a6a1abe9a3f1a25a3e12e",
-    "partials/header.html": "113230da675a645efce6a20b683c4f2c",
-    "partials/nav.html": "00ea3f50139c6e835d50f95d3f6c90cb",
-    "partials/nav-item.html": "e386c37c9cbe1fe8b3726b35f20d8546",
-    "partials/tabs.html": "7f6d02005e6ce00eb0521676132beeaf",
-    "partials/tabs-item.html": "8bccd73b498aa62790218fa693a15f7e",
-    "partials/path.html": "0fb3f93fe8891a9ec106dfa7153fd0fc",
-    "partials/path-item.html": "54daeb8c9cd5130725c1f052b3764c2e",
-    "partials/footer.html": "ebb818be0b021ec08b35ac9b5036e963",
-    "partials/toc.html": "003e2ea6275c6c84ae317b9ddc2a6a71",
-    "partials/toc-item.html": "1aebff7d0829ba7d0d5752a020a806f1",
-}
+REVIEWED_NAV_TEMPLATES: Mapping[str, str] = MappingProxyType(
+    {
+        "main.html": "ed91f2bc689340b3b6c6b420719b74ae",
+        "base.html": "a43f44ae0f4a6a1abe9a3f1a25a3e12e",
+        "partials/header.html": "113230da675a645efce6a20b683c4f2c",
+        "partials/nav.html": "00ea3f50139c6e835d50f95d3f6c90cb",
+        "partials/nav-item.html": "e386c37c9cbe1fe8b3726b35f20d8546",
+        "partials/tabs.html": "7f6d02005e6ce00eb0521676132beeaf",
+        "partials/tabs-item.html": "8bccd73b498aa62790218fa693a15f7e",
+        "partials/path.html": "0fb3f93fe8891a9ec106dfa7153fd0fc",
+        "partials/path-item.html": "54daeb8c9cd5130725c1f052b3764c2e",
+        "partials/footer.html": "ebb818be0b021ec08b35ac9b5036e963",
+        "partials/toc.html": "003e2ea6275c6c84ae317b9ddc2a6a71",
+        "partials/toc-item.html": "1aebff7d0829ba7d0d5752a020a806f1",
+    }
+)
 #: What of a page's metadata they print for a page in the navigation (other than
 #: the page being rendered, whose metadata is all in its key).
 NAV_META = ("icon", "subtitle", "status")
