@@ -269,3 +269,30 @@ def test_what_cannot_be_told_apart_is_not_keyed(tmp_path: Path) -> None:
     pages[1].meta["icon"] = object()  # shown where Left is open
     view = NavView(nav, PRUNED)
     assert view.of(pages[0]) is None and view.of(pages[2]) is not None
+
+
+def test_a_template_folder_a_plugin_adds(project: Project) -> None:
+    """Not only custom_dir: any template folder that is not material's own is read."""
+    root = project("mixed")
+    configure(root, PRUNED, {})
+    (root / "extra/partials").mkdir(parents=True)
+    (root / "extra/partials/nav-item.html").write_text(NAV_ITEM_SHOWING_EVERY_PAGE, "utf-8")
+    (root / "hook.py").write_text(
+        "from pathlib import Path\n\n\n"
+        "def on_config(config):\n"
+        "    extra = str(Path(config.config_file_path).parent / 'extra')\n"
+        "    if extra not in config.theme.dirs:\n"
+        "        config.theme.dirs.insert(0, extra)\n",
+        "utf-8",
+    )
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8") + "hooks:\n  - hook.py\n", "utf-8")
+    serve = Serve(root)
+    try:
+        serve.rebuild()
+        new_skill(root / "skills/ops/cloud/azure", "azure")
+        site = serve.rebuild()
+        assert "azure" in read(site, "writing/poem/index.html")
+        assert serve.page_hits == 0
+    finally:
+        reset(serve.plugin)

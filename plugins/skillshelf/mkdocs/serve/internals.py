@@ -290,7 +290,8 @@ NAV_META = ("icon", "subtitle", "status")
 #: markup; ``encrypted``) or a table of contents' entry, which the templates print.
 PLUGIN_ATTRIBUTES = ("typeset", "encrypted")
 #: Those of them that exist to print the navigation: a project's own copy of one
-#: (in ``custom_dir``) means the navigation is shown its way, whatever it reads.
+#: (in ``custom_dir``, or a folder a plugin added) means the navigation is shown
+#: its way, whatever it reads.
 NAV_PARTIALS = frozenset(
     {
         "partials/nav.html",

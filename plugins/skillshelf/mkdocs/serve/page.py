@@ -9,8 +9,8 @@ plugin settings included), any template variable another plugin added, and
 what the page's render shows of the navigation:
 
 * with mkdocs-material's ``navigation.prune``, material's navigation templates
-  as reviewed and no template of the project's own (``custom_dir``) reading
-  the navigation, exactly the part of it that the page shows
+  as reviewed and no other template (the project's ``custom_dir``, a plugin's)
+  reading the navigation, exactly the part of it that the page shows
   (:class:`~skillshelf.mkdocs.serve.navview.NavView`): adding a skill misses
   only on the pages that list it, or whose neighbours or closed sections'
   first pages it changes;
@@ -149,7 +149,7 @@ class PageCache:
         self.view = None
         self.nav, self.files, self.whole_text = nav, files, None
         theme = config.theme
-        verdict = self.theme.read(env, theme.dirs, theme.custom_dir)
+        verdict = self.theme.read(env, theme.dirs)
         self.own_templates = verdict.own_templates
         settings = {
             key: value for key, value in config.items() if key not in {"plugins", "theme", "nav"}

@@ -5,15 +5,16 @@ rendered:
 
 * does any template print the build date (then no page can be kept: each build
   prints another one)?
-* does a template of the project's own (``custom_dir``) read the navigation
-  beyond the page at hand, or replace one of material's navigation partials
-  (then each page is keyed on the whole navigation, not on the part
+* does a template that is not material's own (the project's ``custom_dir``,
+  or a folder a plugin or another theme added) read the navigation beyond the
+  page at hand, or replace one of material's navigation partials (then each
+  page is keyed on the whole navigation, not on the part
   :mod:`~skillshelf.mkdocs.serve.navview` knows material shows)?
 
-The installed themes' folders do not change while serving and are read once per
-session; ``custom_dir`` is read again whenever one of its files changed (its
-size or modification time), since ``mkdocs serve --watch-theme`` rebuilds when
-it is edited.
+material's and MkDocs' own template folders do not change while serving and
+are read once per session; any other folder file by file, each file again
+whenever it changed (its size or modification time), since ``mkdocs serve
+--watch-theme`` rebuilds when ``custom_dir`` is edited.
 """
 
 from __future__ import annotations
@@ -22,11 +23,12 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from jinja2 import Environment, TemplateSyntaxError, nodes
+from jinja2 import Environment, TemplateError, nodes
 
 from skillshelf.mkdocs.serve.internals import (
     NAV_PARTIALS,
     REVIEWED_NAV_TEMPLATES,
+    engine_templates_dir,
     material_templates_dir,
     template_digest,
 )
@@ -44,7 +46,7 @@ def reads_navigation(env: Environment, source: str) -> bool:
     is no template (Jinja cannot parse it) cannot be rendered, so it reads nothing."""
     try:
         tree = env.parse(source)
-    except TemplateSyntaxError:
+    except TemplateError:
         return False
     if any(node.name in SITE_VARIABLES for node in tree.find_all(nodes.Name)):
         return True
@@ -80,10 +82,11 @@ class ThemeVerdict:
 
     #: A template prints ``build_date_utc``: no page can be kept.
     prints_build_date: bool
-    #: A file of ``custom_dir`` replaces one of material's :data:`NAV_PARTIALS` or
-    #: reads the navigation itself: pages are keyed on the whole navigation.
+    #: A template that is not material's or MkDocs' own replaces one of material's
+    #: :data:`NAV_PARTIALS` or reads the navigation itself: pages are keyed on the
+    #: whole navigation.
     own_templates_read_navigation: bool
-    #: The template names ``custom_dir`` provides (``/``-separated).
+    #: The template names those other folders provide (``/``-separated).
     own_templates: frozenset[str]
 
 
@@ -91,27 +94,29 @@ class ThemeTemplates:
     """The theme's template files as read for the page cache, kept for the session."""
 
     def __init__(self) -> None:
-        #: Installed theme folders, read once: folder -> whether a template prints the date.
+        #: material's and MkDocs' own folders, read once: folder -> whether a
+        #: template prints the date.
         self.installed: dict[str, bool] = {}
-        #: custom_dir's files: path -> (size, modification time, what it prints).
+        #: Other folders' files: path -> (size, modification time, what it prints).
         self.own: dict[str, tuple[int, int, TemplateFile]] = {}
         #: Whether material's navigation templates are as reviewed (None: not read yet).
         self.reviewed: bool | None = None
 
-    def read(self, env: Environment, dirs: list[str], custom_dir: str | None) -> ThemeVerdict:
-        """What the templates in ``dirs`` print (``custom_dir``: the one that is the
-        project's own, if any; ``env`` parses its templates)."""
+    def read(self, env: Environment, dirs: list[str]) -> ThemeVerdict:
+        """What the templates in the theme's folders ``dirs`` print (``env`` parses
+        those that are not material's or MkDocs' own)."""
         date = False
         navigation = False
         names: set[str] = set()
+        theirs = {material_templates_dir(), engine_templates_dir()}
+        known = {os.path.normpath(folder) for folder in theirs if folder}
+        own = [folder for folder in dirs if os.path.normpath(folder) not in known]
+        for item, name in self._own(env, own):
+            names.add(name)
+            date = date or item.prints_build_date
+            navigation = navigation or item.reads_navigation or name in NAV_PARTIALS
         for folder in dirs:
-            if folder == custom_dir:
-                for path, item in self._own(env, folder).items():
-                    name = os.path.relpath(path, folder).replace(os.sep, "/")
-                    names.add(name)
-                    date = date or item.prints_build_date
-                    navigation = navigation or item.reads_navigation
-                    navigation = navigation or name in NAV_PARTIALS
+            if folder in own:
                 continue
             if folder not in self.installed:
                 self.installed[folder] = any(
@@ -128,16 +133,20 @@ class ThemeTemplates:
             self.reviewed = _material_as_reviewed()
         return self.reviewed
 
-    def _own(self, env: Environment, folder: str) -> dict[str, TemplateFile]:
-        """``custom_dir``'s files, each read again when it changed."""
-        found: dict[str, TemplateFile] = {}
-        for path, stat in _files(folder):
-            known = self.own.get(path)
-            if known is None or known[:2] != (stat.st_size, stat.st_mtime_ns):
-                known = (stat.st_size, stat.st_mtime_ns, _read(env, path))
-                self.own[path] = known
-            found[path] = known[2]
-        for path in set(self.own) - set(found):
+    def _own(self, env: Environment, folders: list[str]) -> list[tuple[TemplateFile, str]]:
+        """The files of ``folders`` (what it prints, its template name), each read
+        again when it changed."""
+        found: list[tuple[TemplateFile, str]] = []
+        seen: set[str] = set()
+        for folder in folders:
+            for path, stat in _files(folder):
+                known = self.own.get(path)
+                if known is None or known[:2] != (stat.st_size, stat.st_mtime_ns):
+                    known = (stat.st_size, stat.st_mtime_ns, _read(env, path))
+                    self.own[path] = known
+                seen.add(path)
+                found.append((known[2], os.path.relpath(path, folder).replace(os.sep, "/")))
+        for path in set(self.own) - seen:
             del self.own[path]
         return found
 
