@@ -1,7 +1,8 @@
-"""Profile one ``mkdocs serve`` rebuild after a one-line edit of a SKILL.md.
+"""Profile one ``mkdocs serve`` rebuild after a one-line edit of a SKILL.md (or, with
+``--add``, after a new skill was added next to one).
 
-Usage: ``python benchmarks/profile_serve.py PROJECT [--rounds N] [--top N] [--idle S]``, PROJECT
-being a folder with a mkdocs.yml (``benchmarks/run.py`` leaves one in
+Usage: ``python benchmarks/profile_serve.py PROJECT [--add] [--rounds N] [--top N]
+[--idle S]``, PROJECT being a folder with a mkdocs.yml (``benchmarks/run.py`` leaves one in
 ``benchmarks/.work/site/n1000``). Loads the config the way ``mkdocs serve`` does
 (plugins told ``command="serve"``, a temporary site folder kept between
 rebuilds, a fresh config for each rebuild), builds once, then for each round
@@ -12,6 +13,8 @@ MkDocs' build steps and in each plugin's event handlers (inclusive times, so
 nested steps are counted in their callers too). With ``--idle S``, each edit
 comes S seconds after the previous rebuild, as a user's next save would (work the
 plugin leaves for idle time then runs between rebuilds; its CPU time is printed).
+Each rebuild also prints how many of the plugin's finished pages it kept and
+rendered again. The skills added with ``--add`` are removed at the end.
 """
 
 from __future__ import annotations
@@ -81,6 +84,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=45, help="rows of each profile table")
     parser.add_argument("--phases", action="store_true", help="time build steps, no cProfile")
     parser.add_argument("--idle", type=float, default=0.0, help="seconds between rebuilds")
+    parser.add_argument("--add", action="store_true", help="add a skill instead of editing")
     args = parser.parse_args()
 
     from mkdocs.commands.build import build
@@ -103,6 +107,7 @@ def main() -> None:
 
     first = config()
     first.plugins.on_startup(command="serve", dirty=False)
+    added: list[Path] = []
     try:
         started = time.perf_counter()
         build(first, serve_url=serve_url)
@@ -120,22 +125,37 @@ def main() -> None:
                 time.sleep(args.idle)
                 idle_cpu = time.process_time() - cpu_started
                 print(f"idle {args.idle:.1f} s before the edit: CPU {idle_cpu:.2f} s")
-            with skill.open("a", encoding="utf-8") as handle:
-                handle.write(f"\nprofile-marker-{time.time_ns()}\n")
+            if args.add:
+                name = f"profile-new-{time.time_ns()}"
+                new = skill.parent.parent / name / "SKILL.md"
+                new.parent.mkdir()
+                added.append(new.parent)
+                new.write_text(
+                    f"---\nname: {name}\ndescription: Added.\nlicense: MIT\n---\n\n# {name}\n",
+                    encoding="utf-8",
+                )
+                change = f"adding {new.parent.relative_to(project)}"
+            else:
+                with skill.open("a", encoding="utf-8") as handle:
+                    handle.write(f"\nprofile-marker-{time.time_ns()}\n")
+                change = f"editing {skill.relative_to(project)}"
             profiler = cProfile.Profile() if round == args.rounds and not args.phases else None
             PHASES.clear()
             started = time.perf_counter()
             cpu_started = time.process_time()
             if profiler is not None:
                 profiler.enable()
-            build(config(), serve_url=serve_url)
+            rebuilt = config()
+            build(rebuilt, serve_url=serve_url)
             if profiler is not None:
                 profiler.disable()
             label = "profiled rebuild" if profiler else "rebuild"
+            pages = rebuilt.plugins["skillshelf"].serve.page_cache
             print(
-                f"{label} after editing {skill.relative_to(project)}: "
+                f"{label} after {change}: "
                 f"{time.perf_counter() - started:.2f} s "
-                f"(CPU {time.process_time() - cpu_started:.2f} s)"
+                f"(CPU {time.process_time() - cpu_started:.2f} s; "
+                f"{pages.hits} finished pages kept, {pages.misses} rendered)"
             )
             if args.phases:
                 for label, seconds in sorted(PHASES.items(), key=lambda item: -item[1]):
@@ -147,6 +167,8 @@ def main() -> None:
                 stats.sort_stats("tottime").print_stats(args.top)
     finally:
         shutil.rmtree(site_dir, ignore_errors=True)
+        for folder in added:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

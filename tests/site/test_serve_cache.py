@@ -34,20 +34,20 @@ class Serve:
         config = load_config(config_file=str(root / "mkdocs.yml"))
         self.plugin: Any = config.plugins["skillshelf"]
         reset(self.plugin)
-        self.plugin.command = "serve"
+        self.plugin.serve.command = "serve"
         self.builds = 0
 
     def rebuild(self) -> Path:
         """A serve rebuild; asserts it equals a cold build and returns the site folder."""
-        self.plugin.command = "serve"
+        self.plugin.serve.command = "serve"
         config: Any = build_site(self.root, site="served")
         assert config.plugins["skillshelf"] is self.plugin
         self.builds += 1
-        self.plugin.command = "build"
+        self.plugin.serve.command = "build"
         try:
             build_site(self.root, site="cold")
         finally:
-            self.plugin.command = "serve"
+            self.plugin.serve.command = "serve"
         served, cold = (
             {uri: undated(data) for uri, data in site_files(self.root / site).items()}
             for site in ("served", "cold")
@@ -59,51 +59,51 @@ class Serve:
 
     @property
     def page_hits(self) -> int:
-        return int(self.plugin.page_cache.hits)
+        return int(self.plugin.serve.page_cache.hits)
 
     @property
     def page_misses(self) -> int:
-        return int(self.plugin.page_cache.misses)
+        return int(self.plugin.serve.page_cache.misses)
 
     @property
     def plan_hits(self) -> int:
-        return int(self.plugin.plan_memo.hits)
+        return int(self.plugin.serve.plan_memo.hits)
 
     @property
     def plan_misses(self) -> int:
         """Generated pages and files whose Markdown (or text) was made again."""
-        return int(self.plugin.plan_memo.misses)
+        return int(self.plugin.serve.plan_memo.misses)
 
     @property
     def source_hits(self) -> int:
-        return int(self.plugin.source_cache.hits)
+        return int(self.plugin.serve.source_cache.hits)
 
     @property
     def render_hits(self) -> int:
-        return int(self.plugin.render_cache.hits)
+        return int(self.plugin.serve.render_cache.hits)
 
     @property
     def search_hits(self) -> int:
-        return int(self.plugin.search_cache.hits)
+        return int(self.plugin.serve.search_cache.hits)
 
     @property
     def search_misses(self) -> int:
-        return int(self.plugin.search_cache.misses)
+        return int(self.plugin.serve.search_cache.misses)
 
     @property
     def overwritten(self) -> int:
         """Files of the previous rebuild that this one wrote over."""
-        return int(self.plugin.kept_output.kept)
+        return int(self.plugin.serve.kept_output.kept)
 
     @property
     def unchanged(self) -> int:
         """Files of the previous rebuild that already held what this one wrote."""
-        return int(self.plugin.kept_output.unchanged)
+        return int(self.plugin.serve.kept_output.unchanged)
 
     @property
     def removed(self) -> int:
         """Files of the previous rebuild that this one did not write."""
-        return int(self.plugin.kept_output.removed)
+        return int(self.plugin.serve.kept_output.removed)
 
 
 def undated(data: bytes) -> bytes:
@@ -121,25 +121,10 @@ def empty_folders(site: Path) -> list[str]:
 
 def reset(plugin: Any) -> None:
     """MkDocs keeps plugin instances for the whole process: start and leave clean."""
-    from skillshelf.mkdocs.serve_cache import (
-        PageCache,
-        RenderCache,
-        SearchCache,
-        SourceCache,
-        TemplateCodeCache,
-    )
-    from skillshelf.mkdocs.serve_output import KeptOutput
-    from skillshelf.site.plan import PlanMemo
+    from skillshelf.mkdocs.serve.session import ServeSession
     from skillshelf.site.sanitize import Sanitizer
 
-    plugin.command = "build"
-    plugin.source_cache = SourceCache()
-    plugin.render_cache = RenderCache()
-    plugin.page_cache = PageCache()
-    plugin.search_cache = SearchCache()
-    plugin.template_code = TemplateCodeCache()
-    plugin.kept_output = KeptOutput()
-    plugin.plan_memo = PlanMemo()
+    plugin.serve = ServeSession()  # command "build", every cache empty
     plugin.sanitizer = Sanitizer()
 
 
@@ -206,7 +191,9 @@ def test_heading_and_title_changes(serve: Serve) -> None:
     quotas = serve.root / "skills/ops/cloud/gcp/references/quotas.md"
     quotas.write_text("---\ntitle: Limits of GCP\n---\n\nText.\n", "utf-8")
     site = serve.rebuild()
-    assert serve.page_hits == 0  # a nav title changed: no page may keep the old nav
+    # a nav title changed: no page that shows it may keep the old nav; with material's
+    # navigation.prune the pages outside ops/cloud/gcp do not show it (test_serve_nav)
+    assert 0 < serve.page_misses < serve.page_hits
     assert "Limits of GCP" in read(site, "ops/cloud/gcp/index.html")
 
 
@@ -331,7 +318,7 @@ def test_reference_frontmatter_and_metadata_copies(serve: Serve) -> None:
     site = serve.rebuild()
     assert serve.source_hits > 0
     assert "alpha" in read(site, "ops/cloud/gcp/references/quotas/index.html")
-    entry = serve.plugin.source_cache.entries["ops/cloud/gcp/references/quotas.md"]
+    entry = serve.plugin.serve.source_cache.entries["ops/cloud/gcp/references/quotas.md"]
     assert entry[2]["tags"] is entry[2]["keywords"]  # an alias stays one (deep copy)
     assert "title" not in entry[2]  # the plugin's own on_page_content title went to a copy
     quotas.write_text("---\ntitle: Quota limits\n---\n\n# Quotas\n", "utf-8")
@@ -413,15 +400,15 @@ def test_caches_off_outside_serve_and_by_option(project: Project) -> None:
     reset(plugin)
     config: Any = build_site(root)
     assert config.plugins["skillshelf"] is plugin
-    assert plugin.page_cache.entries == {} and plugin.render_cache.entries == {}
+    assert plugin.serve.page_cache.entries == {} and plugin.serve.render_cache.entries == {}
     text = (root / "mkdocs.yml").read_text(encoding="utf-8")
     (root / "mkdocs.yml").write_text(
         text.replace("  - skillshelf", "  - skillshelf:\n      serve_cache: false"), "utf-8"
     )
-    plugin.command = "serve"
+    plugin.serve.command = "serve"
     try:
         build_site(root)
-        assert plugin.page_cache.entries == {} and plugin.render_cache.entries == {}
+        assert plugin.serve.page_cache.entries == {} and plugin.serve.render_cache.entries == {}
     finally:
         reset(plugin)
 
@@ -498,7 +485,7 @@ def test_kept_output_marks_hides_restores_and_sweeps(tmp_path: Path) -> None:
     from mkdocs.utils import clean_directory
 
     from skillshelf.mkdocs.plugin import SkillshelfPlugin
-    from skillshelf.mkdocs.serve_output import STASH, KeptOutput
+    from skillshelf.mkdocs.serve.output import STASH, KeptOutput
 
     site = tmp_path / "site"
     (site / "a/b").mkdir(parents=True)
@@ -570,7 +557,7 @@ def test_theme_override_edits_reach_every_page(serve: Serve) -> None:
         "utf-8",
     )
     serve.rebuild()
-    assert serve.plugin.template_code.code  # compiled once, reused by the next rebuilds
+    assert serve.plugin.serve.template_code.code  # compiled once, reused by the next rebuilds
     main.write_text(main.read_text(encoding="utf-8").replace("Version 1", "Version 2"), "utf-8")
     site = serve.rebuild()
     assert serve.page_hits == 0
@@ -587,24 +574,24 @@ def test_table_of_contents_copies_share_nothing() -> None:
     import markdown
     from mkdocs.structure.toc import get_toc
 
-    from skillshelf.mkdocs.serve_cache import _copy_toc
+    from skillshelf.mkdocs.serve.internals import copy_toc
 
     converter = markdown.Markdown(extensions=["toc"])
     converter.convert("# One\n\n## One point one\n\n# Two\n")
     toc = get_toc(converter.toc_tokens)
-    copied = _copy_toc(toc)
+    copied = copy_toc(toc)
     assert str(copied) == str(toc) and copied is not toc
     assert vars(copied.items[0]).keys() == vars(toc.items[0]).keys()  # "active" too
     assert copied.items[0].children[0] is not toc.items[0].children[0]
     copied.items[0].children.clear()
     assert len(toc.items[0].children) == 1
     toc.items[1].extra = ["a list"]  # something MkDocs does not set: copied the slow way
-    slow = _copy_toc(toc)
+    slow = copy_toc(toc)
     assert slow.items[1].extra == ["a list"] and slow.items[1].extra is not toc.items[1].extra
 
 
 def test_stable_texts_tell_kinds_of_containers_apart() -> None:
-    from skillshelf.mkdocs.serve_cache import stable
+    from skillshelf.mkdocs.serve.keys import stable
 
     assert stable({"a": 1}) != stable([("a", 1)])
     assert stable({"a": 1}) != stable((("a", 1),))
@@ -626,7 +613,7 @@ def test_serve_freezes_what_startup_made_once(tmp_path: Path) -> None:
     """In a process of its own: freezing is for the whole interpreter."""
     script = (
         "import gc\n"
-        "from skillshelf.mkdocs.serve_cache import freeze_what_startup_made\n"
+        "from skillshelf.mkdocs.serve.collector import freeze_what_startup_made\n"
         "first = freeze_what_startup_made()\n"
         "frozen = gc.get_freeze_count()\n"
         "second = freeze_what_startup_made()\n"
@@ -641,7 +628,7 @@ def test_collector_held_back_during_rebuilds_and_run_when_idle(tmp_path: Path) -
     """In a process of its own: the collector's state is the whole interpreter's."""
     script = (
         "import gc, time, weakref\n"
-        "from skillshelf.mkdocs.serve_cache import CollectorPause\n"
+        "from skillshelf.mkdocs.serve.collector import CollectorPause\n"
         "class Node: pass\n"
         "usual = gc.get_threshold()\n"
         "pause = CollectorPause(delay=0.2)\n"

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from skillshelf.mkdocs.serve_watch import stop, watch_natively
+from skillshelf.mkdocs.serve.watch import stop, watch_natively
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify")
 
@@ -108,7 +108,7 @@ def test_a_new_folder_is_watched_too(tree: Path, watched: FakeServer) -> None:
 
 
 def test_file_system_types_from_the_mount_table() -> None:
-    from skillshelf.mkdocs.serve_watch import filesystem_type
+    from skillshelf.mkdocs.serve.watch import filesystem_type
 
     mounts = (
         "/dev/vda / ext4 rw 0 0\n"
@@ -130,7 +130,7 @@ def test_falls_back_when_it_cannot_watch(
     assert watch_natively(object(), str(tree)) is None  # not MkDocs' server
     assert watch_natively(FakeServer(), str(tmp_path / "missing")) is None
     # a tree on a network file system: inotify may not hear of changes made elsewhere
-    monkeypatch.setattr("skillshelf.mkdocs.serve_watch.filesystem_type", lambda path: "nfs4")
+    monkeypatch.setattr("skillshelf.mkdocs.serve.watch.filesystem_type", lambda path: "nfs4")
     assert watch_natively(FakeServer(), str(tree)) is None
 
 
@@ -139,19 +139,19 @@ def test_serve_uses_it_for_the_tree_and_polls_the_rest(
 ) -> None:
     from mkdocs.livereload import LiveReloadServer
 
-    from skillshelf.mkdocs import plugin as plugin_module
     from skillshelf.mkdocs.plugin import SkillshelfPlugin
+    from skillshelf.mkdocs.serve import session as session_module
 
     # freezing is for the whole interpreter (tested in a process of its own)
-    monkeypatch.setattr(plugin_module, "freeze_what_startup_made", lambda: False)
+    monkeypatch.setattr(session_module, "freeze_what_startup_made", lambda: False)
     plugin: Any = SkillshelfPlugin()
     plugin.load_config({})
-    plugin.command = "serve"
+    plugin.on_startup(command="serve", dirty=False)
     plugin.lint_config = type("LintConfig", (), {"root": tree, "source": None})()
     server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tree))
     try:
         plugin.on_serve(server, config=None, builder=lambda: None)
-        assert plugin.tree_watcher is not None
+        assert plugin.serve.tree_watcher is not None
         assert str(tree) not in server._watched_paths  # not polled as well
         (tree / "cat/one/SKILL.md").write_text("changed\n", "utf-8")
         with server._rebuild_cond:
@@ -159,13 +159,13 @@ def test_serve_uses_it_for_the_tree_and_polls_the_rest(
     finally:
         plugin.on_shutdown()
         server.server_close()
-    assert plugin.tree_watcher is None
+    assert plugin.serve.tree_watcher is None
 
     plugin.config.serve_cache = False  # the option turns it off: MkDocs polls
     server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tree))
     try:
         plugin.on_serve(server, config=None, builder=lambda: None)
-        assert plugin.tree_watcher is None and str(tree) in server._watched_paths
+        assert plugin.serve.tree_watcher is None and str(tree) in server._watched_paths
     finally:
         plugin.on_shutdown()
         server.server_close()

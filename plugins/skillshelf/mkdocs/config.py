@@ -44,6 +44,6 @@ class SkillshelfConfig(Config):  # type: ignore[no-untyped-call]
     #: ``repo_url`` and ``edit_uri`` (GitHub/GitLab ``edit/<branch>/`` -> ``blob/<branch>/``).
     source_uri = c.Optional(c.Type(str))
     #: Under ``mkdocs serve``, reuse the scan, Markdown conversions and finished pages of
-    #: what did not change between rebuilds (see skillshelf.mkdocs.serve_cache), and
-    #: watch the skills tree with inotify instead of polling it (serve_watch).
+    #: what did not change between rebuilds (see skillshelf.mkdocs.serve), and
+    #: watch the skills tree with inotify instead of polling it (serve.watch).
     serve_cache = c.Type(bool, default=True)

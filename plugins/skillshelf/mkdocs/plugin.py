@@ -9,28 +9,15 @@ nothing about MkDocs:
   and files (backed by the skills tree, never copied into ``docs_dir``) and
   set the nav: hand-written pages, the catalog, then one section per category;
 * ``on_page_content``: strip what would run script from the HTML of every page
-  the plugin added (option ``sanitize``, :mod:`skillshelf.site.sanitize`);
+  the plugin added (option ``sanitize``, :mod:`skillshelf.site.sanitize`), and
+  give each a title safe to print;
 * ``on_serve``: watch the skills tree, so edits rebuild with a fresh scan.
 
 MkDocs reuses the plugin instance across ``mkdocs serve`` rebuilds but hands
-it a fresh config each time; nothing about the tree is kept between builds.
-Under ``mkdocs serve`` (option ``serve_cache``), a rebuild reuses what did not
-change, and its output is byte for byte what a clean build writes:
-
-* the scan reads only the files that changed (the scan cache);
-* the plan reuses the generated Markdown of every page whose inputs did not
-  change (:class:`skillshelf.site.plan.PlanMemo`);
-* the pages the plugin adds reuse the split of their source into Markdown and
-  metadata, their Markdown conversion and finished HTML,
-  every page its search index entries (mkdocs-material's search), and the
-  theme's templates are compiled once (:mod:`skillshelf.mkdocs.serve_cache`,
-  which says what each key holds);
-* the previous rebuild's files stay in ``site_dir`` and are only rewritten
-  when their bytes change; whatever this rebuild did not write is removed
-  (:mod:`skillshelf.mkdocs.serve_output`);
-* ``on_serve`` freezes what the first build left out of the garbage
-  collector's walks, and watches the skills tree with inotify rather than
-  MkDocs' polling (:mod:`skillshelf.mkdocs.serve_watch`).
+it a fresh config each time; nothing about the tree is kept between builds
+except by :class:`~skillshelf.mkdocs.serve.session.ServeSession`, which makes
+a rebuild reuse what did not change (option ``serve_cache``). Every event it
+takes part in hands over to it in one line.
 """
 
 from __future__ import annotations
@@ -38,7 +25,6 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
 from typing import Any, Literal
@@ -51,26 +37,13 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from watchdog.observers.api import BaseObserver
 
 from skillshelf import report
-from skillshelf.cache import ScanCache
 from skillshelf.config import ConfigError, LintConfig, load_config
 from skillshelf.diagnostics import Severity
 from skillshelf.lint import check_rule_ids, lint
 from skillshelf.mkdocs.config import SkillshelfConfig
-from skillshelf.mkdocs.serve_cache import (
-    CollectorPause,
-    PageCache,
-    RenderCache,
-    SearchCache,
-    SourceCache,
-    TemplateCodeCache,
-    freeze_what_startup_made,
-)
-from skillshelf.mkdocs.serve_output import KeptOutput
-from skillshelf.mkdocs.serve_watch import stop as stop_watching
-from skillshelf.mkdocs.serve_watch import watch_natively
+from skillshelf.mkdocs.serve.session import ServeSession
 from skillshelf.model import SkillTree, scan
 from skillshelf.readahead import read_ahead
 from skillshelf.rules import all_rules
@@ -79,7 +52,6 @@ from skillshelf.site.moves import Moves, find_moves, read_moves_file, resolve_mo
 from skillshelf.site.plan import (
     ASSET_URIS,
     NavItem,
-    PlanMemo,
     SiteOptions,
     SitePage,
     SitePlan,
@@ -100,87 +72,37 @@ log = logging.getLogger(f"{BasePlugin.__module__.split('.')[0]}.plugins.skillshe
 
 class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
-        self.command: str = "build"
-        self.dirty = False
         self.lint_config: LintConfig | None = None
         self.user_nav: list[Any] | None = None
-        self.plan: SitePlan | None = None
-        self.tree: SkillTree | None = None
         #: Source paths of the pages this build added from the tree.
         self.page_uris: set[str] = set()
         self.seconds: float = 0.0
-        self.nav: Navigation | None = None
-        #: Kept across ``mkdocs serve`` rebuilds (see :mod:`skillshelf.mkdocs.serve_cache`).
-        self.source_cache = SourceCache()
-        self.render_cache = RenderCache()
-        self.page_cache = PageCache()
-        self.scan_cache: ScanCache | None = None
-        self.search_cache = SearchCache()
-        self.template_code = TemplateCodeCache()
-        self.kept_output = KeptOutput()
-        self.plan_memo = PlanMemo()
+        #: What ``mkdocs serve`` keeps from one rebuild to the next.
+        self.serve = ServeSession()
         #: Cleans the pages' HTML; under ``mkdocs serve`` it keeps each page's last result.
         self.sanitizer = Sanitizer()
-        #: The garbage collector's pause during rebuilds (once serving started).
-        self.collector = CollectorPause()
-        self.serving = False
-        #: The inotify watcher of the skills tree while serving (None: MkDocs polls it).
-        self.tree_watcher: BaseObserver | None = None
-
-    def _caching(self) -> bool:
-        return self.command == "serve" and self.config.enabled and self.config.serve_cache
 
     # -- one-time events ----------------------------------------------------------
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
-        self.command = command
-        self.dirty = dirty
+        self.serve.on_startup(command, dirty)
 
     def on_shutdown(self) -> None:
-        self.collector.stop()
-        self.serving = False
-        if self.tree_watcher is not None:
-            stop_watching(self.tree_watcher)
-            self.tree_watcher = None
-        if self.scan_cache is not None:
-            self.scan_cache.save()  # what the session learnt, for the next `skillshelf lint`
+        self.serve.on_shutdown()
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
-        if self.config.enabled and self.lint_config is not None:
-            root = str(self.lint_config.root)
-            # the kernel's notifications when it can, not a poll of the whole tree
-            if self.tree_watcher is None and self.config.serve_cache:
-                self.tree_watcher = watch_natively(server, root)
-            if self.tree_watcher is None:
-                server.watch(root)
-            if self.lint_config.source is not None:
-                server.watch(str(self.lint_config.source))
-        if self._caching():
-            # the first build is over: what it left behind is for the caches only
-            self.nav = None
-            self.plan = None
-            self.tree = None
-            freeze_what_startup_made()
-            self.serving = True
-        return server
+        return self.serve.on_serve(server, self.config, self.lint_config)
 
     # -- per-build events -----------------------------------------------------------
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
-        self.plan = None
-        self.tree = None
+        self.serve.on_config(config, self.config)
         self.page_uris = set()
         self.seconds = 0.0
-        self.nav = None
         if not self.config.enabled:
             return None
-        if self._caching():
-            if self.serving:
-                self.collector.pause()
-            self.source_cache.begin(config)
-            self.render_cache.begin(config)
         started = time.perf_counter()
         project_dir = Path(config.config_file_path or ".").resolve().parent
         option_file = self.config.config_file
@@ -216,12 +138,11 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
 
     @event_priority(-100)  # right before MkDocs cleans site_dir
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        if self._caching() and not self.dirty:
-            self.kept_output.stash(config.site_dir, config.plugins.values())
+        self.serve.on_pre_build(config)
 
     @event_priority(100)  # the first event after MkDocs cleaned site_dir
     def _restore_output(self, files: Files, /, *, config: MkDocsConfig) -> None:
-        self.kept_output.restore()
+        self.serve.on_files()
 
     def _add_pages(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled or self.lint_config is None:
@@ -229,7 +150,6 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         started = time.perf_counter()
         lint_config = self.lint_config
         tree = self._scan_and_lint(lint_config)
-        self.tree = tree
         moves = self._moves(tree)
         options = SiteOptions(
             site_name=config.site_name,
@@ -247,14 +167,13 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
             redirects=self.config.redirects,
             math=uses_math(config.markdown_extensions),
         )
-        plan = plan_site(tree, options, moves, self.plan_memo if self._caching() else None)
+        plan = plan_site(tree, options, moves, self.serve.plan_memo_for_build())
         _refuse_non_utf8_names(plan, tree.root, lint_config.project_dir)
         rules_uri = self._add_rules_page(files, config)
         clashes = clashes_with(plan, _published_by_others(config, files, plan))
         refusals = [*plan.refusals, *clashes.refusals]
         if refusals:
             raise PluginError(f"skillshelf: {refusal_message(refusals)}")
-        self.plan = plan
         for problem in [*plan.problems, *clashes.skipped.values()]:
             log.info(problem)
         for warning in plan.warnings:
@@ -295,61 +214,33 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
 
     @event_priority(-100)  # after other plugins changed the nav
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> None:
-        self.nav = nav
+        self.serve.on_nav(nav, self.page_uris)
 
     def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> None:
-        if self._caching() and page.file.src_uri in self.page_uris:
-            self.source_cache.install(page)
-            self.render_cache.install(page)
+        self.serve.on_pre_page(page)
 
     @event_priority(-100)  # every page has its final content and title by now
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> None:
-        if self._caching():
-            self.template_code.install(env)
-            self.page_cache.begin(env, config, files, self.nav)
-            self.search_cache.begin(config.plugins.values())
-            self.kept_output.check(_outputs(config, files))
-            self.kept_output.skip_unchanged()
+        self.serve.on_env(env, config, files)
 
     @event_priority(-100)  # after other plugins added to the context
     def on_page_context(
         self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> None:
-        if self._caching() and page.file.src_uri in self.page_uris:
-            self.page_cache.lookup(context, page)
+        self.serve.on_page_context(context, page)
 
     @event_priority(100)  # the template's output, before other plugins change it
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> None:
-        if self._caching():
-            self.page_cache.store(output, page)
+        self.serve.on_post_page(output, page)
 
     @event_priority(-100)  # after the search plugin wrote its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self._caching():
+        if self.serve.caching:
             self.sanitizer.keep_only(self.page_uris)
-            self.source_cache.keep_only(self.page_uris)
-            self.render_cache.keep_only(self.page_uris)
-            self.page_cache.keep_only(self.page_uris)
-            self.search_cache.keep_only_seen()
-            self.kept_output.sweep()
-            self.collector.finish()
-            log.info(
-                f"skillshelf: serve cache: {self.plan_memo.hits} generated Markdown, "
-                f"{self.source_cache.hits} source, {self.render_cache.hits} Markdown, "
-                f"{self.page_cache.hits} page and {self.search_cache.hits} search hits, "
-                f"{self.plan_memo.misses}, {self.source_cache.misses}, "
-                f"{self.render_cache.misses}, "
-                f"{self.page_cache.misses} and "
-                f"{self.search_cache.misses} misses; {self.kept_output.kept} files of the "
-                f"last rebuild kept ({self.kept_output.unchanged} of them unchanged, not "
-                f"rewritten), {self.kept_output.removed} removed"
-            )
+        self.serve.on_post_build()
 
     def on_build_error(self, *, error: Exception) -> None:
-        # what MkDocs' clean would have left: nothing of the previous output
-        self.kept_output.restore()
-        self.kept_output.sweep()
-        self.collector.finish()
+        self.serve.on_build_error()
 
     @event_priority(100)  # the HTML Markdown made, before other plugins add to it
     def _sanitize(
@@ -357,7 +248,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
     ) -> str | None:
         """Strip what would run script from the HTML of a page built from the tree."""
         if self.config.sanitize and page.file.src_uri in self.page_uris:
-            return self.sanitizer.clean(page.file.src_uri, html, remember=self._caching())
+            return self.sanitizer.clean(page.file.src_uri, html, remember=self.serve.caching)
         return None
 
     def _safe_title(
@@ -382,9 +273,9 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
     # -- helpers ---------------------------------------------------------------------
 
     def _scan_and_lint(self, lint_config: LintConfig) -> SkillTree:
-        first_of_session = self._caching() and self.scan_cache is None
         # Serving: the session's cache. Building: none, unless a big tree is read ahead.
-        cache = self._scan_cache(lint_config) if self._caching() else read_ahead(lint_config, None)
+        session_cache = self.serve.scan_cache_for(lint_config)
+        cache = session_cache if session_cache is not None else read_ahead(lint_config, None)
         threshold = self.config.strict_lint
         if threshold == "off":
             tree = scan(lint_config.root, reader=cache)
@@ -396,23 +287,11 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
                 line = report.text_line(diagnostic, lint_config.project_dir)
                 log.log(logging.WARNING if warns else logging.INFO, line)
             tree = result.tree
-        # The session's cache goes to disk after the first build and when serving
-        # stops (on_shutdown), not after every rebuild; an in-memory one never does.
-        if cache is not None and (first_of_session or cache is not self.scan_cache):
+        # The session's cache goes to disk after the build that opened it and when
+        # serving stops (on_shutdown), not after every rebuild.
+        if cache is not None and (session_cache is None or self.serve.scan_cache_opened):
             cache.save()
         return tree
-
-    def _scan_cache(self, lint_config: LintConfig) -> ScanCache:
-        """The scan cache of this serve session: opened (and, when empty, read
-        ahead) for the first build, then carried in memory from one rebuild to
-        the next, texts included."""
-        cache = self.scan_cache
-        if cache is not None and cache.root == lint_config.root:
-            cache.next_run()
-            return cache
-        cache = self.scan_cache = ScanCache.open(lint_config.root)
-        read_ahead(lint_config, cache)  # fills it in place when it is empty and the tree big
-        return cache
 
     def _moves(self, tree: SkillTree) -> Moves:
         if not self.config.redirects:
@@ -484,11 +363,9 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
 def _refuse_non_utf8_names(plan: SitePlan, root: Path, project_dir: Path) -> None:
     """A file name that is not valid UTF-8 has no URL (MkDocs fails with a traceback
     deep in its URL quoting): stop the build with a message naming the file."""
-    from skillshelf.report import printable
-
     for uri in [*(page.src_uri for page in plan.pages), *(item.src_uri for item in plan.files)]:
-        if printable(uri) != uri:
-            shown = printable(os.path.relpath(root / uri, project_dir))
+        if report.printable(uri) != uri:
+            shown = report.printable(os.path.relpath(root / uri, project_dir))
             raise PluginError(
                 f"skillshelf: {shown}: the file name is not valid UTF-8, so it cannot have "
                 "a URL; rename it"
@@ -517,17 +394,6 @@ def _published_by_others(config: MkDocsConfig, files: Files, plan: SitePlan) -> 
     found.setdefault("sitemap.xml.gz", "the sitemap")
     found.setdefault("search/search_index.json", "the search index")
     return found
-
-
-def _outputs(config: MkDocsConfig, files: Files) -> Iterator[str]:
-    """What the build will write into site_dir, relative to it: every file (drafts
-    too, which serve writes), the theme's and the extra templates, search's index."""
-    for file in files:
-        yield file.dest_uri
-    for name in [*config.theme.static_templates, *config.extra_templates]:
-        yield name
-        yield f"{name}.gz"
-    yield "search/search_index.json"
 
 
 def _overlaps(a: Path, b: Path) -> bool:

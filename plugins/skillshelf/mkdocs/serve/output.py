@@ -27,7 +27,9 @@ the build, also when it fails.
 
 Only plugins known to write their files during the build, unconditionally, are
 trusted with this (:data:`KNOWN_PLUGINS`); with any other plugin, a ``--dirty``
-serve or anything unexpected in ``site_dir`` (a symlink), nothing is kept and
+serve, anything unexpected in ``site_dir`` (a symlink), or an engine whose
+cleaning and writing is not the one checked
+(:func:`~skillshelf.mkdocs.serve.internals.mkdocs_writers`), nothing is kept and
 MkDocs cleans as usual.
 """
 
@@ -38,10 +40,13 @@ import logging
 import os
 import shutil
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from mkdocs import utils as mkdocs_utils
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+
+from skillshelf.mkdocs.serve import internals
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +66,17 @@ KNOWN_PLUGINS = frozenset(
 )
 
 
+def build_outputs(config: MkDocsConfig, files: Files) -> Iterator[str]:
+    """What the build will write into site_dir, relative to it: every file (drafts
+    too, which serve writes), the theme's and the extra templates, search's index."""
+    for file in files:
+        yield file.dest_uri
+    for name in [*config.theme.static_templates, *config.extra_templates]:
+        yield name
+        yield f"{name}.gz"
+    yield "search/search_index.json"
+
+
 def plugin_names(plugins: Iterable[object]) -> list[str]:
     return [f"{type(plugin).__module__}.{type(plugin).__qualname__}" for plugin in plugins]
 
@@ -76,7 +92,7 @@ class KeptOutput:
     #: Whether the previous output is in the stash (between pre_build and files).
     stashed: bool = False
     #: MkDocs' writers while :meth:`skip_unchanged` has replaced them.
-    replaced: dict[str, Callable[..., None]] = field(default_factory=dict)
+    replaced: internals.Writers | None = None
     kept: int = 0
     unchanged: int = 0
     removed: int = 0
@@ -99,7 +115,7 @@ class KeptOutput:
         if os.path.lexists(stash):  # left by a build that failed before on_files
             shutil.rmtree(stash, ignore_errors=True)
         unknown = [name for name in plugin_names(plugins) if name not in KNOWN_PLUGINS]
-        if unknown or not os.path.isdir(site_dir):
+        if unknown or internals.mkdocs_writers() is None or not os.path.isdir(site_dir):
             if unknown:
                 log.debug(f"skillshelf: site_dir is cleaned as usual because of {unknown}")
             return
@@ -175,22 +191,20 @@ class KeptOutput:
         """Until :meth:`sweep`, let MkDocs' ``write_file`` and ``copy_file`` leave a
         kept file alone when it already holds the bytes they would write (it is
         then only marked as written). Anything else goes to MkDocs' own."""
-        if not self.files or self.replaced:
+        writers = internals.mkdocs_writers()
+        if not self.files or self.replaced is not None or writers is None:
             return
-        write_file: Callable[[bytes, str], None] = mkdocs_utils.write_file
-        copy_file: Callable[[str, str], None] = mkdocs_utils.copy_file
 
         def write_unless_unchanged(content: bytes, output_path: str) -> None:
             if not self._holds(output_path, content, None):
-                write_file(content, output_path)
+                writers.write_file(content, output_path)
 
         def copy_unless_unchanged(source_path: str, output_path: str) -> None:
             if not self._holds(output_path, None, source_path):
-                copy_file(source_path, output_path)
+                writers.copy_file(source_path, output_path)
 
-        self.replaced = {"write_file": write_file, "copy_file": copy_file}
-        mkdocs_utils.write_file = write_unless_unchanged
-        mkdocs_utils.copy_file = copy_unless_unchanged
+        self.replaced = writers
+        internals.install_writers(internals.Writers(write_unless_unchanged, copy_unless_unchanged))
 
     def _holds(self, output_path: str, content: bytes | None, source_path: str | None) -> bool:
         """Whether ``output_path`` is a kept file, not yet written by this build, that
@@ -224,9 +238,9 @@ class KeptOutput:
         return True
 
     def _restore_writers(self) -> None:
-        for name, original in self.replaced.items():
-            setattr(mkdocs_utils, name, original)
-        self.replaced = {}
+        if self.replaced is not None:
+            internals.install_writers(self.replaced)
+            self.replaced = None
 
     # -- 4. after the build ----------------------------------------------------------------
 

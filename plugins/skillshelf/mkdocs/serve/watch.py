@@ -1,4 +1,5 @@
-"""Watch the skills tree for ``mkdocs serve`` with the kernel's change notifications.
+"""The watcher: the skills tree watched for ``mkdocs serve`` with the kernel's
+change notifications.
 
 MkDocs watches every path with watchdog's polling observer: every half second
 it lists every folder and stats every file below the path. For a 1,000-skill
@@ -24,8 +25,7 @@ import logging
 import os
 import re
 import sys
-import threading
-from typing import Any
+from collections.abc import Callable
 
 from watchdog.events import (
     DirCreatedEvent,
@@ -41,6 +41,8 @@ from watchdog.events import (
     FileSystemEventHandler,
 )
 from watchdog.observers.api import BaseObserver
+
+from skillshelf.mkdocs.serve import internals
 
 log = logging.getLogger(__name__)
 
@@ -71,17 +73,14 @@ class _Trigger(FileSystemEventHandler):
     """What MkDocs' own watch callback does: ask the server's build loop for a rebuild.
     Unlike it, folder events count too: a folder moved out of the tree is one event."""
 
-    def __init__(self, condition: threading.Condition, server: Any) -> None:
-        self.condition = condition
-        self.server = server
+    def __init__(self, rebuild: Callable[[], None]) -> None:
+        self.rebuild = rebuild
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if type(event) not in CHANGES:
             return
         log.debug(f"skillshelf: {event}")
-        with self.condition:
-            self.server._want_rebuild = True
-            self.condition.notify_all()
+        self.rebuild()
 
 
 def filesystem_type(path: str, mounts: str | None = None) -> str | None:
@@ -107,15 +106,14 @@ def filesystem_type(path: str, mounts: str | None = None) -> str | None:
     return found[1] if found is not None else None
 
 
-def watch_natively(server: Any, path: str) -> BaseObserver | None:
+def watch_natively(server: object, path: str) -> BaseObserver | None:
     """Start watching ``path`` (a folder, recursively) with inotify, rebuilding
     through ``server`` on any change; the running observer (stop it with
     :func:`stop`), or None when this is not possible here."""
-    condition = getattr(server, "_rebuild_cond", None)
+    rebuild = internals.rebuild_trigger(server)
     if (
         not sys.platform.startswith("linux")
-        or not isinstance(condition, threading.Condition)
-        or not isinstance(getattr(server, "_want_rebuild", None), bool)
+        or rebuild is None
         or not os.path.isdir(path)
         or filesystem_type(os.path.realpath(path)) not in LOCAL_FILESYSTEMS
     ):
@@ -129,7 +127,7 @@ def watch_natively(server: Any, path: str) -> BaseObserver | None:
         observer = InotifyObserver()
         # inotify does not follow a symlinked root: watch the folder it leads to
         observer.schedule(
-            _Trigger(condition, server),
+            _Trigger(rebuild),
             os.path.realpath(path),
             recursive=True,
             event_filter=CHANGES,
