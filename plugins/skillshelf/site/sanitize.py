@@ -63,7 +63,12 @@ CLEAN_CONTENT_TAGS = frozenset(
     }
 )
 _EVERYWHERE = frozenset(
-    {"id", "class", "title", "lang", "dir", "hidden", "aria-label", "aria-hidden", "aria-live"}
+    {
+        *("id", "class", "title", "lang", "dir", "hidden", "aria-label", "aria-hidden"),
+        "aria-live",
+        # material's search skips what carries it (the skill header's table)
+        "data-search-exclude",
+    }
 )
 ATTRIBUTES = MappingProxyType(
     {
