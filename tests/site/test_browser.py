@@ -482,10 +482,12 @@ def hostile_sites(root: Path) -> None:
 
 
 @pytest.mark.browser
-def test_a_hostile_page_runs_no_payload(tmp_path: Path) -> None:
+def test_a_hostile_page_runs_no_payload(chromium: Browser, tmp_path: Path) -> None:
     """The unsanitized build proves the harness sees payloads run; the sanitized one
-    runs none, while the copy button and the tabs still work."""
-    from playwright.sync_api import expect, sync_playwright
+    runs none, while the copy button and the tabs still work. (The module's browser:
+    a second Playwright in the same process fails, "Sync API inside the asyncio
+    loop", whenever pytest-xdist runs this test after another one of this module.)"""
+    from playwright.sync_api import expect
 
     hostile_sites(tmp_path)
     handler = functools.partial(_Quiet, directory=str(tmp_path))
@@ -511,30 +513,28 @@ def test_a_hostile_page_runs_no_payload(tmp_path: Path) -> None:
         page.wait_for_timeout(3000)  # a refresh or a frame loads after the page
         return calls, [r for r in requests if "pwned" in r], page
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        try:
-            calls, fetched, page = visit(browser, "raw")
-            assert len(calls) >= 3 and fetched, (calls, fetched)  # the harness sees them
-            page.close()
+    try:
+        calls, fetched, page = visit(chromium, "raw")
+        assert len(calls) >= 3 and fetched, (calls, fetched)  # the harness sees them
+        page.close()
 
-            calls, fetched, page = visit(browser, "clean")
-            assert calls == [] and fetched == []
-            assert page.url == f"{base}clean/cat/hostile/"
-            article = page.locator("article")
-            expect(article).to_contain_text("Hover or click me.")
-            expect(article.locator("iframe, object, embed, svg, script, style")).to_have_count(0)
-            # material's copy button found its code block; the tabs switch
-            copy = article.locator("button[data-md-type='copy']")
-            expect(copy).to_have_count(1)
-            target = copy.get_attribute("data-clipboard-target") or ""
-            expect(page.locator(target)).to_contain_text('print("copy me")')
-            article.locator(".tabbed-labels label", has_text="Second").click()
-            expect(article.locator(".tabbed-block").nth(1)).to_be_visible()
-            expect(article.locator(".tabbed-block").nth(0)).to_be_hidden()
-            SCREENS.mkdir(exist_ok=True)
-            page.screenshot(path=str(SCREENS / "08-hostile-sanitized.png"))
-        finally:
-            browser.close()
-            server.shutdown()
-            server.server_close()
+        calls, fetched, page = visit(chromium, "clean")
+        assert calls == [] and fetched == []
+        assert page.url == f"{base}clean/cat/hostile/"
+        article = page.locator("article")
+        expect(article).to_contain_text("Hover or click me.")
+        expect(article.locator("iframe, object, embed, svg, script, style")).to_have_count(0)
+        # material's copy button found its code block; the tabs switch
+        copy = article.locator("button[data-md-type='copy']")
+        expect(copy).to_have_count(1)
+        target = copy.get_attribute("data-clipboard-target") or ""
+        expect(page.locator(target)).to_contain_text('print("copy me")')
+        article.locator(".tabbed-labels label", has_text="Second").click()
+        expect(article.locator(".tabbed-block").nth(1)).to_be_visible()
+        expect(article.locator(".tabbed-block").nth(0)).to_be_hidden()
+        SCREENS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENS / "08-hostile-sanitized.png"))
+        page.close()
+    finally:
+        server.shutdown()
+        server.server_close()
