@@ -19,7 +19,7 @@ change, and its output is byte for byte what a clean build writes:
 
 * the scan reads only the files that changed (the scan cache);
 * the plan reuses the generated Markdown of every page whose inputs did not
-  change (:class:`skillshelf.site.plan.PlanMemo`);
+  change (:class:`skillshelf.site.memo.PlanMemo`);
 * the pages the plugin adds reuse the split of their source into Markdown and
   metadata, their Markdown conversion and finished HTML,
   every page its search index entries (mkdocs-material's search), and the
@@ -73,12 +73,12 @@ from skillshelf.mkdocs.serve_watch import watch_natively
 from skillshelf.model import SkillTree, scan
 from skillshelf.readahead import read_ahead
 from skillshelf.site.formulas import LOADER_URI, uses_math
+from skillshelf.site.memo import PlanMemo
 from skillshelf.site.moves import Moves, find_moves, read_moves_file, resolve_moves
+from skillshelf.site.options import SiteOptions
 from skillshelf.site.plan import (
     ASSET_URIS,
     NavItem,
-    PlanMemo,
-    SiteOptions,
     SitePage,
     SitePlan,
     clashes_with,

@@ -26,11 +26,11 @@ from skillshelf.links import iter_links
 from skillshelf.model import scan
 from skillshelf.published import page_dest
 from skillshelf.site.formulas import LOADER_URI, uses_math
-from skillshelf.site.moves import find_moves
+from skillshelf.site.moves import find_moves, read_moves_file, resolve_moves
+from skillshelf.site.options import SiteOptions
 from skillshelf.site.plan import (
     ASSET_URIS,
     NavItem,
-    SiteOptions,
     SitePlan,
     clashes_with,
     plan_site,
@@ -216,8 +216,6 @@ def export_site(
         if options.get("git_moves", True) is not False and git_moves:
             moves = find_moves(tree.root, skills, list(tree.categories))
         else:
-            from skillshelf.site.moves import read_moves_file, resolve_moves
-
             pairs, problems = read_moves_file(tree.root)
             moves = resolve_moves(pairs, skills, list(tree.categories))
             moves.problems.extend(problems)
