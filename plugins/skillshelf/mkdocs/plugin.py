@@ -76,6 +76,7 @@ from skillshelf.site.formulas import LOADER_URI, uses_math
 from skillshelf.site.memo import PlanMemo
 from skillshelf.site.moves import Moves, find_moves, read_moves_file, resolve_moves
 from skillshelf.site.options import SiteOptions
+from skillshelf.site.placeholders import fill as fill_placeholders
 from skillshelf.site.plan import (
     ASSET_URIS,
     NavItem,
@@ -242,6 +243,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
             llms_txt=self.config.llms_txt,
             redirects=self.config.redirects,
             math=uses_math(config.markdown_extensions),
+            install_command=self.config.install_command,
         )
         plan = plan_site(tree, options, moves, self.plan_memo if self._caching() else None)
         _refuse_non_utf8_names(plan, tree.root, lint_config.project_dir)
@@ -291,6 +293,15 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
     @event_priority(-100)  # after other plugins changed the nav
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> None:
         self.nav = nav
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Fill the lists a hand-written page asks for (skillshelf.site.placeholders)."""
+        plan = self.plan
+        if plan is None or plan.placeholders is None or page.file.src_uri in self.page_uris:
+            return None
+        return fill_placeholders(markdown, page.url, plan.placeholders)
 
     def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> None:
         if self._caching() and page.file.src_uri in self.page_uris:

@@ -1,7 +1,8 @@
 """The model, read into the frozen values every generated text is rendered from.
 
 Each function here turns part of a scanned tree into one input value of
-:mod:`skillshelf.site.render` or :mod:`skillshelf.site.outputs`, holding only
+:mod:`skillshelf.site.render`, :mod:`skillshelf.site.skill_page`,
+:mod:`skillshelf.site.catalog` or :mod:`skillshelf.site.outputs`, holding only
 strings, numbers and tuples of them: everything the text shows, already taken
 out of the frontmatter (a ``version: 1`` becomes ``"1"``, a ``true`` ``"True"``,
 so values that compare equal but print differently cannot meet). The
@@ -11,11 +12,21 @@ the same text, and the plan memo can key each text on its input.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from skillshelf.model import Category, Skill, SkillTree
-from skillshelf.site.entries import SkillEntry
+from skillshelf.site.catalog import (
+    CatalogInput,
+    CategoryCount,
+    HomeInput,
+    TagsInput,
+    tag_counts,
+)
+from skillshelf.site.entries import FileEntry, SkillEntry
+from skillshelf.site.files import SkillFiles
+from skillshelf.site.install import install_command
 from skillshelf.site.options import SiteOptions
 from skillshelf.site.order import (
     category_trail,
@@ -25,16 +36,15 @@ from skillshelf.site.order import (
     sorted_skills,
 )
 from skillshelf.site.outputs import LlmsSection, LlmsTxtInput, SkillsJsonInput
-from skillshelf.site.render import (
-    Card,
-    CatalogInput,
-    CategoryPageInput,
-    FileLink,
-    SkillPageInput,
-    unreadable_reasons,
-)
-from skillshelf.site.text import one_line, plural
-from skillshelf.site.urls import Addresses
+from skillshelf.site.placeholders import Placeholders
+from skillshelf.site.render import Card, CategoryPageInput, unreadable_reasons
+from skillshelf.site.skill_page import Downloads, FileLink, SkillPageInput
+from skillshelf.site.text import absolute_url, one_line, plural
+from skillshelf.site.urls import Addresses, archive_name, archive_path, raw_path
+
+#: A skill page shows its bundled text files up to this many bytes in all; the
+#: rest are downloads only.
+PAGE_VIEW_BYTES = 256 * 1024
 
 
 def _text(value: Any) -> str | None:
@@ -52,10 +62,20 @@ def _string_list(value: Any) -> tuple[str, ...]:
     return ()
 
 
-def skill_entry(skill: Skill, addresses: Addresses, trail: str) -> SkillEntry:
-    """``trail``: the skill's category trail (:func:`category_trail`)."""
+def skill_entry(
+    skill: Skill, tree: SkillTree, addresses: Addresses, trail: str, files: SkillFiles
+) -> SkillEntry:
+    """``trail``: the skill's category trail (:func:`category_trail`); ``files``: what
+    was read of its files."""
     category = skill.category
-    version = skill.project_fields.get("version")
+    fields = skill.project_fields
+    version = fields.get("version")
+    inside = len(skill.relpath) + 1
+    related = []
+    for name in skill.related_skills:
+        found = tree.skills_named(name)
+        related.append((name, addresses.skill(found[0]) if found else None))
+    compatibility = skill.document.data.get("compatibility")
     return SkillEntry(
         name=skill.name,
         folder=skill.relpath,
@@ -70,11 +90,26 @@ def skill_entry(skill: Skill, addresses: Addresses, trail: str) -> SkillEntry:
             addresses.urls.page_url(document.relpath) for document in sorted_references(skill)
         ),
         version=version if isinstance(version, str) else None,
+        raw=raw_path(skill) if skill.document.has_text else None,
+        archive=archive_path(skill) if files.archive is not None else None,
+        files=tuple(
+            FileEntry(facts.relpath[inside:], facts.size, facts.sha256) for facts in files.bundled
+        ),
+        related=tuple(related),
+        dependencies=_string_list(fields.get("dependencies")),
+        platforms=_string_list(fields.get("platforms")),
+        compatibility=_text(compatibility),
+        targets=tuple(skill.targets.items()),
     )
 
 
-def skill_entries(skills: Iterable[Skill], addresses: Addresses) -> dict[str, SkillEntry]:
-    """Skill folder -> entry, in the order of ``skills``."""
+def skill_entries(
+    skills: Iterable[Skill],
+    tree: SkillTree,
+    addresses: Addresses,
+    files: Mapping[str, SkillFiles],
+) -> dict[str, SkillEntry]:
+    """Skill folder -> entry, in the order of ``skills``; ``files``: by skill folder."""
     trails: dict[str, str] = {}
     entries = {}
     for skill in skills:
@@ -82,14 +117,35 @@ def skill_entries(skills: Iterable[Skill], addresses: Addresses) -> dict[str, Sk
         trail = trails.get(category.path)
         if trail is None:
             trail = trails[category.path] = category_trail(category)
-        entries[skill.relpath] = skill_entry(skill, addresses, trail)
+        entries[skill.relpath] = skill_entry(skill, tree, addresses, trail, files[skill.relpath])
     return entries
 
 
+def _install(template: str, entry: SkillEntry, options: SiteOptions) -> str:
+    if not template:
+        return ""
+    return install_command(
+        template,
+        {
+            "name": entry.name,
+            "folder": posixpath.basename(entry.folder),
+            "path": posixpath.dirname(entry.source),
+            "category": entry.category,
+            "raw_url": absolute_url(options.site_url, entry.raw) if entry.raw else "",
+            "zip_url": absolute_url(options.site_url, entry.archive or ""),
+        },
+    )
+
+
 def skill_page_input(
-    skill: Skill, entry: SkillEntry, tree: SkillTree, addresses: Addresses
+    skill: Skill,
+    entry: SkillEntry,
+    files: SkillFiles,
+    addresses: Addresses,
+    options: SiteOptions,
 ) -> SkillPageInput:
-    """``entry``: the skill's own entry (what the site-wide texts show of it)."""
+    """``entry``: the skill's own entry (what the site-wide texts show of it);
+    ``files``: what was read of its files."""
     document = skill.document
     data = document.data
     fields = skill.project_fields
@@ -103,18 +159,28 @@ def skill_page_input(
         text = _text(value)
         if text is not None:
             shown.append((label, text))
-    related = []
-    for name in skill.related_skills:
-        found = tree.skills_named(name)
-        related.append((name, addresses.skill(found[0]) if found else None))
     urls = addresses.urls
+    facts = files.facts()
     # every file of the skill is below its folder: its path inside is the rest
     inside = len(skill.relpath) + 1
-    files: list[tuple[str, str, int, bool]] = []
+    links: list[FileLink] = []
     for bundled in skill.bundled:
-        files.append((bundled.relpath[inside:], bundled.relpath, bundled.size, True))
+        known = facts.get(bundled.relpath)
+        view = known.view if known is not None else None
+        links.append(FileLink(bundled.relpath[inside:], bundled.relpath, bundled.size, True, view))
     for extra in skill.extra_documents:
-        files.append((extra.relpath[inside:], urls.page_url(extra.relpath), extra.size, False))
+        links.append(
+            FileLink(extra.relpath[inside:], urls.page_url(extra.relpath), extra.size, False)
+        )
+    links.sort(key=lambda link: (link.inner, link.url, link.size, link.download))
+    budget = PAGE_VIEW_BYTES
+    for number, link in enumerate(links):
+        if link.view is not None:
+            size = len(link.view.text.encode("utf-8"))
+            if size > budget:
+                links[number] = FileLink(link.inner, link.url, link.size, link.download)
+            else:
+                budget -= size
     return SkillPageInput(
         url=entry.url,
         name=entry.name,
@@ -125,14 +191,24 @@ def skill_page_input(
         category_title=entry.category_title,
         category_url=entry.category_url,
         fields=tuple(shown),
-        platforms=_string_list(fields.get("platforms")),
-        dependencies=_string_list(fields.get("dependencies")),
-        targets=tuple(skill.targets.items()),
+        platforms=entry.platforms,
+        dependencies=entry.dependencies,
+        targets=entry.targets,
         tags=entry.tags,
-        related=tuple(related),
+        related=entry.related,
         source=(entry.source, addresses.source_link(entry.source)),
+        folder=posixpath.dirname(entry.source),
         catalog_url=addresses.catalog,
-        files=tuple(FileLink(*file) for file in sorted(files)),
+        install=_install(options.install_command, entry, options),
+        downloads=Downloads(
+            raw_url=entry.raw,
+            raw_size=document.size,
+            archive_url=entry.archive,
+            archive_name=archive_name(skill),
+            archive_size=len(files.archive) if files.archive is not None else 0,
+            archive_files=files.archived,
+        ),
+        files=tuple(links),
     )
 
 
@@ -167,8 +243,45 @@ def category_page_input(
     )
 
 
-def catalog_input(url: str, entries: Mapping[str, SkillEntry]) -> CatalogInput:
-    return CatalogInput(url=url, skills=tuple(entries.values()))
+def _counts(categories: Iterable[Category], addresses: Addresses) -> tuple[CategoryCount, ...]:
+    return tuple(
+        CategoryCount(
+            category.path,
+            category_trail(category),
+            addresses.categories[category.path],
+            category.total_skills,
+        )
+        for category in categories
+        if category.total_skills
+    )
+
+
+def catalog_input(
+    tree: SkillTree, url: str, addresses: Addresses, entries: Mapping[str, SkillEntry]
+) -> CatalogInput:
+    return CatalogInput(
+        url=url,
+        skills=tuple(entries.values()),
+        categories=_counts(ordered_categories(tree), addresses),
+    )
+
+
+def placeholders(
+    tree: SkillTree, addresses: Addresses, entries: Mapping[str, SkillEntry]
+) -> Placeholders:
+    top = [child for child in sorted_children(tree.top) if child.total_skills]
+    return Placeholders(
+        home=HomeInput(
+            catalog_url=addresses.catalog,
+            skills=len(entries),
+            categories=_counts(top, addresses),
+            summaries=tuple(category.summary for category in top),
+        ),
+        tags=TagsInput(
+            catalog_url=addresses.catalog,
+            tags=tag_counts(entry.tags for entry in entries.values()),
+        ),
+    )
 
 
 def skills_json_input(options: SiteOptions, entries: Mapping[str, SkillEntry]) -> SkillsJsonInput:

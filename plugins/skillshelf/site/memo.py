@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from skillshelf.site.files import SkillFilesReader
+
 Input = TypeVar("Input")
 
 
@@ -29,6 +31,8 @@ class PlanMemo:
         self.used: set[str] = set()
         #: The options of the plan that made the kept texts.
         self.options: object = None
+        #: What was read of each skill's files, reused while the files are unchanged.
+        self.files = SkillFilesReader(keep=True)
         self.hits = 0
         self.misses = 0
 

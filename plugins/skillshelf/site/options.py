@@ -23,3 +23,7 @@ class SiteOptions:
     redirects: bool = True
     #: Carry MathJax and its loader (the configuration uses pymdownx.arithmatex).
     math: bool = False
+    #: The command shown in each skill's "Use this skill" panel, with ``{name}``,
+    #: ``{folder}``, ``{path}``, ``{category}``, ``{raw_url}`` and ``{zip_url}``
+    #: (see :mod:`skillshelf.site.install`); "" shows none.
+    install_command: str = ""

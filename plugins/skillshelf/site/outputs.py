@@ -1,10 +1,13 @@
 """Machine-readable files at the site root and redirect pages.
 
 * ``skills.json``: every skill with its name, category, description, tags,
-  page URL and source path (stable order, no timestamps);
+  page URL, source path, bundled files (path, size, SHA-256), related skills,
+  requirements, and the URLs of its raw SKILL.md and zip (stable order, no
+  timestamps; described by ``schemas/skills-json.schema.json``);
   rendered from a :class:`SkillsJsonInput`;
 * ``llms.txt``: the llmstxt.org format - an H1 title, a ``>`` summary, then one
-  H2 section per category listing its skills as ``- [name](url): description``;
+  H2 section per category listing its skills as ``- [name](url): description``,
+  each URL the skill's SKILL.md as plain text, and an "Optional" section;
   rendered from a :class:`LlmsTxtInput`;
 * redirect pages: a tiny HTML page per old URL with a meta refresh, a
   canonical link and a script that keeps the ``#fragment``.
@@ -48,6 +51,21 @@ def skills_json(index: SkillsJsonInput) -> str:
         }
         if skill.version is not None:
             entry["version"] = skill.version
+        entry["raw_url"] = absolute_url(site_url, skill.raw) if skill.raw else None
+        entry["zip_url"] = absolute_url(site_url, skill.archive) if skill.archive else None
+        entry["files"] = [
+            {"path": file.path, "size": file.size, "sha256": file.sha256} for file in skill.files
+        ]
+        entry["related"] = [
+            {"name": name, "url": absolute_url(site_url, url) if url is not None else None}
+            for name, url in skill.related
+        ]
+        entry["requirements"] = {
+            "dependencies": list(skill.dependencies),
+            "platforms": list(skill.platforms),
+            "compatibility": skill.compatibility,
+            "targets": dict(skill.targets),
+        }
         entries.append(entry)
     document = {
         "version": SCHEMA_VERSION,
@@ -95,17 +113,15 @@ def llms_txt(index: LlmsTxtInput) -> str:
     )
     lines = [f"# {_md_text(index.site_name)}", "", f"> {_md_text(summary)}", ""]
     lines.append(
-        "Each link below is a skill's page; its description says what the skill does and "
-        "when to use it."
+        "Each link below is a skill's SKILL.md, the Markdown an agent follows, as plain "
+        "text; its description says what the skill does and when to use it."
     )
-    if index.skills_json:
-        lines.append(f"The same list as JSON: {absolute_url(site_url, 'skills.json')}")
     lines.append("")
 
     def entry(skill: SkillEntry) -> str:
         # Percent-encoded as MkDocs encodes page URLs: a folder name with spaces,
         # parentheses or '<' must not end the Markdown link or open a tag.
-        url = absolute_url(site_url, skill.url)
+        url = absolute_url(site_url, skill.raw or skill.url)
         description = _md_text(skill.description)
         tail = f": {description}" if description else ""
         return f"- [{_md_text(skill.name)}]({url}){tail}"
@@ -117,14 +133,19 @@ def llms_txt(index: LlmsTxtInput) -> str:
             lines += [_md_text(section.summary), ""]
         lines += [entry(skill) for skill in section.skills]
         lines.append("")
+    optional = []
+    if index.skills_json:
+        optional.append(
+            f"- [skills.json]({absolute_url(site_url, 'skills.json')}): every skill as JSON, "
+            "with its page, files (size, SHA-256), requirements and the zip of its folder"
+        )
     if index.catalog_url:
-        lines += [
-            "## Optional",
-            "",
-            f"- [Catalog]({absolute_url(site_url, index.catalog_url)}): "
-            "every skill in one filterable table",
-            "",
-        ]
+        optional.append(
+            f"- [Catalog]({absolute_url(site_url, index.catalog_url)}): every skill on one "
+            "page, filtered by words, category and tags"
+        )
+    if optional:
+        lines += ["## Optional", "", *optional, ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

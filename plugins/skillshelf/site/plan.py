@@ -19,14 +19,17 @@ from typing import TypeAlias, TypeVar
 
 from skillshelf.model import Category, Document, Skill, SkillTree
 from skillshelf.published import PLUGIN_ASSETS_DIR, reserved_owner
-from skillshelf.site import formulas, inputs, outputs, render
+from skillshelf.site import catalog, formulas, inputs, outputs, render, skill_page
 from skillshelf.site.entries import SkillEntry
+from skillshelf.site.files import SkillFiles, SkillFilesReader
 from skillshelf.site.memo import PlanMemo
 from skillshelf.site.moves import Moves
 from skillshelf.site.options import SiteOptions
 from skillshelf.site.order import ordered_skills, sorted_children, sorted_references, sorted_skills
+from skillshelf.site.placeholders import Placeholders
 from skillshelf.site.text import esc
 from skillshelf.site.urls import (
+    CATALOG_DATA,
     Addresses,
     Urls,
     category_src,
@@ -75,9 +78,9 @@ class SiteFile:
 
     src_uri: str
     source: Path | None = None
-    content: str | None = None
-    #: ``bundled`` (a file of a skill), ``asset``, ``index`` (skills.json, llms.txt)
-    #: or ``redirect``.
+    content: str | bytes | None = None
+    #: ``bundled`` (a file of a skill), ``download`` (a skill's raw SKILL.md or zip),
+    #: ``asset``, ``index`` (skills.json, llms.txt, the catalog's data) or ``redirect``.
     kind: str = "bundled"
     #: The tree's file it comes from, as messages name it (bundled files).
     origin: str = ""
@@ -91,6 +94,8 @@ class SitePlan:
     nav: list[NavItem] = field(default_factory=list)
     #: The generated catalog page's nav entry, if any.
     catalog_nav: list[NavItem] = field(default_factory=list)
+    #: The lists hand-written pages may ask for (:mod:`skillshelf.site.placeholders`).
+    placeholders: Placeholders | None = None
     #: What the plan left out that is worth a note (a redirect where a page lives).
     problems: list[str] = field(default_factory=list)
     #: Files of the tree the plan did not publish because another page or file
@@ -165,9 +170,16 @@ class _Planner:
             project_dir=options.project_dir,
         )
         self.plan = SitePlan()
+        reader = memo.files if memo is not None else SkillFilesReader(keep=False)
+        #: What was read of each skill's files, by skill folder.
+        self.files: dict[str, SkillFiles] = {
+            skill.relpath: reader.read(skill) for skill in tree.skills
+        }
+        if memo is not None:
+            memo.files.keep_only(set(self.files))
         #: Every skill as the site-wide texts list it, in nav order.
         self.entries: dict[str, SkillEntry] = inputs.skill_entries(
-            ordered_skills(tree), self.addresses
+            ordered_skills(tree), tree, self.addresses, self.files
         )
         #: The plugin's own outputs: no file of the tree may take their paths.
         self.own: dict[str, str] = {
@@ -175,6 +187,7 @@ class _Planner:
         }
         if options.catalog:
             self.own[self.urls.dest(options.catalog)] = "the catalog page"
+            self.own[CATALOG_DATA] = "the catalog's data"
         if options.skills_json:
             self.own["skills.json"] = "the skills.json index"
         if options.llms_txt:
@@ -270,15 +283,18 @@ class _Planner:
             self.document_page(document)
         catalog_url = self.addresses.catalog
         if self.options.catalog and catalog_url is not None:
-            value = inputs.catalog_input(catalog_url, self.entries)
+            value = inputs.catalog_input(self.tree, catalog_url, self.addresses, self.entries)
             page = self.add_page(
                 self.options.catalog,
-                lambda: self.text("catalog", value, render.catalog_page),
+                lambda: self.text("catalog", value, catalog.catalog_page),
                 "catalog",
                 None,
             )
             assert page is not None  # the plugin's own pages are never refused
             self.plan.catalog_nav.append({"Catalog": page.src_uri})
+            data = self.text(CATALOG_DATA, value, catalog.catalog_data)
+            self.plan.files.append(SiteFile(CATALOG_DATA, content=data, kind="index"))
+        self.plan.placeholders = inputs.placeholders(self.tree, self.addresses, self.entries)
         self.assets()
         if self.options.skills_json:
             index = inputs.skills_json_input(self.options, self.entries)
@@ -319,14 +335,14 @@ class _Planner:
 
     def skill(self, skill: Skill) -> NavItem:
         src = skill_src(skill)
+        entry = self.entries[skill.relpath]
+        files = self.files[skill.relpath]
         self.add_page(
             src,
             lambda: self.text(
                 src,
-                inputs.skill_page_input(
-                    skill, self.entries[skill.relpath], self.tree, self.addresses
-                ),
-                render.skill_page,
+                inputs.skill_page_input(skill, entry, files, self.addresses, self.options),
+                skill_page.skill_page,
             ),
             "skill",
             skill.document.path,
@@ -347,6 +363,10 @@ class _Planner:
                 self.plan.files.append(
                     SiteFile(uri, source=bundled.path, origin=self.shown(bundled.path))
                 )
+        if entry.raw is not None:
+            self.plan.files.append(SiteFile(entry.raw, source=skill.document.path, kind="download"))
+        if entry.archive is not None and files.archive is not None:
+            self.plan.files.append(SiteFile(entry.archive, content=files.archive, kind="download"))
         title = esc(skill.name)
         if not references:
             return {title: src}

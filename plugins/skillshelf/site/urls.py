@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from skillshelf.model import Category, Skill, SkillTree
-from skillshelf.published import page_dest
+from skillshelf.published import PLUGIN_ASSETS_DIR, page_dest
 from skillshelf.site.text import quote_path
 
 
@@ -60,6 +60,27 @@ def category_src(category: Category) -> str:
 
 def skill_src(skill: Skill) -> str:
     return f"{skill.relpath}/SKILL.md"
+
+
+#: Each skill's SKILL.md as it is and the zip of its folder, below the plugin's own
+#: folder: no file of the tree can take these paths (a bundled ``x.zip`` beside the
+#: page could). The SKILL.md keeps a ``.txt`` suffix: an engine building an export
+#: would make a page of any ``.md`` file.
+DOWNLOADS_DIR = f"{PLUGIN_ASSETS_DIR}/skills"
+#: The catalog's data, read by ``catalog.js``.
+CATALOG_DATA = f"{PLUGIN_ASSETS_DIR}/catalog.json"
+
+
+def raw_path(skill: Skill) -> str:
+    return f"{DOWNLOADS_DIR}/{skill.relpath}/SKILL.md.txt"
+
+
+def archive_name(skill: Skill) -> str:
+    return f"{skill.folder_name}.zip"
+
+
+def archive_path(skill: Skill) -> str:
+    return f"{DOWNLOADS_DIR}/{skill.relpath}/{archive_name(skill)}"
 
 
 def export_uri(src_uri: str) -> str:
