@@ -436,8 +436,10 @@ class _Planner:
 def plan_site(
     tree: SkillTree, options: SiteOptions, moves: Moves | None = None, memo: PlanMemo | None = None
 ) -> SitePlan:
-    """Everything the site needs from ``tree``; pure, no I/O beyond what the model holds.
-    With ``memo``, texts whose inputs did not change since its last plan are reused."""
+    """Everything the site needs from ``tree``. Reads nothing but the model and the
+    files the model lists for each skill (:mod:`skillshelf.site.files`: the zips, the
+    digests, the views); writes nothing. With ``memo``, texts whose inputs did not change
+    since its last plan are reused, and skills whose files did not change are not read."""
     if memo is not None:
         memo.begin(options)
     plan = _Planner(tree, options, moves or Moves(), memo).build()

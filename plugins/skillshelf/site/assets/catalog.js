@@ -234,27 +234,43 @@
       return true;
     }
 
+    /* The selectors' options are made once; their counts are brought up to date when
+       a reader is about to use one (focus, a pointer on it) rather than on every key
+       typed: a library with thousands of categories would otherwise redo thousands of
+       options per key. */
+    var pool = [];  // the skills the words and tags let through, whatever their category
+    var stale = true;
+    var categoryOptions = data.categories.map(function (entry) {
+      return element("option", { value: entry.path });
+    });
+    var tagKeys = Object.keys(data.tagNames).sort(function (a, b) {
+      var x = data.tagNames[a].toLowerCase(), y = data.tagNames[b].toLowerCase();
+      return x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0;
+    });
+    var tagOptions = tagKeys.map(function (key) { return element("option", { value: key }); });
+    var allCategories = element("option", { value: "" });
+    var anyTag = element("option", { value: "" });
+    category.appendChild(allCategories);
+    categoryOptions.forEach(function (option) { category.appendChild(option); });
+    tag.appendChild(anyTag);
+    tagOptions.forEach(function (option) { tag.appendChild(option); });
+
     function apply(push) {
       var typed = words(state.q);
-      var categoryCounts = new Array(data.categories.length).fill(0);
-      var tagCounts = {};
-      var total = 0;
       matches = [];
+      pool = [];
       data.skills.forEach(function (skill) {
         for (var w = 0; w < typed.length; w++) {
           if (skill.haystack.indexOf(" " + typed[w]) === -1) return;
         }
         if (!matching(skill, "category")) return;
-        total += 1;
-        if (skill.category) skill.category.line.forEach(function (at) { categoryCounts[at] += 1; });
-        if (!matching(skill, "")) return;
-        matches.push(skill);
-        skill.keys.forEach(function (key) {
-          if (state.tags.indexOf(key) === -1) tagCounts[key] = (tagCounts[key] || 0) + 1;
-        });
+        pool.push(skill);
+        if (matching(skill, "")) matches.push(skill);
       });
-      fillCategories(categoryCounts, total);
-      fillTags(tagCounts);
+      stale = true;
+      if (document.activeElement === category || document.activeElement === tag) refreshCounts();
+      category.value = state.category;
+      tag.value = "";
       fillActive();
       list.textContent = "";
       rendered = 0;
@@ -266,34 +282,56 @@
           (data.holding === 1 ? " category" : " categories");
       none.hidden = matches.length !== 0;
       clear.hidden = !filtered;
-      var url = writeState(state, data.tagNames);
-      if (url !== location.pathname + location.search + location.hash) {
-        history[push ? "pushState" : "replaceState"](null, "", url);
-      }
+      keepInAddress(push);
     }
 
-    function fillCategories(counts, total) {
-      category.textContent = "";
-      category.appendChild(element("option", { value: "", text: "All categories (" + total.toLocaleString("en") + ")" }));
-      data.categories.forEach(function (entry) {
-        if (!counts[entry.index] && entry.path !== state.category) return;
-        category.appendChild(element("option", {
-          value: entry.path, text: entry.title + " (" + counts[entry.index].toLocaleString("en") + ")"
-        }));
+    /* The address follows the view a moment after it changed: writing it costs more
+       than drawing the cards (Chromium: 15-50 ms), and while a reader types only the
+       last words matter. A chosen category or tag is a step Back can undo. */
+    var addressTimer = null;
+    var addressPush = false;
+
+    function keepInAddress(push) {
+      addressPush = addressPush || push;
+      clearTimeout(addressTimer);
+      addressTimer = setTimeout(function () {
+        var url = writeState(state, data.tagNames);
+        if (url !== location.pathname + location.search + location.hash) {
+          history[addressPush ? "pushState" : "replaceState"](null, "", url);
+        }
+        addressPush = false;
+      }, push ? 50 : 300);
+    }
+
+    function refreshCounts() {
+      if (!stale) return;
+      stale = false;
+      var categoryCounts = new Array(data.categories.length).fill(0);
+      pool.forEach(function (skill) {
+        if (skill.category) skill.category.line.forEach(function (at) { categoryCounts[at] += 1; });
       });
+      var tagCounts = {};
+      matches.forEach(function (skill) {
+        skill.keys.forEach(function (key) { tagCounts[key] = (tagCounts[key] || 0) + 1; });
+      });
+      allCategories.textContent = "All categories (" + pool.length.toLocaleString("en") + ")";
+      data.categories.forEach(function (entry, index) {
+        var option = categoryOptions[index];
+        var count = categoryCounts[index];
+        option.textContent = entry.title + " (" + count.toLocaleString("en") + ")";
+        // no skill left there: not offered (unless it is the one chosen)
+        option.hidden = option.disabled = !count && entry.path !== state.category;
+      });
+      var offered = 0;
+      tagKeys.forEach(function (key, index) {
+        var option = tagOptions[index];
+        var count = tagCounts[key] || 0;
+        option.textContent = data.tagNames[key] + " (" + count.toLocaleString("en") + ")";
+        option.hidden = option.disabled = !count || state.tags.indexOf(key) !== -1;
+        if (!option.hidden) offered += 1;
+      });
+      anyTag.textContent = offered ? "Any tag (" + offered + " more)" : "No more tags";
       category.value = state.category;
-    }
-
-    function fillTags(counts) {
-      tag.textContent = "";
-      var keys = Object.keys(counts).sort(function (a, b) {
-        var x = data.tagNames[a].toLowerCase(), y = data.tagNames[b].toLowerCase();
-        return x < y ? -1 : x > y ? 1 : 0;
-      });
-      tag.appendChild(element("option", { value: "", text: keys.length ? "Any tag (" + keys.length + " more)" : "No more tags" }));
-      keys.forEach(function (key) {
-        tag.appendChild(element("option", { value: key, text: data.tagNames[key] + " (" + counts[key].toLocaleString("en") + ")" }));
-      });
       tag.value = "";
     }
 
@@ -331,6 +369,10 @@
       if (focus && first) first.querySelector("a").focus();
     }
 
+    [category, tag].forEach(function (select) {
+      select.addEventListener("focus", refreshCounts);
+      select.addEventListener("pointerdown", refreshCounts);
+    });
     query.value = state.q;
     query.addEventListener("input", function () { state.q = query.value; apply(false); });
     category.addEventListener("change", function () { state.category = category.value; apply(true); });
@@ -360,12 +402,15 @@
     });
     window.addEventListener("popstate", function () {
       if (!document.body.contains(container)) return;
+      clearTimeout(addressTimer);
+      addressPush = false;
       state = readState(location.search);
       if (!byPath[state.category]) state.category = "";
       query.value = state.q;
       apply(false);
     });
     apply(false);
+    refreshCounts();
   }
 
   // -- the 404 page -----------------------------------------------------------------
