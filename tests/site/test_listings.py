@@ -196,6 +196,7 @@ def test_the_export_fills_the_same_lists(tmp_path: Path) -> None:
         ("Targets trl 1.16.0 today. Next.", "Targets trl 1.16.0 today.", "Next."),
         ("Run `a. b` here! Then.", "Run `a. b` here!", "Then."),
         ("Why? Because.", "Why?", "Because."),
+        ("Folded\n  over lines.\nThe rest\n", "Folded over lines.", "The rest"),
         ("Ends with a stop.", "Ends with a stop.", ""),
         ("", "", ""),
     ],

@@ -25,7 +25,7 @@ from urllib.parse import quote
 
 from skillshelf.site.entries import SkillEntry
 from skillshelf.site.render import front
-from skillshelf.site.text import esc, esc_inline, href, plural, quote_path
+from skillshelf.site.text import esc, esc_inline, href, one_line, plural, quote_path
 
 #: Cards on the catalog page as HTML, and cards the script adds at a time.
 PAGE_SIZE = 50
@@ -37,8 +37,9 @@ _SENTENCE_END = re.compile(r"[.!?](?=\s+\S)")
 
 
 def first_sentence(text: str) -> tuple[str, str]:
-    """``text``'s first sentence and the rest (stripped; the rest may be ""). A full
-    stop inside backticks, after an abbreviation or inside a number ends nothing."""
+    """``text``'s first sentence and the rest, each on one line (the rest may be ""). A
+    full stop inside backticks, after an abbreviation or inside a number ends nothing."""
+    text = one_line(text)
     for match in _SENTENCE_END.finditer(text):
         end = match.end()
         if text.count("`", 0, end) % 2:
