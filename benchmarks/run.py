@@ -25,8 +25,13 @@ figure being the wall time of whole processes (start-up included):
   MkDocs and mkdocs-material); wall time and peak RSS of each process, and the
   page counts, which must agree;
 * the page weight of the site of each tree: bytes per HTML page (mean, median,
-  95th percentile, largest), the catalog page, and the size of material's
-  search index (raw and gzip-compressed);
+  95th percentile, largest), the catalog page and the catalog's data
+  (``_skillshelf/catalog.json``), and the size of material's search index (raw
+  and gzip-compressed);
+* the catalog in headless chromium (Debian's /usr/bin/chromium) on each tree's
+  site: the time from opening the page to its filters being ready (the data
+  fetched and the first cards drawn), and the time each filter change takes
+  until the next frame (typing words, choosing a category, adding a tag);
 * ``mkdocs serve`` on that tree: the time from saving one SKILL.md (a unique
   marker appended) to the served page showing it, median of several edits, and
   from adding a skill to a sibling page's nav and its category's page listing
@@ -39,7 +44,9 @@ the command line. Nothing is asserted.
 from __future__ import annotations
 
 import argparse
+import functools
 import gzip
+import http.server
 import os
 import platform
 import shutil
@@ -48,11 +55,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+from playwright.sync_api import sync_playwright
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -483,11 +493,12 @@ def bench_site(
     return header, rows
 
 
-def bench_weight(tree: Path, count: int) -> list[str]:
+def bench_weight(tree: Path, count: int) -> tuple[list[str], list[str]]:
     """What readers download: the HTML pages of the site built with the plugin (bytes per
-    page, the catalog page on its own since it lists every skill) and material's search
-    index, which the browser fetches whole on the first search (raw and gzip-compressed,
-    as a static host serves it)."""
+    page, the catalog page on its own since it lists skills), the catalog's data and
+    material's search index, which the browser fetches whole on the first search (raw and
+    gzip-compressed, as a static host serves it); and the catalog's speed in a browser
+    (:func:`bench_catalog`)."""
     project = make_site_project(tree, count)
     site = WORK / "site" / f"weight-{count}"
     shutil.rmtree(site, ignore_errors=True)
@@ -496,6 +507,8 @@ def bench_weight(tree: Path, count: int) -> list[str]:
     catalog = sizes.pop("catalog/index.html", 0)
     pages = sorted(sizes.values())
     index = (site / "search" / "search_index.json").read_bytes()
+    data = (site / "_skillshelf" / "catalog.json").read_bytes()
+    speed = bench_catalog(site, count)
     shutil.rmtree(site, ignore_errors=True)
     return [
         f"{count:,}",
@@ -505,10 +518,11 @@ def bench_weight(tree: Path, count: int) -> list[str]:
         kib(pages[int(len(pages) * 0.95)]),
         kib(max(pages)),
         kib(catalog),
+        f"{kib(len(data))} ({kib(len(gzip.compress(data, 6)))} gzip)",
         mib(sum(pages) + catalog),
         mib(len(index)),
         mib(len(gzip.compress(index, 6))),
-    ]
+    ], speed
 
 
 WEIGHT_HEADER = [
@@ -519,10 +533,82 @@ WEIGHT_HEADER = [
     "Page p95",
     "Page max",
     "Catalog page",
+    "Catalog data",
     "All HTML",
     "Search index",
     "Search index (gzip)",
 ]
+CATALOG_HEADER = [
+    "Skills",
+    "Open to filters ready",
+    "Words, median",
+    "Words, slowest",
+    "Category",
+    "Tag",
+    "Clear",
+]
+#: One filter change, timed in the page from the event to the next frame.
+_FILTER_TIME = """async ([selector, value]) => {
+  const control = document.querySelector(selector);
+  const started = performance.now();
+  control.value = value;
+  control.dispatchEvent(new Event(control.tagName === "SELECT" ? "change" : "input"));
+  await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+  return performance.now() - started;
+}"""
+#: Typed one key at a time, as a reader types them.
+_TYPED = ("d", "da", "dat", "data", "data p", "data pi", "data pip", "zzz", "")
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def bench_catalog(site: Path, count: int) -> list[str]:
+    """The catalog page of ``site`` in headless chromium, served from 127.0.0.1: how long
+    until its filters work, and how long each filter change takes to show."""
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/catalog/"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+            )
+            page = browser.new_page(viewport={"width": 1440, "height": 900})
+            started = time.perf_counter()
+            page.goto(url, wait_until="commit")
+            page.wait_for_selector(".skillshelf-filters", timeout=120_000)
+            ready = time.perf_counter() - started
+            typed = [page.evaluate(_FILTER_TIME, ["#skillshelf-query", text]) for text in _TYPED]
+            first = page.evaluate("document.querySelector('#skillshelf-category').options[1].value")
+            category = page.evaluate(_FILTER_TIME, ["#skillshelf-category", first])
+            tag_value = page.evaluate("document.querySelector('#skillshelf-tag').options[1].value")
+            tag = page.evaluate(_FILTER_TIME, ["#skillshelf-tag", tag_value])
+            clear = page.evaluate(
+                """async () => {
+                  const started = performance.now();
+                  document.querySelector(".skillshelf-clear").click();
+                  await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+                  return performance.now() - started;
+                }"""
+            )
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return [
+        f"{count:,}",
+        f"{ready:.2f} s",
+        f"{statistics.median(typed):.0f} ms",
+        f"{max(typed):.0f} ms",
+        f"{category:.0f} ms",
+        f"{tag:.0f} ms",
+        f"{clear:.0f} ms",
+    ]
 
 
 def kib(size: float) -> str:
@@ -744,13 +830,20 @@ def main() -> None:
         )
     if not args.skip_weight:
         weight_rows = []
+        catalog_rows = []
         for n, project in projects.items():
-            print(f"page weight {n} skills ...", flush=True)
-            weight_rows.append(bench_weight(project, n))
-            print("  " + " | ".join(weight_rows[-1]), flush=True)
+            print(f"page weight and the catalog in a browser, {n} skills ...", flush=True)
+            weight, speed = bench_weight(project, n)
+            weight_rows.append(weight)
+            catalog_rows.append(speed)
+            print("  " + " | ".join(weight) + "\n  " + " | ".join(speed), flush=True)
         tables["Site: page weight (HTML bytes per page, search index)"] = (
             WEIGHT_HEADER,
             weight_rows,
+        )
+        tables["Site: the catalog in headless chromium (filters, to the next frame)"] = (
+            CATALOG_HEADER,
+            catalog_rows,
         )
     info["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(write_results(command, info, sections, tables))

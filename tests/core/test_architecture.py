@@ -77,15 +77,6 @@ HOUSE: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
 )
 
-#: Loops known today and owned by another branch of work, each with who removes it.
-#: The test fails when one is gone, so that its entry goes too.
-KNOWN_CYCLES: dict[frozenset[str], str] = {
-    frozenset(
-        {"skillshelf.site.plan", "skillshelf.site.outputs", "skillshelf.site.render"}
-    ): "the site planner's cycle, which branch 'site' takes apart (issue #15)",
-}
-
-
 def module_names() -> dict[str, Path]:
     found = {}
     for path in sorted(PACKAGE.rglob("*.py")):
@@ -197,10 +188,7 @@ def cycles() -> list[frozenset[str]]:
 
 
 def test_no_modules_import_each_other_in_a_loop() -> None:
-    found = cycles()
-    assert [sorted(cycle) for cycle in found if cycle not in KNOWN_CYCLES] == []
-    gone = [why for cycle, why in KNOWN_CYCLES.items() if cycle not in found]
-    assert gone == [], "remove these from KNOWN_CYCLES: they are gone"
+    assert [sorted(cycle) for cycle in cycles()] == []
 
 
 def test_the_test_sees_imports_everywhere() -> None:

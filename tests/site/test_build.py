@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -149,12 +150,15 @@ def test_catalog_skills_json_and_llms_txt(project: Project) -> None:
     build_site(root)
     site = root / "site"
     catalog = read(site, "catalog/index.html")
-    assert catalog.count("<tr data-search=") == 6
-    assert 'class="skillshelf-filter' in catalog
+    assert catalog.count('<li class="skillshelf-card">') == 6
+    assert '<p class="skillshelf-shown" aria-live="polite">6 skills in 3 categories.</p>' in catalog
+    assert "skillshelf-fallback" not in catalog  # every skill fits on the first page
     assert "_skillshelf/catalog.js" in catalog and (site / "_skillshelf/catalog.js").is_file()
     data = json.loads(read(site, "skills.json"))
     assert data["count"] == 6
     by_name = {skill["name"]: skill for skill in data["skills"]}
+    run_py = (root / "skills/ml/training/trainer-a/scripts/run.py").read_bytes()
+    config_yaml = (root / "skills/ml/training/trainer-a/templates/config.yaml").read_bytes()
     assert by_name["trainer-a"] == {
         "name": "trainer-a",
         "category": "ml/training",
@@ -169,15 +173,49 @@ def test_catalog_skills_json_and_llms_txt(project: Project) -> None:
             "https://example.org/nested/ml/training/trainer-a/references/sft/",
         ],
         "version": "1.2.0",
+        "raw_url": "https://example.org/nested/_skillshelf/skills/ml/training/trainer-a/SKILL.md.txt",
+        "zip_url": "https://example.org/nested/_skillshelf/skills/ml/training/trainer-a/trainer-a.zip",
+        "files": [
+            {
+                "path": "scripts/run.py",
+                "size": len(run_py),
+                "sha256": hashlib.sha256(run_py).hexdigest(),
+            },
+            {
+                "path": "templates/config.yaml",
+                "size": len(config_yaml),
+                "sha256": hashlib.sha256(config_yaml).hexdigest(),
+            },
+        ],
+        "related": [
+            {"name": "trainer-b", "url": "https://example.org/nested/ml/training/trainer-b/"},
+            {"name": "alpha", "url": "https://example.org/nested/tools/alpha/"},
+        ],
+        "requirements": {
+            "dependencies": ["trl==1.16.0"],
+            "platforms": [],
+            "compatibility": None,
+            "targets": {},
+        },
     }
     llms = read(site, "llms.txt").splitlines()
     assert llms[0] == "# nested" and llms[2].startswith("> ")
     assert "## Machine learning / Training" in llms
-    assert (
-        "- [trainer-a](https://example.org/nested/ml/training/trainer-a/): "
-        "Fine-tune with trainer A. Use when training." in llms
-    )
+    raw = "https://example.org/nested/_skillshelf/skills/ml/training/trainer-a/SKILL.md.txt"
+    assert f"- [trainer-a]({raw}): Fine-tune with trainer A. Use when training." in llms
     assert llms.index("## Tools") < llms.index("## Machine learning / Training")
+    # the link is the SKILL.md as it is in the repository, byte for byte
+    assert (site / "_skillshelf/skills/ml/training/trainer-a/SKILL.md.txt").read_bytes() == (
+        root / "skills/ml/training/trainer-a/SKILL.md"
+    ).read_bytes()
+    assert llms[-4:] == [
+        "## Optional",
+        "",
+        "- [skills.json](https://example.org/nested/skills.json): every skill as JSON, with its "
+        "page, files (size, SHA-256), requirements and the zip of its folder",
+        "- [Catalog](https://example.org/nested/catalog/): every skill on one page, filtered by "
+        "words, category and tags",
+    ]
 
 
 def test_search_index_has_names_and_descriptions(project: Project) -> None:

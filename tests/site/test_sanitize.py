@@ -268,13 +268,19 @@ def test_every_markdown_feature_survives_sanitizing(tmp_path: Path) -> None:
         '<img alt="A diagram" loading="lazy" src="assets/diagram.png" title="The title"',
         'style="text-align:center"',
         '<a class="headerlink" href="#every-feature"',
-        '<a class="skillshelf-tag" href="../../catalog/?q=A">',
+        '<a class="skillshelf-tag" href="../../catalog/?tag=A">',
         '<a href="./scripts/run.py" download="">',
+        # the "Use this skill" panel and a bundled file's highlighted view
+        '<div class="skillshelf-use" data-search-exclude="">',
+        '<details class="skillshelf-view" data-search-exclude=""><summary>View '
+        '<span class="skillshelf-sr">scripts/run.py</span></summary>',
+        '<div class="highlight"><pre><code><span class="nb">print</span>',
     ):
         assert kept in page, kept
     catalog = clean["catalog/index.html"]
-    assert '<input type="search" class="skillshelf-filter md-input"' in catalog
-    assert "<tr data-search=" in catalog and '<p class="skillshelf-none" hidden="">' in catalog
+    assert '<p class="skillshelf-shown" aria-live="polite">' in catalog
+    assert '<ul class="skillshelf-results">' in catalog
+    assert '<li class="skillshelf-card"><h2 class="skillshelf-card-name">' in catalog
     assert '<div class="grid cards skillshelf-cards">' in clean["cat/index.html"]
 
 

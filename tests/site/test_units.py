@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from skillshelf.site.memo import PlanMemo
 from skillshelf.site.moves import RecordedMove, read_moves_file, resolve_moves
-from skillshelf.site.plan import Urls, export_uri
 from skillshelf.site.text import absolute_url, derive_source_url, esc, href, md_text, relative_url
+from skillshelf.site.urls import Urls, export_uri
 
 
 @pytest.mark.parametrize(
@@ -152,3 +153,26 @@ def test_moves_from_paths_no_skill_can_have_had_are_refused_with_their_line(
     assert "the search index" in refused[f"{where}:2"]
     assert "inside the skill 'cat/alpha'" in refused[f"{where}:6"]
     assert all("is not redirected" in problem for problem in moves.problems)
+
+
+def test_the_plan_memo_renders_from_the_value_it_is_keyed_on() -> None:
+    memo = PlanMemo()
+    rendered: list[tuple[str, ...]] = []
+
+    def render(value: tuple[str, ...]) -> str:
+        rendered.append(value)
+        return "|".join(value)
+
+    memo.begin("options")
+    assert memo.text("page", ("a", "b"), render) == "a|b"
+    memo.forget_unused()
+    memo.begin("options")
+    assert memo.text("page", ("a", "b"), render) == "a|b"  # an equal value: reused
+    assert (memo.hits, memo.misses, rendered) == (1, 0, [("a", "b")])
+    assert memo.text("page", ("a", "c"), render) == "a|c"  # another: rendered from it
+    memo.begin("other options")  # made under other options: nothing is reused
+    assert memo.text("page", ("a", "c"), render) == "a|c"
+    assert (memo.hits, memo.misses) == (0, 1)
+    memo.begin("other options")
+    memo.forget_unused()  # the page was not asked for
+    assert memo.texts == {}

@@ -138,3 +138,23 @@ def test_the_zensical_site_asks_no_other_host_either(zensical_site: Path) -> Non
     # the exported custom_dir's header partial: no repository facts from api.github.com
     home = (zensical_site / "index.html").read_text(encoding="utf-8")
     assert 'class="md-source"' in home and 'data-md-component="source"' not in home
+
+
+@pytest.mark.slow
+def test_zensical_serves_the_same_generated_files(zensical_site: Path, real_site: Path) -> None:
+    """What the plugin writes besides pages (each skill's raw SKILL.md and zip, the
+    catalog's data, skills.json, llms.txt) is in the export too, byte for byte."""
+    generated = [
+        path.relative_to(real_site).as_posix()
+        for path in sorted((real_site / "_skillshelf").rglob("*"))
+        if path.is_file() and "mathjax" not in path.parts
+    ]
+    generated += ["skills.json", "llms.txt"]
+    assert len([rel for rel in generated if rel.endswith(".zip")]) >= 50
+    differing = [
+        rel
+        for rel in generated
+        if not (zensical_site / rel).is_file()
+        or (zensical_site / rel).read_bytes() != (real_site / rel).read_bytes()
+    ]
+    assert differing == []

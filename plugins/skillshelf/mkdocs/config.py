@@ -9,8 +9,26 @@ MkDocs' own settings.
 
 from __future__ import annotations
 
+from typing import Any
+
 from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
+from mkdocs.config.base import Config, ValidationError
+
+from skillshelf.site.install import template_problem
+
+
+class InstallCommand(c.Type[str]):
+    """A template of skillshelf.site.install: only its fields, braces balanced."""
+
+    def __init__(self) -> None:
+        super().__init__(str, default="")
+
+    def run_validation(self, value: Any) -> str:
+        text = super().run_validation(value)
+        problem = template_problem(text)
+        if problem is not None:
+            raise ValidationError(problem)
+        return text
 
 
 class SkillshelfConfig(Config):  # type: ignore[no-untyped-call]
@@ -32,6 +50,10 @@ class SkillshelfConfig(Config):  # type: ignore[no-untyped-call]
     redirects = c.Type(bool, default=True)
     #: Look for moves in git history (one ``git log`` per build, cached).
     git_moves = c.Type(bool, default=True)
+    #: The command each skill page's "Use this skill" panel shows, e.g.
+    #: ``hermes skills install {name}``; fields {name} {folder} {path} {category}
+    #: {raw_url} {zip_url}, each shell-quoted. Default "": no command, only the downloads.
+    install_command = InstallCommand()
     #: Write ``skills.json`` and ``llms.txt`` at the site root.
     skills_json = c.Type(bool, default=True)
     llms_txt = c.Type(bool, default=True)

@@ -49,10 +49,11 @@ from skillshelf.readahead import read_ahead
 from skillshelf.rules import all_rules
 from skillshelf.site.formulas import LOADER_URI, uses_math
 from skillshelf.site.moves import Moves, find_moves, read_moves_file, resolve_moves
+from skillshelf.site.options import SiteOptions
+from skillshelf.site.placeholders import fill as fill_placeholders
 from skillshelf.site.plan import (
     ASSET_URIS,
     NavItem,
-    SiteOptions,
     SitePage,
     SitePlan,
     clashes_with,
@@ -74,6 +75,8 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
     def __init__(self) -> None:
         self.lint_config: LintConfig | None = None
         self.user_nav: list[Any] | None = None
+        #: This build's plan; ``on_page_markdown`` fills hand-written pages' lists from it.
+        self.plan: SitePlan | None = None
         #: Source paths of the pages this build added from the tree.
         self.page_uris: set[str] = set()
         self.seconds: float = 0.0
@@ -99,6 +102,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.serve.on_config(config, self.config)
+        self.plan = None
         self.page_uris = set()
         self.seconds = 0.0
         if not self.config.enabled:
@@ -166,6 +170,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
             llms_txt=self.config.llms_txt,
             redirects=self.config.redirects,
             math=uses_math(config.markdown_extensions),
+            install_command=self.config.install_command,
         )
         plan = plan_site(tree, options, moves, self.serve.plan_memo_for_build())
         _refuse_non_utf8_names(plan, tree.root, lint_config.project_dir)
@@ -174,6 +179,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         refusals = [*plan.refusals, *clashes.refusals]
         if refusals:
             raise PluginError(f"skillshelf: {refusal_message(refusals)}")
+        self.plan = plan
         for problem in [*plan.problems, *clashes.skipped.values()]:
             log.info(problem)
         for warning in plan.warnings:
@@ -215,6 +221,15 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
     @event_priority(-100)  # after other plugins changed the nav
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> None:
         self.serve.on_nav(nav, self.page_uris)
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Fill the lists a hand-written page asks for (skillshelf.site.placeholders)."""
+        plan = self.plan
+        if plan is None or plan.placeholders is None or page.file.src_uri in self.page_uris:
+            return None
+        return fill_placeholders(markdown, page.url, plan.placeholders)
 
     def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> None:
         self.serve.on_pre_page(page)

@@ -27,11 +27,13 @@ from skillshelf.model import scan
 from skillshelf.published import page_dest
 from skillshelf.rules import all_rules
 from skillshelf.site.formulas import LOADER_URI, uses_math
-from skillshelf.site.moves import find_moves
+from skillshelf.site.install import template_problem
+from skillshelf.site.moves import find_moves, read_moves_file, resolve_moves
+from skillshelf.site.options import SiteOptions
+from skillshelf.site.placeholders import fill as fill_placeholders
 from skillshelf.site.plan import (
     ASSET_URIS,
     NavItem,
-    SiteOptions,
     SitePlan,
     clashes_with,
     plan_site,
@@ -40,6 +42,7 @@ from skillshelf.site.plan import (
 )
 from skillshelf.site.rules_page import rules_page
 from skillshelf.site.text import derive_source_url
+from skillshelf.site.urls import Urls
 
 RENAMED = ("SKILL.md", "DESCRIPTION.md")
 PLUGIN = "skillshelf"
@@ -218,12 +221,16 @@ def export_site(
         if options.get("git_moves", True) is not False and git_moves:
             moves = find_moves(tree.root, skills, list(tree.categories))
         else:
-            from skillshelf.site.moves import read_moves_file, resolve_moves
-
             pairs, problems = read_moves_file(tree.root)
             moves = resolve_moves(pairs, skills, list(tree.categories))
             moves.problems.extend(problems)
     catalog = options.get("catalog", "catalog.md")
+    install = options.get("install_command", "")
+    if not isinstance(install, str):
+        raise ExportError(f"{mkdocs_file}: install_command must be text")
+    problem = template_problem(install)
+    if problem is not None:
+        raise ExportError(f"{mkdocs_file}: {problem}")
     site_options = SiteOptions(
         site_name=_plain(document.get("site_name")) or "skillshelf",
         site_url=site_url,
@@ -236,6 +243,7 @@ def export_site(
         llms_txt=options.get("llms_txt", True) is not False,
         redirects=options.get("redirects", True) is not False,
         math=uses_math(_list(document.get("markdown_extensions"))),
+        install_command=install,
     )
     plan = plan_site(tree, site_options, moves)
     clashes = clashes_with(plan, _docs_site_paths(docs_dir, use_directory_urls, plan))
@@ -253,7 +261,7 @@ def export_site(
 
     out_docs = out_dir / "docs"
     out_docs.mkdir(parents=True)
-    taken = _copy_docs(docs_dir, out_docs)
+    taken = _copy_docs(docs_dir, out_docs, plan, Urls(use_directory_urls))
     written = _write_plan(plan, out_docs, taken, problems)
     rules_uri = _write_rules_page(_plain(options.get("rules_page")), out_docs, taken, problems)
     written |= {rules_uri} if rules_uri else set()
@@ -312,8 +320,9 @@ def _docs_site_paths(docs_dir: Path, use_directory_urls: bool, plan: SitePlan) -
     return found
 
 
-def _copy_docs(docs_dir: Path, out_docs: Path) -> set[str]:
-    """Copy docs_dir (Markdown with links rewritten); return the paths written."""
+def _copy_docs(docs_dir: Path, out_docs: Path, plan: SitePlan, urls: Urls) -> set[str]:
+    """Copy docs_dir (Markdown with links rewritten and the plan's lists filled in);
+    return the paths written."""
     taken: set[str] = set()
     if not docs_dir.is_dir():
         return taken
@@ -324,8 +333,11 @@ def _copy_docs(docs_dir: Path, out_docs: Path) -> set[str]:
         target = out_docs / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         if path.suffix == ".md":
-            text = path.read_text(encoding="utf-8")
-            target.write_text(rewrite_links(text), encoding="utf-8", newline="")
+            text = rewrite_links(path.read_text(encoding="utf-8"))
+            if plan.placeholders is not None:
+                page_url = urls.page_url(rel.as_posix())
+                text = fill_placeholders(text, page_url, plan.placeholders)
+            target.write_text(text, encoding="utf-8", newline="")
         else:
             shutil.copyfile(path, target)
         taken.add(rel.as_posix())
@@ -371,6 +383,8 @@ def _write_plan(plan: SitePlan, out_docs: Path, taken: set[str], problems: list[
         target.parent.mkdir(parents=True, exist_ok=True)
         if item.source is not None:
             shutil.copyfile(item.source, target)
+        elif isinstance(item.content, bytes):
+            target.write_bytes(item.content)
         else:
             target.write_text(item.content or "", encoding="utf-8", newline="")
         taken.add(item.src_uri)

@@ -1,9 +1,14 @@
 """Machine-readable files at the site root and redirect pages.
 
 * ``skills.json``: every skill with its name, category, description, tags,
-  page URL and source path (stable order, no timestamps);
+  page URL, source path, bundled files (path, size, SHA-256), related skills,
+  requirements, and the URLs of its raw SKILL.md and zip (stable order, no
+  timestamps; described by ``schemas/skills-json.schema.json``);
+  rendered from a :class:`SkillsJsonInput`;
 * ``llms.txt``: the llmstxt.org format - an H1 title, a ``>`` summary, then one
-  H2 section per category listing its skills as ``- [name](url): description``;
+  H2 section per category listing its skills as ``- [name](url): description``,
+  each URL the skill's SKILL.md as plain text, and an "Optional" section;
+  rendered from a :class:`LlmsTxtInput`;
 * redirect pages: a tiny HTML page per old URL with a meta refresh, a
   canonical link and a script that keeps the ``#fragment``.
 """
@@ -11,49 +16,60 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
-from skillshelf.model import Skill
+from skillshelf.site.entries import SkillEntry
 from skillshelf.site.text import absolute_url, esc, href, one_line, quote_path, script_json
-
-if TYPE_CHECKING:
-    from skillshelf.site.plan import Urls, _Planner
 
 SCHEMA_VERSION = 1
 
 
-def skills_json(planner: _Planner, skills: Iterable[Skill]) -> str:
-    from skillshelf.site.plan import repository_path
-    from skillshelf.site.render import category_trail
+@dataclass(frozen=True)
+class SkillsJsonInput:
+    site_name: str
+    site_url: str | None
+    #: Every skill in nav order.
+    skills: tuple[SkillEntry, ...]
 
-    options = planner.options
+
+def skills_json(index: SkillsJsonInput) -> str:
+    site_url = index.site_url
     entries: list[dict[str, Any]] = []
-    for skill in skills:
-        url = planner.skill_urls[skill.rel.as_posix()]
-        references = [
-            planner.urls.url(planner.urls.dest(document.rel.as_posix()))
-            for document in sorted(skill.references, key=lambda d: d.rel.as_posix())
-        ]
+    for skill in index.skills:
         entry: dict[str, Any] = {
             "name": skill.name,
-            "category": skill.category.path,
-            "category_title": category_trail(skill.category),
+            "category": skill.category,
+            "category_title": skill.category_title,
             "description": one_line(skill.description),
-            "tags": skill.tags,
-            "url": absolute_url(options.site_url, url),
+            "tags": list(skill.tags),
+            "url": absolute_url(site_url, skill.url),
             # the page's URL relative to the site root, percent-encoded like "url"
-            "path": quote_path(url),
-            "source": repository_path(skill.document.path, options.project_dir),
-            "references": [absolute_url(options.site_url, ref) for ref in references],
+            "path": quote_path(skill.url),
+            "source": skill.source,
+            "references": [absolute_url(site_url, ref) for ref in skill.references],
         }
-        version = skill.project_fields.get("version")
-        if isinstance(version, str):
-            entry["version"] = version
+        if skill.version is not None:
+            entry["version"] = skill.version
+        entry["raw_url"] = absolute_url(site_url, skill.raw) if skill.raw else None
+        entry["zip_url"] = absolute_url(site_url, skill.archive) if skill.archive else None
+        entry["files"] = [
+            {"path": file.path, "size": file.size, "sha256": file.sha256} for file in skill.files
+        ]
+        entry["related"] = [
+            {"name": name, "url": absolute_url(site_url, url) if url is not None else None}
+            for name, url in skill.related
+        ]
+        entry["requirements"] = {
+            "dependencies": list(skill.dependencies),
+            "platforms": list(skill.platforms),
+            "compatibility": skill.compatibility,
+            "targets": dict(skill.targets),
+        }
         entries.append(entry)
     document = {
         "version": SCHEMA_VERSION,
-        "site": options.site_name,
+        "site": index.site_name,
         "count": len(entries),
         "skills": entries,
     }
@@ -67,59 +83,75 @@ def _md_text(text: str) -> str:
     return "".join("\\" + c if c in "\\[]<>" else c for c in one_line(text))
 
 
-def llms_txt(planner: _Planner) -> str:
-    from skillshelf.site.plan import ordered_categories, sorted_skills
-    from skillshelf.site.render import category_trail
+@dataclass(frozen=True)
+class LlmsSection:
+    """A category's skills with its title trail and summary; the skills at the top of
+    the tree have no title."""
 
-    options = planner.options
-    tree = planner.tree
-    summary = one_line(options.site_description) or (
-        f"A library of {len(tree.skills)} agent skills: folders holding a SKILL.md "
+    title: str | None
+    summary: str
+    skills: tuple[SkillEntry, ...]
+
+
+@dataclass(frozen=True)
+class LlmsTxtInput:
+    site_name: str
+    site_url: str | None
+    site_description: str
+    skill_count: int
+    skills_json: bool
+    catalog_url: str | None
+    #: In nav order: the top's skills first, then every category holding skills.
+    sections: tuple[LlmsSection, ...]
+
+
+def llms_txt(index: LlmsTxtInput) -> str:
+    site_url = index.site_url
+    summary = one_line(index.site_description) or (
+        f"A library of {index.skill_count} agent skills: folders holding a SKILL.md "
         "with instructions, reference pages and bundled scripts."
     )
-    lines = [f"# {_md_text(options.site_name)}", "", f"> {_md_text(summary)}", ""]
+    lines = [f"# {_md_text(index.site_name)}", "", f"> {_md_text(summary)}", ""]
     lines.append(
-        "Each link below is a skill's page; its description says what the skill does and "
-        "when to use it."
+        "Each link below is a skill's SKILL.md, the Markdown an agent follows, as plain "
+        "text; its description says what the skill does and when to use it."
     )
-    if options.skills_json:
-        lines.append(f"The same list as JSON: {absolute_url(options.site_url, 'skills.json')}")
     lines.append("")
 
-    def entry(skill: Skill) -> str:
+    def entry(skill: SkillEntry) -> str:
         # Percent-encoded as MkDocs encodes page URLs: a folder name with spaces,
         # parentheses or '<' must not end the Markdown link or open a tag.
-        url = absolute_url(options.site_url, planner.skill_urls[skill.rel.as_posix()])
+        url = absolute_url(site_url, skill.raw or skill.url)
         description = _md_text(skill.description)
         tail = f": {description}" if description else ""
         return f"- [{_md_text(skill.name)}]({url}){tail}"
 
-    top = sorted_skills(tree.top)
-    if top:
-        lines += ["## Skills", "", *(entry(skill) for skill in top), ""]
-    for category in ordered_categories(tree):
-        skills = sorted_skills(category)
-        if not skills:
-            continue
-        lines += [f"## {_md_text(category_trail(category))}", ""]
-        if category.summary:
-            lines += [_md_text(category.summary), ""]
-        lines += [entry(skill) for skill in skills]
+    for section in index.sections:
+        title = "Skills" if section.title is None else _md_text(section.title)
+        lines += [f"## {title}", ""]
+        if section.summary:
+            lines += [_md_text(section.summary), ""]
+        lines += [entry(skill) for skill in section.skills]
         lines.append("")
-    if planner.catalog_url:
-        lines += [
-            "## Optional",
-            "",
-            f"- [Catalog]({absolute_url(options.site_url, planner.catalog_url)}): "
-            "every skill in one filterable table",
-            "",
-        ]
+    optional = []
+    if index.skills_json:
+        optional.append(
+            f"- [skills.json]({absolute_url(site_url, 'skills.json')}): every skill as JSON, "
+            "with its page, files (size, SHA-256), requirements and the zip of its folder"
+        )
+    if index.catalog_url:
+        optional.append(
+            f"- [Catalog]({absolute_url(site_url, index.catalog_url)}): every skill on one "
+            "page, filtered by words, category and tags"
+        )
+    if optional:
+        lines += ["## Optional", "", *optional, ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def redirect_html(dest: str, target_url: str, urls: Urls, *, site_url: str | None) -> str:
-    """A page at ``dest`` that sends the reader to the site URL ``target_url``."""
-    here = urls.url(dest)
+def redirect_html(here: str, target_url: str, *, site_url: str | None) -> str:
+    """A page at the site URL ``here`` that sends the reader to the site URL
+    ``target_url``."""
     link = href(target_url, here)
     canonical = absolute_url(site_url, target_url) if site_url else link
     return (

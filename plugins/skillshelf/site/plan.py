@@ -1,40 +1,42 @@
 """Pages, files and navigation of the site, computed from one scanned tree.
 
-URLs (with MkDocs' default ``use_directory_urls``):
-
-============================  ==============================================
-``<cat>/DESCRIPTION.md``      ``<cat>/`` - the category page (a section index)
-``<cat>/<skill>/SKILL.md``    ``<cat>/<skill>/``
-``<skill>/references/x.md``   ``<cat>/<skill>/references/x/``
-``<skill>/scripts/run.py``    ``<cat>/<skill>/scripts/run.py`` (copied as is)
-============================  ==============================================
-
-Pages keep their source names as *source* paths (``src_uri``), so every
-relative link written in a skill (``../axolotl/SKILL.md``,
-``references/dpo-variants.md``, ``scripts/run.py``) resolves on the site as
-it does in the repository; only the *destination* moves to ``index.html``.
-
-Order: categories by their DESCRIPTION.md ``order`` (lowest first; categories
-without one come after those with one), then by title; inside a category, its
-sub-categories first, then its skills by name; a skill's references by file
-name.
+:func:`plan_site` decides which page and file goes where (URLs in
+:mod:`skillshelf.site.urls`, order in :mod:`skillshelf.site.order`), who may take
+which site path, and asks for each generated text by its frozen input
+(:mod:`skillshelf.site.inputs`), which a :class:`~skillshelf.site.memo.PlanMemo`
+turns into the previous plan's text while it is unchanged.
 """
 
 from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from types import MappingProxyType
-from typing import TypeAlias
+from typing import TypeAlias, TypeVar
 
 from skillshelf.model import Category, Document, Skill, SkillTree
-from skillshelf.published import PLUGIN_ASSETS_DIR, page_dest, reserved_owner
-from skillshelf.site import formulas, outputs, render
+from skillshelf.published import PLUGIN_ASSETS_DIR, reserved_owner
+from skillshelf.site import catalog, formulas, inputs, outputs, render, skill_page
+from skillshelf.site.entries import SkillEntry
+from skillshelf.site.files import SkillFiles, SkillFilesReader
+from skillshelf.site.memo import PlanMemo
 from skillshelf.site.moves import Moves
+from skillshelf.site.options import SiteOptions
+from skillshelf.site.order import ordered_skills, sorted_children, sorted_references, sorted_skills
+from skillshelf.site.placeholders import Placeholders
 from skillshelf.site.text import esc
+from skillshelf.site.urls import (
+    CATALOG_DATA,
+    Addresses,
+    Urls,
+    category_src,
+    export_uri,
+    repository_path,
+    skill_src,
+)
 
 ASSETS_DIR = Path(__file__).parent / "assets"
 #: Where the catalog's script and style go on the site: a folder no skill,
@@ -45,25 +47,7 @@ ASSET_URIS = {
 }
 
 NavItem: TypeAlias = str | dict[str, "str | list[NavItem]"]
-
-
-@dataclass(frozen=True)
-class SiteOptions:
-    site_name: str = "skillshelf"
-    site_url: str | None = None
-    site_description: str = ""
-    use_directory_urls: bool = True
-    #: URL prefix of a repository path, e.g. ``https://github.com/o/r/blob/main/``.
-    source_url: str | None = None
-    #: Folder the repository paths are relative to (the project folder).
-    project_dir: Path | None = None
-    #: Source path of the generated catalog page; None: no catalog.
-    catalog: str | None = "catalog.md"
-    skills_json: bool = True
-    llms_txt: bool = True
-    redirects: bool = True
-    #: Carry MathJax and its loader (the configuration uses pymdownx.arithmatex).
-    math: bool = False
+Input = TypeVar("Input")
 
 
 @dataclass
@@ -94,9 +78,9 @@ class SiteFile:
 
     src_uri: str
     source: Path | None = None
-    content: str | None = None
-    #: ``bundled`` (a file of a skill), ``asset``, ``index`` (skills.json, llms.txt)
-    #: or ``redirect``.
+    content: str | bytes | None = None
+    #: ``bundled`` (a file of a skill), ``download`` (a skill's raw SKILL.md or zip),
+    #: ``asset``, ``index`` (skills.json, llms.txt, the catalog's data) or ``redirect``.
     kind: str = "bundled"
     #: The tree's file it comes from, as messages name it (bundled files).
     origin: str = ""
@@ -110,6 +94,8 @@ class SitePlan:
     nav: list[NavItem] = field(default_factory=list)
     #: The generated catalog page's nav entry, if any.
     catalog_nav: list[NavItem] = field(default_factory=list)
+    #: The lists hand-written pages may ask for (:mod:`skillshelf.site.placeholders`).
+    placeholders: Placeholders | None = None
     #: What the plan left out that is worth a note (a redirect where a page lives).
     problems: list[str] = field(default_factory=list)
     #: Files of the tree the plan did not publish because another page or file
@@ -121,168 +107,6 @@ class SitePlan:
 
     def by_src(self) -> dict[str, SitePage]:
         return {page.src_uri: page for page in self.pages}
-
-
-# -- ordering -----------------------------------------------------------------
-
-
-def category_key(category: Category) -> tuple[bool, int, str, str]:
-    order = category.order
-    return (order is None, order or 0, category.title.casefold(), category.path)
-
-
-def skill_key(skill: Skill) -> tuple[str, str]:
-    return (skill.name.casefold(), skill.rel.as_posix())
-
-
-def sorted_children(category: Category) -> list[Category]:
-    return sorted(category.children, key=category_key)
-
-
-def sorted_skills(category: Category) -> list[Skill]:
-    return sorted(category.skills, key=skill_key)
-
-
-def ordered_categories(tree: SkillTree) -> Iterator[Category]:
-    """Every category below the root in nav order (depth first)."""
-
-    def walk(category: Category) -> Iterator[Category]:
-        for child in sorted_children(category):
-            yield child
-            yield from walk(child)
-
-    yield from walk(tree.top)
-
-
-def ordered_skills(tree: SkillTree) -> Iterator[Skill]:
-    yield from sorted_skills(tree.top)
-    for category in ordered_categories(tree):
-        yield from sorted_skills(category)
-
-
-# -- paths and URLs -------------------------------------------------------------
-
-
-class Urls:
-    """Source path -> destination and URL, the way MkDocs derives them."""
-
-    def __init__(self, use_directory_urls: bool) -> None:
-        self.use_directory_urls = use_directory_urls
-
-    def dest(self, src_uri: str, *, index: bool = False) -> str:
-        return page_dest(src_uri, use_directory_urls=self.use_directory_urls, index=index)
-
-    def url(self, dest_uri: str) -> str:
-        if self.use_directory_urls and posixpath.basename(dest_uri) == "index.html":
-            parent = posixpath.dirname(dest_uri)
-            return parent + "/" if parent else "./"
-        return dest_uri
-
-    def page(self, src_uri: str, *, index: bool = False) -> tuple[str, str]:
-        dest = self.dest(src_uri, index=index)
-        return dest, self.url(dest)
-
-
-def category_src(category: Category) -> str:
-    return f"{category.path}/DESCRIPTION.md"
-
-
-def skill_src(skill: Skill) -> str:
-    return f"{skill.rel.as_posix()}/SKILL.md"
-
-
-def export_uri(src_uri: str) -> str:
-    """Where a page goes in a plain docs folder: section pages become ``index.md``."""
-    parent, name = posixpath.split(src_uri)
-    if name in ("SKILL.md", "DESCRIPTION.md"):
-        return posixpath.join(parent, "index.md")
-    return src_uri
-
-
-# -- reusing the previous plan's texts ------------------------------------------
-
-
-class PlanMemo:
-    """The generated texts of the previous plan (``mkdocs serve``), each kept with
-    the inputs it was made from and reused by the next plan while they are equal.
-
-    Inputs are compared by value (texts, paths, sizes, never objects that might
-    change in place), so a text is only reused when making it again would give
-    the same one. Skill pages are keyed by :func:`render.skill_page_inputs`; the
-    category pages, the catalog, ``skills.json`` and ``llms.txt`` by the tree's
-    :func:`outline`.
-    """
-
-    def __init__(self) -> None:
-        self.texts: dict[str, tuple[object, str]] = {}
-        self.used: set[str] = set()
-        self.outline: object = None
-        self.hits = 0
-        self.misses = 0
-
-    def same_outline(self, outline: object) -> object:
-        """``outline``, or the previous plan's when they are equal: the ~200 texts
-        keyed by it then compare it by identity, not item by item each."""
-        if outline == self.outline:
-            return self.outline
-        self.outline = outline
-        return outline
-
-    def begin(self) -> None:
-        self.used = set()
-        self.hits = self.misses = 0
-
-    def text(self, name: str, inputs: object, make: Callable[[], str]) -> str:
-        self.used.add(name)
-        kept = self.texts.get(name)
-        if kept is not None and kept[0] == inputs:
-            self.hits += 1
-            return kept[1]
-        self.misses += 1
-        text = make()
-        self.texts[name] = (inputs, text)
-        return text
-
-    def forget_unused(self) -> None:
-        """Drop what the last plan did not ask for (a skill deleted or moved)."""
-        for name in self.texts.keys() - self.used:
-            del self.texts[name]
-
-
-def outline(tree: SkillTree, options: SiteOptions) -> tuple[object, ...]:
-    """What the site-wide texts read from the tree and the options: the categories
-    (their DESCRIPTION.md texts) and, in each, its skills with their frontmatter
-    (its source text decides its data), source file and references; not the skills'
-    bodies. Equal outlines give the same category pages, catalog, ``skills.json``
-    and ``llms.txt``."""
-
-    def description(category: Category) -> object:
-        document = category.description
-        if document is None:
-            return None
-        return (document.text, document.relpath)
-
-    return (
-        options,
-        tuple(
-            (
-                category.path,
-                description(category),
-                tuple(
-                    (
-                        skill.relpath,
-                        skill.document.abspath,
-                        skill.document.frontmatter.source
-                        if skill.document.frontmatter is not None
-                        else None,
-                        tuple(reference.relpath for reference in skill.references),
-                    )
-                    for skill in category.skills
-                ),
-            )
-            for category in tree.top.walk()
-        ),
-    )
 
 
 # -- who takes which site path ----------------------------------------------------
@@ -337,24 +161,33 @@ class _Planner:
         self.options = options
         self.moves = moves
         self.memo = memo
-        self.outline = memo.same_outline(outline(tree, options)) if memo is not None else None
         self.urls = Urls(options.use_directory_urls)
+        self.addresses = Addresses.of(
+            tree,
+            self.urls,
+            catalog=options.catalog,
+            source_url=options.source_url,
+            project_dir=options.project_dir,
+        )
         self.plan = SitePlan()
-        self.skill_urls: dict[str, str] = {}
-        self.category_urls: dict[str, str] = {}
-        for skill in tree.skills:
-            self.skill_urls[skill.rel.as_posix()] = self.urls.page(skill_src(skill), index=True)[1]
-        for path, category in tree.categories.items():
-            self.category_urls[path] = self.urls.page(category_src(category), index=True)[1]
-        self.catalog_url: str | None = None
-        if options.catalog:
-            self.catalog_url = self.urls.page(options.catalog)[1]
+        reader = memo.files if memo is not None else SkillFilesReader(keep=False)
+        #: What was read of each skill's files, by skill folder.
+        self.files: dict[str, SkillFiles] = {
+            skill.relpath: reader.read(skill) for skill in tree.skills
+        }
+        if memo is not None:
+            memo.files.keep_only(set(self.files))
+        #: Every skill as the site-wide texts list it, in nav order.
+        self.entries: dict[str, SkillEntry] = inputs.skill_entries(
+            ordered_skills(tree), tree, self.addresses, self.files
+        )
         #: The plugin's own outputs: no file of the tree may take their paths.
         self.own: dict[str, str] = {
             uri: "the skillshelf plugin's assets" for uri in ASSET_URIS.values()
         }
         if options.catalog:
             self.own[self.urls.dest(options.catalog)] = "the catalog page"
+            self.own[CATALOG_DATA] = "the catalog's data"
         if options.skills_json:
             self.own["skills.json"] = "the skills.json index"
         if options.llms_txt:
@@ -403,26 +236,12 @@ class _Planner:
         except (ValueError, IndexError):
             return origin
 
-    def context(self) -> render.Context:
-        return render.Context(
-            tree=self.tree,
-            skill_urls=self.skill_urls,
-            category_urls=self.category_urls,
-            catalog_url=self.catalog_url,
-            source_url=self.options.source_url,
-            project_dir=self.options.project_dir,
-        )
-
-    def text(self, name: str, inputs: Callable[[], object], make: Callable[[], str]) -> str:
-        """``make()``, or the previous plan's text of that name when ``inputs()`` equal
-        what it was made from."""
+    def text(self, name: str, value: Input, render: Callable[[Input], str]) -> str:
+        """``render(value)``, or the previous plan's text of that name when it was
+        rendered from an equal value."""
         if self.memo is None:
-            return make()
-        return self.memo.text(name, inputs(), make)
-
-    def site_inputs(self) -> object:
-        """What the site-wide texts (catalog, skills.json, llms.txt) are made from."""
-        return self.outline
+            return render(value)
+        return self.memo.text(name, value, render)
 
     def add_page(
         self,
@@ -455,54 +274,49 @@ class _Planner:
         return page
 
     def build(self) -> SitePlan:
-        ctx = self.context()
         top_skills = sorted_skills(self.tree.top)
         for category in sorted_children(self.tree.top):
-            self.plan.nav.append(self.category(category, ctx))
+            self.plan.nav.append(self.category(category))
         for skill in top_skills:
-            self.plan.nav.append(self.skill(skill, ctx))
+            self.plan.nav.append(self.skill(skill))
         for document in self.tree.top.extra_documents:
             self.document_page(document)
-        if self.options.catalog:
+        catalog_url = self.addresses.catalog
+        if self.options.catalog and catalog_url is not None:
+            value = inputs.catalog_input(self.tree, catalog_url, self.addresses, self.entries)
             page = self.add_page(
                 self.options.catalog,
-                lambda: self.text(
-                    "catalog",
-                    self.site_inputs,
-                    lambda: render.catalog_page(
-                        ctx, list(ordered_skills(self.tree)), self.catalog_url or ""
-                    ),
-                ),
+                lambda: self.text("catalog", value, catalog.catalog_page),
                 "catalog",
                 None,
             )
             assert page is not None  # the plugin's own pages are never refused
             self.plan.catalog_nav.append({"Catalog": page.src_uri})
+            data = self.text(CATALOG_DATA, value, catalog.catalog_data)
+            self.plan.files.append(SiteFile(CATALOG_DATA, content=data, kind="index"))
+        self.plan.placeholders = inputs.placeholders(self.tree, self.addresses, self.entries)
         self.assets()
         if self.options.skills_json:
-            content = self.text(
-                "skills.json",
-                self.site_inputs,
-                lambda: outputs.skills_json(self, ordered_skills(self.tree)),
-            )
+            index = inputs.skills_json_input(self.options, self.entries)
+            content = self.text("skills.json", index, outputs.skills_json)
             self.plan.files.append(SiteFile("skills.json", content=content, kind="index"))
         if self.options.llms_txt:
-            content = self.text("llms.txt", self.site_inputs, lambda: outputs.llms_txt(self))
+            llms = inputs.llms_txt_input(self.tree, self.options, self.addresses, self.entries)
+            content = self.text("llms.txt", llms, outputs.llms_txt)
             self.plan.files.append(SiteFile("llms.txt", content=content, kind="index"))
         if self.options.redirects:
             self.redirects()
         return self.plan
 
-    def category(self, category: Category, ctx: render.Context) -> NavItem:
+    def category(self, category: Category) -> NavItem:
         src = category_src(category)
         description = category.description
-        url = self.category_urls[category.path]
         self.add_page(
             src,
             lambda: self.text(
                 src,
-                lambda: (self.outline, url),
-                lambda: render.category_page(ctx, category, url),
+                inputs.category_page_input(category, self.addresses, self.entries),
+                render.category_page,
             ),
             "category",
             description.path if description is not None else None,
@@ -511,23 +325,24 @@ class _Planner:
             section=True,
         )
         children: list[NavItem] = [src]
-        children.extend(self.category(child, ctx) for child in sorted_children(category))
-        children.extend(self.skill(skill, ctx) for skill in sorted_skills(category))
+        children.extend(self.category(child) for child in sorted_children(category))
+        children.extend(self.skill(skill) for skill in sorted_skills(category))
         # After the skills and sub-categories, whose pages come first: a 'x.md' or
         # 'index.md' beside them never takes a section's page (it is left out).
         for document in category.extra_documents:
             self.document_page(document)
         return {esc(category.title): children}
 
-    def skill(self, skill: Skill, ctx: render.Context) -> NavItem:
+    def skill(self, skill: Skill) -> NavItem:
         src = skill_src(skill)
-        url = self.skill_urls[skill.rel.as_posix()]
+        entry = self.entries[skill.relpath]
+        files = self.files[skill.relpath]
         self.add_page(
             src,
             lambda: self.text(
                 src,
-                lambda: render.skill_page_inputs(ctx, skill, url, self.urls),
-                lambda: render.skill_page(ctx, skill, url, self.urls),
+                inputs.skill_page_input(skill, entry, files, self.addresses, self.options),
+                skill_page.skill_page,
             ),
             "skill",
             skill.document.path,
@@ -536,18 +351,22 @@ class _Planner:
             section=bool(skill.references),
         )
         references: list[NavItem] = []
-        for document in sorted(skill.references, key=lambda d: d.rel.as_posix()):
+        for document in sorted_references(skill):
             page = self.document_page(document, kind="reference")
             if page is not None:
                 references.append(page.src_uri)
         for document in skill.extra_documents:
             self.document_page(document)
         for bundled in skill.bundled:
-            uri = bundled.rel.as_posix()
+            uri = bundled.relpath
             if self.claim(uri, bundled.path, "file"):
                 self.plan.files.append(
                     SiteFile(uri, source=bundled.path, origin=self.shown(bundled.path))
                 )
+        if entry.raw is not None:
+            self.plan.files.append(SiteFile(entry.raw, source=skill.document.path, kind="download"))
+        if entry.archive is not None and files.archive is not None:
+            self.plan.files.append(SiteFile(entry.archive, content=files.archive, kind="download"))
         title = esc(skill.name)
         if not references:
             return {title: src}
@@ -555,7 +374,7 @@ class _Planner:
 
     def document_page(self, document: Document, kind: str = "document") -> SitePage | None:
         return self.add_page(
-            document.rel.as_posix(),
+            document.relpath,
             lambda: render.document_page(document),
             kind,
             document.path,
@@ -607,7 +426,7 @@ class _Planner:
                 SiteFile(
                     dest,
                     content=outputs.redirect_html(
-                        dest, url, self.urls, site_url=self.options.site_url
+                        self.urls.url(dest), url, site_url=self.options.site_url
                     ),
                     kind="redirect",
                 )
@@ -617,10 +436,12 @@ class _Planner:
 def plan_site(
     tree: SkillTree, options: SiteOptions, moves: Moves | None = None, memo: PlanMemo | None = None
 ) -> SitePlan:
-    """Everything the site needs from ``tree``; pure, no I/O beyond what the model holds.
-    With ``memo``, texts whose inputs did not change since its last plan are reused."""
+    """Everything the site needs from ``tree``. Reads nothing but the model and the
+    files the model lists for each skill (:mod:`skillshelf.site.files`: the zips, the
+    digests, the views); writes nothing. With ``memo``, texts whose inputs did not change
+    since its last plan are reused, and skills whose files did not change are not read."""
     if memo is not None:
-        memo.begin()
+        memo.begin(options)
     plan = _Planner(tree, options, moves or Moves(), memo).build()
     if memo is not None:
         memo.forget_unused()
@@ -683,16 +504,6 @@ def refusal_message(refusals: list[str]) -> str:
     if more:
         lines.append(f"  and {more} more")
     return "\n".join(lines)
-
-
-def repository_path(path: Path, project_dir: Path | None) -> str:
-    """``path`` relative to the project folder, for source links."""
-    if project_dir is None:
-        return path.name
-    try:
-        return PurePosixPath(path.relative_to(project_dir).as_posix()).as_posix()
-    except ValueError:
-        return path.name
 
 
 def prune_nav(items: list[NavItem], keep: set[str]) -> list[NavItem]:

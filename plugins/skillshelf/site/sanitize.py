@@ -22,8 +22,9 @@ features a skills library uses, and the plugin's own markup:
 * math: arithmatex's ``<span class="arithmatex">`` and ``<div class="arithmatex">``
   (MathJax reads their text);
 * images (``src``, ``alt``, ``title``, ``width``, ``height``, ``loading``);
-* the plugin's header table, cards, bundled-file list and catalog (``input
-  type=search``, ``data-search``, ``hidden``, ``aria-live``).
+* the plugin's header table, "Use this skill" panel, cards, bundled-file list
+  with its views, and the catalog's first cards (``hidden``, ``aria-live``, and
+  ``data-search-exclude``, which keeps material's search off the header).
 
 Everything else goes: unknown elements keep their text; ``script``, ``style``,
 ``iframe``, ``object``, ``embed``, ``form`` controls, ``svg``, ``math`` and the
@@ -63,15 +64,20 @@ CLEAN_CONTENT_TAGS = frozenset(
     }
 )
 _EVERYWHERE = frozenset(
-    {"id", "class", "title", "lang", "dir", "hidden", "aria-label", "aria-hidden", "aria-live"}
+    {
+        *("id", "class", "title", "lang", "dir", "hidden", "aria-label", "aria-hidden"),
+        "aria-live",
+        # material's search skips what carries it (the skill header's table)
+        "data-search-exclude",
+    }
 )
 ATTRIBUTES = MappingProxyType(
     {
         "*": _EVERYWHERE,
         "a": frozenset({"href", "name", "download"}),
         "img": frozenset({"src", "alt", "width", "height", "loading"}),
-        # tabs, task lists and the catalog's filter; "type" is limited below
-        "input": frozenset({"checked", "disabled", "name", "placeholder", "autocomplete"}),
+        # tabs and task lists; "type" is limited below
+        "input": frozenset({"checked", "disabled", "name"}),
         "label": frozenset({"for"}),
         "td": frozenset({"colspan", "rowspan", "style", "align"}),
         "th": frozenset({"colspan", "rowspan", "style", "align", "scope"}),
@@ -85,13 +91,10 @@ ATTRIBUTES = MappingProxyType(
         "ins": frozenset({"datetime"}),
         "div": frozenset({"data-tabs"}),  # pymdownx.tabbed
         "span": frozenset({"data-linenos"}),  # pymdownx.highlight's inline line numbers
-        "tr": frozenset({"data-search"}),  # the catalog's filter
-        # the skill header's metadata, which material's search leaves out of its index
-        "table": frozenset({"data-search-exclude"}),
     }
 )
 TAG_ATTRIBUTE_VALUES = MappingProxyType(
-    {"input": MappingProxyType({"type": frozenset({"checkbox", "radio", "search"})})}
+    {"input": MappingProxyType({"type": frozenset({"checkbox", "radio"})})}
 )
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 #: The only CSS property kept, on table cells (Markdown's column alignment).

@@ -10,7 +10,7 @@ did not change, and its output is byte for byte what a clean build writes:
 * the scan reads only the files that changed (the scan cache, carried in
   memory from one rebuild to the next);
 * the plan reuses the generated Markdown of every page whose inputs did not
-  change (:class:`skillshelf.site.plan.PlanMemo`);
+  change (:class:`skillshelf.site.memo.PlanMemo`);
 * the pages the plugin adds reuse the split of their source
   (:mod:`~skillshelf.mkdocs.serve.source`), their Markdown render
   (:mod:`~skillshelf.mkdocs.serve.render`) and their finished HTML
@@ -55,7 +55,7 @@ from skillshelf.mkdocs.serve.templates import TemplateCodeCache
 from skillshelf.mkdocs.serve.watch import stop as stop_watching
 from skillshelf.mkdocs.serve.watch import watch_natively
 from skillshelf.readahead import read_ahead
-from skillshelf.site.plan import PlanMemo
+from skillshelf.site.memo import PlanMemo
 
 # The plugin's own logger (the engine counts warnings for --strict on its tree).
 log = logging.getLogger(f"{internals.ENGINE}.plugins.skillshelf")
