@@ -77,6 +77,7 @@ HOUSE: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
 )
 
+
 def module_names() -> dict[str, Path]:
     found = {}
     for path in sorted(PACKAGE.rglob("*.py")):
