@@ -77,6 +77,7 @@ HOUSE: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
 )
 
+
 def module_names() -> dict[str, Path]:
     found = {}
     for path in sorted(PACKAGE.rglob("*.py")):
@@ -197,3 +198,35 @@ def test_the_test_sees_imports_everywhere() -> None:
     assert "skillshelf.trl.cli" in GRAPH["skillshelf.cli"]  # 'from skillshelf.trl import cli'
     assert {"skillshelf.analysis", "skillshelf.model"} <= GRAPH["skillshelf.cache"]
     assert floor_of("skillshelf.trl.cli") > floor_of("skillshelf.trl.snippets")
+
+
+#: Imports of skillshelf's own modules made inside a function, and why. Never one that
+#: dodges a loop (the helper lives in the wrong module: move it); only start-up cost.
+LAZY = {
+    ("skillshelf.export", "skillshelf.site.export"): "the site planner, only for 'export'",
+}
+
+
+def imports_inside_functions() -> set[tuple[str, str]]:
+    found = set()
+    for module, path in MODULES.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(function):
+                if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                    "skillshelf"
+                ):
+                    found.add((module, node.module or ""))
+                elif isinstance(node, ast.Import):
+                    found |= {
+                        (module, alias.name)
+                        for alias in node.names
+                        if alias.name.startswith("skillshelf")
+                    }
+    return found
+
+
+def test_skillshelf_is_imported_inside_a_function_only_to_spare_start_up() -> None:
+    assert imports_inside_functions() == set(LAZY)
