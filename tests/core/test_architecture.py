@@ -14,6 +14,7 @@ A module not in the table fails the test: give it a floor.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -230,3 +231,37 @@ def imports_inside_functions() -> set[tuple[str, str]]:
 
 def test_skillshelf_is_imported_inside_a_function_only_to_spare_start_up() -> None:
     assert imports_inside_functions() == set(LAZY)
+
+
+README = PACKAGE.parents[1] / "README.md"
+
+
+def readme_floors() -> dict[str, set[str]]:
+    """The README's "How it fits together" table: floor name -> the files and folders
+    its row names (``cli.py``, ``site/``)."""
+    text = README.read_text(encoding="utf-8").split("### How it fits together", 1)[1]
+    floors = {}
+    for line in text.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0] not in ("Floor", "---"):
+            floors[cells[0]] = set(re.findall(r"`([^`]+)`", cells[1]))
+    return floors
+
+
+def shown_as(name: str) -> str | None:
+    """How the README names a HOUSE entry: ``x.py``, ``x/y.py`` or a folder ``x/``."""
+    if name in ("skillshelf", "skillshelf.__main__"):
+        return None  # the package's face and ``python -m``: nothing to show
+    parts = name.removesuffix(".*").split(".")[1:]
+    if name.endswith(".*") or MODULES[name].name == "__init__.py":
+        return "/".join(parts) + "/"
+    return "/".join(parts) + ".py"
+
+
+def test_the_readme_shows_each_module_on_its_floor() -> None:
+    shown = readme_floors()
+    expected = {
+        label.split(":")[0]: {as_shown for name in names if (as_shown := shown_as(name))}
+        for label, names in HOUSE
+    }
+    assert shown == expected
