@@ -265,3 +265,41 @@ def test_the_readme_shows_each_module_on_its_floor() -> None:
         for label, names in HOUSE
     }
     assert shown == expected
+
+
+#: Functions that still word a typo guess themselves, and why they are let be.
+TYPO_HINTS_ELSEWHERE = {
+    # (module, function): schemas.py is being changed on another branch; its enum hint
+    # is suggest.did_you_mean written out, its unknown-key hint adds the allowed keys.
+    ("skillshelf.schemas", "_explain"),
+    ("skillshelf.schemas", "_message"),
+}
+
+
+def test_a_typo_guess_is_worded_by_suggest_only() -> None:
+    """``suggest.did_you_mean`` words the guess ``closest`` makes; a function that calls
+    ``closest`` and writes "did you mean" itself is a second copy of it."""
+    copies = set()
+    for module, path in MODULES.items():
+        if module == "skillshelf.suggest":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            nodes = list(ast.walk(function))
+            guesses = any(
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "closest"
+                for node in nodes
+            )
+            words = any(
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and "did you mean" in node.value
+                for node in nodes
+            )
+            if guesses and words:
+                copies.add((module, function.name))
+    assert copies == TYPO_HINTS_ELSEWHERE

@@ -38,7 +38,7 @@ from typing import Any
 
 from skillshelf.diagnostics import Issue, Position, quoted
 from skillshelf.markdown import FencedBlock
-from skillshelf.suggest import closest
+from skillshelf.suggest import did_you_mean
 from skillshelf.trl import history as history_data
 from skillshelf.trl.bindings import (
     Api,
@@ -311,7 +311,7 @@ class _Checker:
                             IGNORED_ARGUMENT,
                             f"{kw.name}: not an option of {name} in {self.where(package)}; "
                             f"{name} takes any keyword, so it is kept without effect"
-                            f"{self._typo(kw.name, accepted)}",
+                            f"{did_you_mean(kw.name, accepted)}",
                             pos,
                         )
                     )
@@ -436,10 +436,6 @@ class _Checker:
         base = inherits.rsplit(".", 1)[-1]
         return base if self.history.record("transformers", base) is not None else None
 
-    def _typo(self, keyword: str, accepted: frozenset[str] | set[str]) -> str:
-        match = closest(keyword, accepted)
-        return f"; did you mean {match!r}?" if match else ""
-
     def _unknown(
         self, package: str, name: str, keyword: str, accepted: frozenset[str] | set[str]
     ) -> str:
@@ -493,7 +489,7 @@ class _Checker:
         if replacement:
             hint = f"; use {replacement!r}"
         elif not moved:
-            hint = self._typo(keyword, accepted)
+            hint = did_you_mean(keyword, accepted)
         message = f"{keyword}: {name} has no such argument in {self.where(package)}{note}{hint}"
         self._unknown_messages[key] = (keyword, message)
         return message
@@ -577,7 +573,7 @@ class _Checker:
                     f"{kw.name}={_describe(value)}: not a valid value for "
                     f"{cls.name}.{kw.name} in {where} "
                     f"(one of: {', '.join(map(repr, choices))})"
-                    f"{self._typo(value, set(choices))}",
+                    f"{did_you_mean(value, set(choices))}",
                     pos,
                 )
             )
@@ -661,7 +657,7 @@ class _Checker:
         if replaced_by and replaced_by in cls.loss_types:
             hint = f"; did you mean {replaced_by!r}?"
         else:
-            hint = self._typo(item, set(cls.loss_types))
+            hint = did_you_mean(item, set(cls.loss_types))
         return f"loss_type {quoted(item)}: not a {cls.name} loss type in {where}{note}{hint}"
 
     def _conflicts(
