@@ -28,7 +28,7 @@ from skillshelf.markdown import iter_fenced_blocks
 from skillshelf.model import Document, Kind
 from skillshelf.quotes import ACCIDENTAL_BLOCKQUOTE, accidental_quotes
 from skillshelf.quotes import MESSAGE as QUOTE_MESSAGE
-from skillshelf.trl.snippets import SnippetIssue, check_text
+from skillshelf.trl.snippets import check_text
 
 
 @dataclass(frozen=True)
@@ -89,9 +89,8 @@ def analyse(
     else:
         verdicts = _frontmatter_verdicts(document, inputs)
     blocks = tuple(iter_fenced_blocks(text)) if "```" in text or "~~~" in text else ()
-    snippet_issues = check_text(text, inputs.trl_target, blocks=blocks)
     text_issues = (
-        *(snippet_issue(issue) for issue in snippet_issues),
+        *check_text(text, inputs.trl_target, blocks=blocks),
         *find_unsafe_html(text, document.body_line, blocks),
         *(
             Issue(ACCIDENTAL_BLOCKQUOTE, QUOTE_MESSAGE, Position(line, column))
@@ -124,12 +123,6 @@ def _frontmatter_verdicts(
         return schema_issues, False, None
     movable = merge_tags(frontmatter.source, namespace) is not None
     return schema_issues, movable, frontmatter.position(("tags",), key=True)
-
-
-def snippet_issue(issue: SnippetIssue) -> Issue:
-    """The snippet checker's issue as the reading stage's type (until trl/ records
-    :class:`Issue` values itself)."""
-    return Issue(issue.rule, issue.message, Position(issue.line, issue.column))
 
 
 def inputs_for(document: Document, style: str) -> AnalysisInputs:

@@ -64,6 +64,7 @@ from skillshelf.analysis import Analysis, AnalysisInputs, Recalled
 from skillshelf.frontmatter import Frontmatter
 from skillshelf.model import Document, Kind, gc_paused, read_document
 from skillshelf.safe_files import read_file, replace_file
+from skillshelf.schemas import schemas_dir
 
 #: Bump whenever what an entry holds, or how it is computed, changes.
 CACHE_VERSION = 9
@@ -222,8 +223,6 @@ def stamp_of(stat: os.stat_result) -> tuple[int, int, int, int]:
 
 def _environment() -> str:
     """What, besides a file's bytes, decides an entry: the code and the schemas."""
-    from skillshelf.schemas import schemas_dir
-
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{CACHE_VERSION}\0{sys.version_info[:2]}\0".encode())
     here = Path(__file__).parent

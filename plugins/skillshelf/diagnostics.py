@@ -97,6 +97,14 @@ class Issue:
     fix: str | None = None
     path: str | None = None
 
+    @property
+    def line(self) -> int:
+        return self.position.line
+
+    @property
+    def column(self) -> int:
+        return self.position.column
+
 
 @dataclass(frozen=True)
 class Diagnostic:

@@ -36,6 +36,8 @@ def register_cli(subparsers: Any) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
+    # Imported when asked for: the site planner (pygments among others) costs every
+    # 'skillshelf lint' and pre-commit hook ~30 ms of start-up otherwise (-X importtime).
     from skillshelf.site.export import ExportError, export_site
 
     try:

@@ -24,12 +24,14 @@ def edit_distance(a: str, b: str) -> int:
 
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:
-    """The candidate nearest to ``word`` if it is plausibly a typo of it."""
+    """The candidate nearest to ``word`` if it is plausibly a typo of it; of several as
+    near, the first in alphabetical order. Never the first met: callers pass sets,
+    whose order changes from one run to the next with the hash seed."""
     best: tuple[int, str] | None = None
     lowered = word.lower()
     for candidate in candidates:
         distance = edit_distance(lowered, candidate.lower())
-        if best is None or distance < best[0]:
+        if best is None or (distance, candidate) < best:
             best = (distance, candidate)
     if best is None:
         return None

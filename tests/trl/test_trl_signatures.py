@@ -172,3 +172,11 @@ def test_evaluator_three_valued_logic() -> None:
     assert evaluate(["?"], {}) is UNKNOWN
     assert evaluate(["call", "isinstance", ["arg", "a"], ["const", ["Enum"]]], {"a": "x"}) is False
     assert evaluate(["ifexp", ["arg", "c"], ["const", 1], ["const", 1]], {"c": UNKNOWN}) == 1
+
+
+def test_of_typos_as_near_the_one_suggested_does_not_depend_on_order() -> None:
+    # 'kto_pair' is two edits from each of these DPO loss types
+    ties = ["exo_pair", "bco_pair", "aot_pair"]
+    assert {closest("kto_pair", order) for order in (ties, ties[::-1], sorted(ties))} == {
+        "aot_pair"
+    }

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -440,3 +443,25 @@ def test_a_repeated_keyword_is_reported_as_the_syntax_error_it_is() -> None:
     assert [(i.line, i.column, i.rule) for i in issues] == [(5, 19, SYNTAX), (6, 17, SYNTAX)]
     assert issues[0].message.startswith("keyword argument repeated: beta: Python rejects")
     assert check_text(md("from trl import DPOConfig\nDPOConfig(beta=1, **{'beta': 2})")) == ()
+
+
+def test_the_typo_hint_is_the_same_whatever_the_hash_seed() -> None:
+    """The loss types are a set: its order changes with PYTHONHASHSEED, the hint must not."""
+    code = (
+        "from skillshelf.trl.snippets import check_text\n"
+        "text = '# T\\n\\n```python\\nfrom trl import DPOConfig\\n"
+        'DPOConfig(loss_type="kto_pair")\\n```\\n\'\n'
+        "print(check_text(text, '0.28.0')[0].message)\n"
+    )
+    messages = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    (message,) = messages
+    assert message.rstrip().endswith("did you mean 'aot_pair'?")

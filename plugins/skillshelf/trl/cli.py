@@ -5,6 +5,10 @@ sha256) into a cache outside the repository, one folder per published hash;
 what each release's extraction gave is kept there too (:mod:`~skillshelf.trl.memo`),
 so a repeated check reads no wheel. An index that cannot be reached fails the
 command (exit 2): a check that could not look never passes.
+
+Exit codes (:mod:`skillshelf.exit_codes`): 0 written, or ``--check`` found both
+files up to date; 1 ``--check`` found a file out of date; 2 the wheels could not
+be fetched or read, a file could not be read or written, or a usage error.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from skillshelf.cache_folder import opened, own_folder
+from skillshelf.exit_codes import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from skillshelf.trl.datafile import dumps
 from skillshelf.trl.extract import build, build_history, required_wheels
 from skillshelf.trl.history import SOURCE_PATH as HISTORY_PATH
@@ -25,9 +30,6 @@ from skillshelf.trl.signatures import SOURCE_PATH
 from skillshelf.trl.wheels import ExtractError, fetch, prune
 
 _MAX_DIFF_LINES = 400
-EXIT_OK = 0
-EXIT_OUT_OF_DATE = 1
-EXIT_ERROR = 2
 
 
 def register_cli(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -130,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_ERROR
         print(f"wrote {path} ({len(text) // 1024} KiB)")
     print(f"({how})")
-    return EXIT_OK
+    return EXIT_CLEAN
 
 
 def _check(outputs: dict[Path, str], how: str) -> int:
@@ -165,5 +167,5 @@ def _check(outputs: dict[Path, str], how: str) -> int:
             f"{names} out of date: run `skillshelf signatures` and commit the result",
             file=sys.stderr,
         )
-        return EXIT_OUT_OF_DATE
-    return EXIT_OK
+        return EXIT_FINDINGS  # a stale data file is what --check finds
+    return EXIT_CLEAN

@@ -1,6 +1,7 @@
 """Check the calls into TRL, peft and transformers in a Markdown document's Python snippets.
 
-Pure functions: the document's text in, :class:`SnippetIssue` values out.
+Pure functions: the document's text in, :class:`~skillshelf.diagnostics.Issue` values out
+(the reading stage's type, positions in the Markdown text).
 Snippets are parsed with :mod:`ast` and never executed. What is judged:
 
 * imports of known APIs: a class gone from the target release, or one that
@@ -35,9 +36,9 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from skillshelf.diagnostics import quoted
+from skillshelf.diagnostics import Issue, Position, quoted
 from skillshelf.markdown import FencedBlock
-from skillshelf.suggest import closest
+from skillshelf.suggest import did_you_mean
 from skillshelf.trl import history as history_data
 from skillshelf.trl.bindings import (
     Api,
@@ -86,16 +87,6 @@ _BREAKING = frozenset(
 )
 
 
-@dataclass(frozen=True, order=True)
-class SnippetIssue:
-    """One finding, 1-based line and column in the Markdown text."""
-
-    line: int
-    column: int
-    rule: str
-    message: str
-
-
 @dataclass(frozen=True)
 class ConfigCall:
     """A call of a known API found in a snippet, for tests and tooling."""
@@ -118,7 +109,7 @@ class ConfigCall:
 # --------------------------------------------------------------------------- blocks
 
 
-def _parse(snippet: Snippet) -> tuple[ast.Module | None, SnippetIssue | None]:
+def _parse(snippet: Snippet) -> tuple[ast.Module | None, Issue | None]:
     """The block's statements, as many as can be read (:mod:`skillshelf.trl.recover`), and,
     for a block labelled Python that does not parse as written, one issue saying why: a
     mistake is a ``snippet-syntax`` warning, a placeholder or fragment the block means is a
@@ -132,19 +123,19 @@ def _parse(snippet: Snippet) -> tuple[ast.Module | None, SnippetIssue | None]:
     line, column = problem.line, problem.column
     if not 0 < line <= len(lines):
         line, column = max(min(line, len(lines)), 1), 0
-    pos = snippet.position(line, len(lines[line - 1][:column].encode("utf-8")))
+    pos = Position(*snippet.position(line, len(lines[line - 1][:column].encode("utf-8"))))
     if problem.intended:
-        return parsed.tree, SnippetIssue(
-            *pos,
+        return parsed.tree, Issue(
             PLACEHOLDER,
             f"Python snippet is not complete code: {problem.message} (line {line} of the "
             "block); its calls are checked as written",
+            pos,
         )
     rest = "; the rest of the block is still checked" if parsed.tree and parsed.tree.body else ""
-    return parsed.tree, SnippetIssue(
-        *pos,
+    return parsed.tree, Issue(
         SYNTAX,
         f"Python snippet does not parse: {problem.message} (line {line} of the block){rest}",
+        pos,
     )
 
 
@@ -171,7 +162,7 @@ class _Block:
 
 
 def _blocks(
-    text: str, scope: Scope, blocks: Sequence[FencedBlock] | None, syntax: list[SnippetIssue]
+    text: str, scope: Scope, blocks: Sequence[FencedBlock] | None, syntax: list[Issue]
 ) -> Iterator[_Block]:
     for snippet in python_snippets(text, blocks):
         tree, problem = _parse(snippet)
@@ -216,7 +207,7 @@ class _Checker:
         self.sigs = signatures
         self.history = history
         self.targets = targets
-        self.issues: list[SnippetIssue] = []
+        self.issues: list[Issue] = []
         self.removed_names: set[str] = set()  # locals bound by an import already reported
         self.imported: set[str] = set()  # locals the document imported a known API as
         self._unknown_messages: dict[tuple[str, str, str], tuple[str, str]] = {}
@@ -236,11 +227,11 @@ class _Checker:
         self.imported.add(use.local)
         if not self.judged(package):
             return False
-        pos = snippet.position(use.node.lineno, use.node.col_offset)
+        pos = Position(*snippet.position(use.node.lineno, use.node.col_offset))
         target = self.targets[package]
         span = self.history.api(package, name, target)
         if not span.present:
-            self.issues.append(SnippetIssue(*pos, API_REMOVED, self._removed(package, name, span)))
+            self.issues.append(Issue(API_REMOVED, self._removed(package, name, span), pos))
             self.removed_names.add(use.local)
             return True
         record = self.history.record(package, name) or {}
@@ -256,11 +247,11 @@ class _Checker:
         best = min(elsewhere, key=lambda m: (m.count("."), m))
         when = f" (it moved out in {here.removed_in})" if here.removed_in else ""
         self.issues.append(
-            SnippetIssue(
-                *pos,
+            Issue(
                 IMPORT_MOVED,
                 f"{name}: `from {use.module} import {name}` fails in {self.where(package)}"
                 f"{when}; import it from {best}",
+                pos,
             )
         )
         return True
@@ -299,8 +290,8 @@ class _Checker:
         if not span.present:
             if isinstance(call.func, ast.Name) and call.func.id in self.removed_names:
                 return False
-            pos = snippet.position(call.lineno, call.col_offset)
-            self.issues.append(SnippetIssue(*pos, API_REMOVED, self._removed(package, name, span)))
+            pos = Position(*snippet.position(call.lineno, call.col_offset))
+            self.issues.append(Issue(API_REMOVED, self._removed(package, name, span), pos))
             return True
         if isinstance(call.func, ast.Name) and call.func.id not in self.imported:
             self._bare(snippet, call, package, name)
@@ -312,22 +303,25 @@ class _Checker:
         for kw in keywords:
             if kw.name in accepted:
                 continue
-            pos = snippet.position(kw.anchor.lineno, kw.anchor.col_offset)  # type: ignore[attr-defined]
+            pos = Position(*snippet.position(kw.anchor.lineno, kw.anchor.col_offset))  # type: ignore[attr-defined]
             if any_keyword:
                 if _is_config(name):
                     self.issues.append(
-                        SnippetIssue(
-                            *pos,
+                        Issue(
                             IGNORED_ARGUMENT,
                             f"{kw.name}: not an option of {name} in {self.where(package)}; "
                             f"{name} takes any keyword, so it is kept without effect"
-                            f"{self._typo(kw.name, accepted)}",
+                            f"{did_you_mean(kw.name, accepted)}",
+                            pos,
                         )
                     )
                 continue
-            rule = UNKNOWN_ARGUMENT if _is_config(name) else CALL_UNKNOWN_ARGUMENT
             self.issues.append(
-                SnippetIssue(*pos, rule, self._unknown(package, name, kw.name, accepted))
+                Issue(
+                    UNKNOWN_ARGUMENT if _is_config(name) else CALL_UNKNOWN_ARGUMENT,
+                    self._unknown(package, name, kw.name, accepted),
+                    pos,
+                )
             )
         if call.args:
             self._positional(snippet, call, api, keywords, accepted)
@@ -360,24 +354,26 @@ class _Checker:
             if index >= order.count:
                 if not order.var_positional:
                     takes = f"{order.count} positional argument{'s' if order.count != 1 else ''}"
-                    self._at(
-                        snippet,
-                        arg,
-                        POSITIONAL,
-                        f"{name} takes {takes} in {where}; "
-                        f"{nth} raises TypeError: pass it by keyword",
+                    self.issues.append(
+                        Issue(
+                            POSITIONAL,
+                            f"{name} takes {takes} in {where}; "
+                            f"{nth} raises TypeError: pass it by keyword",
+                            _position(snippet, arg),
+                        )
                     )
                 return
             if index >= len(order.names):
                 return  # the history names the first parameters only
             param = order.names[index]
             if param in by_keyword:
-                self._at(
-                    snippet,
-                    arg,
-                    POSITIONAL,
-                    f"{param}: passed to {name} twice, as {nth} "
-                    f"and by keyword: TypeError in {where}; pass it once",
+                self.issues.append(
+                    Issue(
+                        POSITIONAL,
+                        f"{param}: passed to {name} twice, as {nth} "
+                        f"and by keyword: TypeError in {where}; pass it once",
+                        _position(snippet, arg),
+                    )
                 )
             elif isinstance(arg, ast.Name) and arg.id != param and arg.id in accepted:
                 shown = ", ".join(order.names[: max(index + 2, 4)])
@@ -386,18 +382,15 @@ class _Checker:
                     if len(order.names) > max(index + 2, 4) or order.count > len(order.names)
                     else ""
                 )
-                self._at(
-                    snippet,
-                    arg,
-                    POSITIONAL,
-                    f"{arg.id}: {nth} of {name} is {param} in "
-                    f"{where} (its order: {shown}{more}), so {arg.id} lands in {param}; "
-                    f"pass it as {arg.id}={arg.id}",
+                self.issues.append(
+                    Issue(
+                        POSITIONAL,
+                        f"{arg.id}: {nth} of {name} is {param} in "
+                        f"{where} (its order: {shown}{more}), so {arg.id} lands in {param}; "
+                        f"pass it as {arg.id}={arg.id}",
+                        _position(snippet, arg),
+                    )
                 )
-
-    def _at(self, snippet: Snippet, node: ast.expr, rule: str, message: str) -> None:
-        pos = snippet.position(node.lineno, node.col_offset)
-        self.issues.append(SnippetIssue(*pos, rule, message))
 
     def _bare(self, snippet: Snippet, call: ast.Call, package: str, name: str) -> None:
         """A call with no import in the document of a class its package does not export at
@@ -412,13 +405,13 @@ class _Checker:
         best = min(elsewhere, key=lambda m: (m.count("."), m))
         gone = self.history.import_span(package, name, package, target)
         when = f" (it moved out in {gone.removed_in})" if gone.removed_in else ""
-        pos = snippet.position(call.lineno, call.col_offset)
+        pos = Position(*snippet.position(call.lineno, call.col_offset))
         self.issues.append(
-            SnippetIssue(
-                *pos,
+            Issue(
                 IMPORT_MOVED,
                 f"{name}: not exported by {package} {target}{when}, and the document does not "
                 f"import it: `from {best} import {name}`",
+                pos,
             )
         )
 
@@ -442,10 +435,6 @@ class _Checker:
             return None
         base = inherits.rsplit(".", 1)[-1]
         return base if self.history.record("transformers", base) is not None else None
-
-    def _typo(self, keyword: str, accepted: frozenset[str] | set[str]) -> str:
-        match = closest(keyword, accepted)
-        return f"; did you mean {match!r}?" if match else ""
 
     def _unknown(
         self, package: str, name: str, keyword: str, accepted: frozenset[str] | set[str]
@@ -500,7 +489,7 @@ class _Checker:
         if replacement:
             hint = f"; use {replacement!r}"
         elif not moved:
-            hint = self._typo(keyword, accepted)
+            hint = did_you_mean(keyword, accepted)
         message = f"{keyword}: {name} has no such argument in {self.where(package)}{note}{hint}"
         self._unknown_messages[key] = (keyword, message)
         return message
@@ -556,17 +545,16 @@ class _Checker:
         argument = cls.arguments.get(kw.name)
         if argument is None:
             message = self._unknown(cls.package, cls.name, kw.name, set(cls.arguments))
-            pos = snippet.position(anchor.lineno, anchor.col_offset)
-            self.issues.append(SnippetIssue(*pos, UNKNOWN_ARGUMENT, message))
+            pos = Position(*snippet.position(anchor.lineno, anchor.col_offset))
+            self.issues.append(Issue(UNKNOWN_ARGUMENT, message, pos))
             return
         value = literal(kw.value)
         env[kw.name] = value
         if value is UNKNOWN:
             return
         if not accepts(argument.annotation, value, argument.accepts):
-            finding = self._type_finding(cls, kw, value, keywords, opaque)
-            pos = snippet.position(anchor.lineno, anchor.col_offset)
-            self.issues.append(SnippetIssue(*pos, *finding))
+            pos = Position(*snippet.position(anchor.lineno, anchor.col_offset))
+            self.issues.append(self._type_issue(cls, kw, value, keywords, opaque, pos))
             return
         if kw.name == "loss_type" and cls.loss_types is not None:
             self._loss_type(snippet, kw, value, cls, where)
@@ -578,26 +566,27 @@ class _Checker:
             and all(isinstance(c, str) for c in choices)
             and value not in choices
         ):
-            pos = snippet.position(anchor.lineno, anchor.col_offset)
+            pos = Position(*snippet.position(anchor.lineno, anchor.col_offset))
             self.issues.append(
-                SnippetIssue(
-                    *pos,
+                Issue(
                     INVALID_VALUE,
                     f"{kw.name}={_describe(value)}: not a valid value for "
                     f"{cls.name}.{kw.name} in {where} "
                     f"(one of: {', '.join(map(repr, choices))})"
-                    f"{self._typo(value, set(choices))}",
+                    f"{did_you_mean(value, set(choices))}",
+                    pos,
                 )
             )
 
-    def _type_finding(
+    def _type_issue(
         self,
         cls: ConfigClass,
         kw: Keyword,
         value: Any,
         keywords: list[Keyword],
         opaque: bool,
-    ) -> tuple[str, str]:
+        pos: Position,
+    ) -> Issue:
         """A value of the wrong type: an error when the release's own checks on it certainly
         raise (``warmup_steps="10"`` meets ``< 0``), else a warning that says it is kept."""
         argument = cls.arguments[kw.name]
@@ -617,11 +606,14 @@ class _Checker:
                 who = f"{cls.name} is built; {cls.trainer} raises TypeError when it is built"
             else:
                 who = f"{cls.name} raises TypeError when it is built"
-            return TYPE_ERROR, f"{kw.name}={_describe(value)}: {who} ({message}); {said}"
-        return (
+            return Issue(
+                TYPE_ERROR, f"{kw.name}={_describe(value)}: {who} ({message}); {said}", pos
+            )
+        return Issue(
             TYPE_MISMATCH,
             f"{kw.name}={_describe(value)}: {said}; {cls.name} is built anyway (dataclass "
             "fields are not type-checked) and the value reaches whatever reads it later",
+            pos,
         )
 
     def _loss_type(
@@ -638,10 +630,8 @@ class _Checker:
         for item, node in items:
             if not isinstance(item, str) or item in cls.loss_types:
                 continue
-            pos = snippet.position(node.lineno, node.col_offset)
-            self.issues.append(
-                SnippetIssue(*pos, INVALID_VALUE, self._loss_message(cls, item, where))
-            )
+            pos = Position(*snippet.position(node.lineno, node.col_offset))
+            self.issues.append(Issue(INVALID_VALUE, self._loss_message(cls, item, where), pos))
 
     def _loss_message(self, cls: ConfigClass, item: str, where: str) -> str:
         assert cls.loss_types is not None
@@ -667,7 +657,7 @@ class _Checker:
         if replaced_by and replaced_by in cls.loss_types:
             hint = f"; did you mean {replaced_by!r}?"
         else:
-            hint = self._typo(item, set(cls.loss_types))
+            hint = did_you_mean(item, set(cls.loss_types))
         return f"loss_type {quoted(item)}: not a {cls.name} loss type in {where}{note}{hint}"
 
     def _conflicts(
@@ -695,12 +685,12 @@ class _Checker:
                 (passed[r].anchor for r in literal_refs),
                 key=lambda k: (k.lineno, k.col_offset),  # type: ignore[attr-defined]
             )
-            pos = snippet.position(anchor.lineno, anchor.col_offset)  # type: ignore[attr-defined]
+            pos = Position(*snippet.position(anchor.lineno, anchor.col_offset))  # type: ignore[attr-defined]
             if rule.phase == "trainer":
                 by = f"raised by {cls.trainer} when it is built, {where}"
             else:
                 by = f"raised by {cls.name}, {where}"
-            self.issues.append(SnippetIssue(*pos, CONFLICT, f"{message} ({by})"))
+            self.issues.append(Issue(CONFLICT, f"{message} ({by})", pos))
 
 
 def _environment(cls: ConfigClass, passed: Mapping[str, Any], opaque: bool) -> dict[str, Any]:
@@ -747,7 +737,7 @@ def check_text(
     blocks: Sequence[FencedBlock] | None = None,
     history: ApiHistory | None = None,
     releases: Mapping[str, str] | None = None,
-) -> tuple[SnippetIssue, ...]:
+) -> tuple[Issue, ...]:
     """Every issue of the document, sorted by position.
 
     ``trl_target``: the release the skill says it targets (its frontmatter);
@@ -767,26 +757,35 @@ def check_text(
     checker = _Checker(sigs, hist, targets)
     pinned = Targets(dict(sigs.pinned), {p: "pinned" for p in sigs.pinned})
     upgrade = _Checker(sigs, hist, pinned) if targets.versions != pinned.versions else None
-    syntax: list[SnippetIssue] = []
+    syntax: list[Issue] = []
     scope = _scope(hist)
     for block in _blocks(text, scope, blocks, syntax):
         for use in block.uses:
             _with_upgrade_notes(checker, upgrade, partial(_check_import, block.snippet, use))
         for call, api, keywords, opaque in block.calls:
             for kw in repeated_keywords(call):
-                pos = block.snippet.position(kw.lineno, kw.col_offset)
+                pos = Position(*block.snippet.position(kw.lineno, kw.col_offset))
                 checker.issues.append(
-                    SnippetIssue(
-                        *pos,
+                    Issue(
                         SYNTAX,
                         f"keyword argument repeated: {kw.arg}: Python rejects the whole block "
                         "with SyntaxError before running any of it; pass it once",
+                        pos,
                     )
                 )
             if api is not None:
                 check = partial(_check_call, block.snippet, call, api, keywords, opaque)
                 _with_upgrade_notes(checker, upgrade, check)
-    return tuple(sorted(set(checker.issues) | set(syntax)))
+    return tuple(sorted(set(checker.issues) | set(syntax), key=_in_text_order))
+
+
+def _position(snippet: Snippet, node: ast.expr) -> Position:
+    """Where ``node`` of the snippet's code stands in the Markdown text."""
+    return Position(*snippet.position(node.lineno, node.col_offset))
+
+
+def _in_text_order(issue: Issue) -> tuple[Position, str, str]:
+    return issue.position, issue.rule, issue.message
 
 
 def _check_import(snippet: Snippet, use: ImportUse, checker: _Checker) -> bool:
@@ -824,12 +823,11 @@ def _with_upgrade_notes(
             if targets.source[p] != "pinned"
         )
         checker.issues.append(
-            SnippetIssue(
-                issue.line,
-                issue.column,
+            Issue(
                 UPGRADE_BREAKS,
                 f"works with {chosen} (what this document targets), breaks on upgrading: "
                 f"{issue.message}",
+                issue.position,
             )
         )
 
