@@ -89,6 +89,7 @@ _CODE = (
     "safe_files.py",
     "schemas.py",
     "suggest.py",
+    "titles.py",  # the model's titles (not cached, but the model imports it)
     "trl/bindings.py",
     "trl/blocks.py",
     "trl/history.py",

@@ -41,6 +41,7 @@ HOUSE: tuple[tuple[str, tuple[str, ...]], ...] = (
             "skillshelf.html_safety",
             "skillshelf.links",
             "skillshelf.quotes",
+            "skillshelf.titles",
         ),
     ),
     ("the model: the tree as read, and the walk", ("skillshelf.model",)),
@@ -76,6 +77,7 @@ HOUSE: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
 )
+
 
 def module_names() -> dict[str, Path]:
     found = {}

@@ -37,12 +37,12 @@ def serve(project: Project) -> Iterator[Serve]:
 def test_lists_zips_and_data_follow_the_tree(serve: Serve) -> None:
     skills = serve.root / "skills"
     site = serve.rebuild()
-    reads = serve.plugin.plan_memo.files.reads
+    reads = serve.plugin.serve.plan_memo.files.reads
     assert reads > 3  # every skill's files, once
     ops = ops_count(read(site, "index.html"))
     # an unchanged rebuild reads no skill's files again
     serve.rebuild()
-    assert serve.plugin.plan_memo.files.reads == reads
+    assert serve.plugin.serve.plan_memo.files.reads == reads
     # a new skill with a tag: the home page's counts, the tags index, the catalog's data
     (skills / "ops/new-one").mkdir()
     (skills / "ops/new-one/SKILL.md").write_text(
@@ -51,7 +51,7 @@ def test_lists_zips_and_data_follow_the_tree(serve: Serve) -> None:
         encoding="utf-8",
     )
     site = serve.rebuild()
-    assert serve.plugin.plan_memo.files.reads == reads + 1  # only the new skill's files
+    assert serve.plugin.serve.plan_memo.files.reads == reads + 1  # only the new skill's files
     assert ops_count(read(site, "index.html")) == ops + 1
     assert "catalog/?tag=Freshly-Added" in read(site, "tags/index.html")
     data = json.loads(read(site, "_skillshelf/catalog.json"))

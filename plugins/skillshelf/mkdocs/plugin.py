@@ -64,6 +64,7 @@ from skillshelf.site.plan import (
 from skillshelf.site.rules_page import rules_page
 from skillshelf.site.sanitize import Sanitizer
 from skillshelf.site.text import derive_source_url, esc, quote_path
+from skillshelf.titles import title_words
 
 # "mkdocs.plugins.skillshelf" under MkDocs, "properdocs.plugins.skillshelf" under
 # ProperDocs (which aliases the mkdocs package): the engine counts warnings for
@@ -292,10 +293,10 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         session_cache = self.serve.scan_cache_for(lint_config)
         cache = session_cache if session_cache is not None else read_ahead(lint_config, None)
         threshold = self.config.strict_lint
-        if threshold == "off":
-            tree = scan(lint_config.root, reader=cache)
-        else:
-            result = lint(lint_config, tree=scan(lint_config.root, reader=cache), store=cache)
+        words = title_words(self.config.title_words)
+        tree = scan(lint_config.root, reader=cache, title_words=words)
+        if threshold != "off":
+            result = lint(lint_config, tree=tree, store=cache)
             warn_from = Severity.parse(threshold)
             for diagnostic in result.diagnostics:
                 warns = diagnostic.severity.at_least(warn_from)

@@ -43,6 +43,7 @@ from skillshelf.site.plan import (
 from skillshelf.site.rules_page import rules_page
 from skillshelf.site.text import derive_source_url
 from skillshelf.site.urls import Urls
+from skillshelf.titles import title_words
 
 RENAMED = ("SKILL.md", "DESCRIPTION.md")
 PLUGIN = "skillshelf"
@@ -207,7 +208,12 @@ def export_site(
     if out_dir.exists() and any(out_dir.iterdir()):
         raise ExportError(f"{out_dir} is not empty")
 
-    tree = scan(lint_config.root)
+    words = options.get("title_words") or {}
+    if not isinstance(words, dict) or not all(
+        isinstance(key, str) and isinstance(value, str) for key, value in words.items()
+    ):
+        raise ExportError(f"{mkdocs_file}: title_words must map words to their spelling")
+    tree = scan(lint_config.root, title_words=title_words(words))
     site_url = _plain(document.get("site_url"))
     repo_url = _plain(document.get("repo_url"))
     edit_uri = _plain(document.get("edit_uri"))

@@ -78,6 +78,7 @@ def skill_entry(
     compatibility = skill.document.data.get("compatibility")
     return SkillEntry(
         name=skill.name,
+        title=skill.title,
         folder=skill.relpath,
         url=addresses.skill(skill),
         category=category.path,
@@ -184,6 +185,7 @@ def skill_page_input(
     return SkillPageInput(
         url=entry.url,
         name=entry.name,
+        title=entry.title,
         description=entry.description,
         body=document.body,
         problem=None if document.text is not None else unreadable_reasons(document),
@@ -233,7 +235,7 @@ def category_page_input(
         ),
         skills=tuple(
             Card(
-                entry.name,
+                entry.title,
                 entry.url,
                 plural(len(entry.references), "reference") if entry.references else "",
                 entry.description,

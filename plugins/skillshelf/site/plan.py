@@ -367,7 +367,7 @@ class _Planner:
             self.plan.files.append(SiteFile(entry.raw, source=skill.document.path, kind="download"))
         if entry.archive is not None and files.archive is not None:
             self.plan.files.append(SiteFile(entry.archive, content=files.archive, kind="download"))
-        title = esc(skill.name)
+        title = esc(skill.title)
         if not references:
             return {title: src}
         return {title: [src, *references]}

@@ -119,7 +119,7 @@ def category_page(page: CategoryPageInput) -> str:
         items = [card_item(esc(card.title), card, url) for card in page.categories]
         parts.append(cards("Categories", items))
     if page.skills:
-        items = [card_item(f"<code>{esc(card.title)}</code>", card, url) for card in page.skills]
+        items = [card_item(esc(card.title), card, url) for card in page.skills]
         parts.append(cards("Skills", items))
     return "\n".join(parts)
 
