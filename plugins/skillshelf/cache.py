@@ -83,6 +83,7 @@ _CODE = (
     "frontmatter.py",
     "html_safety.py",
     "links.py",
+    "liquid.py",
     "markdown.py",
     "model.py",
     "quotes.py",

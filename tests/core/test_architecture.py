@@ -40,6 +40,7 @@ HOUSE: tuple[tuple[str, tuple[str, ...]], ...] = (
             "skillshelf.frontmatter",
             "skillshelf.html_safety",
             "skillshelf.links",
+            "skillshelf.liquid",
             "skillshelf.quotes",
             "skillshelf.titles",
         ),

@@ -55,7 +55,16 @@ LIBRARY: dict[str, str | bytes] = {
     "mcp/bridge/SKILL.md": hermes_skill(
         "bridge", "# Ignored heading\n", extra="title: MCP bridge for tools\n"
     ),
-    "mcp/relay/SKILL.md": hermes_skill("relay", "# Relay\n"),
+    "mcp/relay/SKILL.md": hermes_skill(
+        "relay",
+        "# Relay\n\nOptions:\n| flag | meaning |\n| --- | --- |\n| -v | verbose |\n\n"
+        "```text\nNot a table:\n| a | b |\n| - | - |\n{% raw %}\n```\n\n"
+        "{% raw %}\nSend `{{ payload }}`.\n{% endraw %}\n\n"
+        '{% hint style="warning" %}\nRelays drop messages.\n{% endhint %}\n',
+    ),
+    "mcp/relay/references/flags.md": "# Flags\n\nAll flags:\nflag | default\n--- | ---\n-q | off\n",
+    "mcp/DESCRIPTION.md": "---\ndescription: Model Context Protocol.\n---\n\n"
+    "Servers:\n| name | port |\n| --- | --- |\n| relay | 80 |\n",
     "ai-agents/planner/SKILL.md": hermes_skill("planner", "# Task planner\n"),
     "ai-agents/critic/SKILL.md": hermes_skill("critic", "# Critic\n"),
     "k8s/deployer/SKILL.md": hermes_skill("deployer", "# Deployer\n"),
@@ -175,3 +184,20 @@ def test_folders_without_skills_or_pages_are_not_published(
     assert "Index cache" not in titles(nav)
     assert not (site / "index-cache").exists()
     assert "index-cache" not in read(site, "_skillshelf/catalog.json")
+
+
+def test_tables_below_text_and_liquid_tags_read_as_on_github(
+    built: tuple[list[Any], Path],
+) -> None:
+    _, site = built
+    page = read(site, "mcp/relay/index.html")
+    assert re.search(r"<table>\s*<thead>\s*<tr>\s*<th>flag</th>", page)
+    assert "<td>verbose</td>" in page
+    # the fenced block keeps its lines, the tag in it included
+    assert "Not a table:\n| a | b |\n| - | - |\n{% raw %}\n" in page.replace("</span>", "")
+    article = page.split('<article class="md-content__inner md-typeset">')[1]
+    assert article.count("{%") == 1  # only the one inside the code block
+    assert '<div class="admonition warning">' in page and "Relays drop messages." in page
+    assert "<code>{{ payload }}</code>" in page
+    assert "<td>off</td>" in read(site, "mcp/relay/references/flags/index.html")
+    assert "<td>relay</td>" in read(site, "mcp/index.html")

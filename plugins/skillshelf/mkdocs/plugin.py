@@ -47,6 +47,7 @@ from skillshelf.mkdocs.serve.session import ServeSession
 from skillshelf.model import SkillTree, scan
 from skillshelf.readahead import read_ahead
 from skillshelf.rules import all_rules
+from skillshelf.site.compat import uses_admonitions
 from skillshelf.site.formulas import LOADER_URI, uses_math
 from skillshelf.site.moves import Moves, find_moves, read_moves_file, resolve_moves
 from skillshelf.site.options import SiteOptions
@@ -171,6 +172,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
             llms_txt=self.config.llms_txt,
             redirects=self.config.redirects,
             math=uses_math(config.markdown_extensions),
+            admonitions=uses_admonitions(config.markdown_extensions),
             install_command=self.config.install_command,
         )
         plan = plan_site(tree, options, moves, self.serve.plan_memo_for_build())

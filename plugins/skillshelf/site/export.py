@@ -26,6 +26,7 @@ from skillshelf.links import iter_links
 from skillshelf.model import scan
 from skillshelf.published import page_dest
 from skillshelf.rules import all_rules
+from skillshelf.site.compat import uses_admonitions
 from skillshelf.site.formulas import LOADER_URI, uses_math
 from skillshelf.site.install import template_problem
 from skillshelf.site.moves import find_moves, read_moves_file, resolve_moves
@@ -249,6 +250,7 @@ def export_site(
         llms_txt=options.get("llms_txt", True) is not False,
         redirects=options.get("redirects", True) is not False,
         math=uses_math(_list(document.get("markdown_extensions"))),
+        admonitions=uses_admonitions(_list(document.get("markdown_extensions"))),
         install_command=install,
     )
     plan = plan_site(tree, site_options, moves)

@@ -315,7 +315,9 @@ class _Planner:
             src,
             lambda: self.text(
                 src,
-                inputs.category_page_input(category, self.addresses, self.entries),
+                inputs.category_page_input(
+                    category, self.addresses, self.entries, self.options.admonitions
+                ),
                 render.category_page,
             ),
             "category",
@@ -375,7 +377,7 @@ class _Planner:
     def document_page(self, document: Document, kind: str = "document") -> SitePage | None:
         return self.add_page(
             document.relpath,
-            lambda: render.document_page(document),
+            lambda: render.document_page(document, admonitions=self.options.admonitions),
             kind,
             document.path,
             origin=document.path,
