@@ -82,7 +82,8 @@ def test_an_unclosed_hint_loses_its_tag_only() -> None:
 
 def test_the_frontmatter_is_kept_as_it_is() -> None:
     text = "---\ntitle: 'a {% raw %} b'\n---\nText\n| a |\n| - |\n"
-    assert for_site(text, first_line=4) == "---\ntitle: 'a {% raw %} b'\n---\nText\n\n| a |\n| - |\n"
+    expected = "---\ntitle: 'a {% raw %} b'\n---\nText\n\n| a |\n| - |\n"
+    assert for_site(text, first_line=4) == expected
 
 
 @pytest.mark.parametrize(
