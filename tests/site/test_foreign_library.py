@@ -15,8 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mkdocs.exceptions import Abort
 from tests.conftest import write_tree
 from tests.site.conftest import build_site
+
+from skillshelf.site.export import export_site
 
 MKDOCS_YML = """\
 site_name: foreign
@@ -91,6 +94,10 @@ def make_project(
     (root / "docs").mkdir()
     write_tree(root / "docs", docs if docs is not None else {"index.md": "# Home\n"})
     return root
+
+
+def home_of(site: Path) -> str:
+    return re.sub(r"\s+", " ", read(site, "index.html"))
 
 
 def titles(nav: list[Any]) -> list[str]:
@@ -201,3 +208,48 @@ def test_tables_below_text_and_liquid_tags_read_as_on_github(
     assert "<code>{{ payload }}</code>" in page
     assert "<td>off</td>" in read(site, "mcp/relay/references/flags/index.html")
     assert "<td>relay</td>" in read(site, "mcp/index.html")
+
+
+@pytest.mark.parametrize("docs", [{}, {"guide.md": "# Guide\n"}], ids=["empty", "no-index"])
+def test_without_an_index_page_the_plugin_provides_the_home_page(
+    tmp_path: Path, docs: dict[str, str]
+) -> None:
+    root = make_project(tmp_path, LIBRARY, docs=docs)
+    config = build_site(root, strict=False)
+    nav = list(config.nav)
+    assert nav[0] == {"Home": "index.md"}
+    assert titles(nav)[1:3] == (["guide.md", "Catalog"] if docs else ["Catalog", "AI agents"])
+    home = home_of(root / "site")
+    assert '<h1 id="foreign">foreign' in home
+    # the search box into the catalog, and a card per top-level category
+    assert '<form class="skillshelf-search" action="./catalog/" method="get" role="search">' in home
+    assert '<a href="./mlops/"><strong>MLOps</strong></a>' in home
+    assert "<strong>Index cache</strong>" not in home
+
+
+def test_a_hand_written_index_page_is_kept(built: tuple[list[Any], Path]) -> None:
+    nav, site = built
+    assert nav[0] == "index.md"
+    assert '<h1 id="home">Home' in read(site, "index.html")
+
+
+def test_the_export_provides_the_home_page_when_there_is_no_docs_folder(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "project", LIBRARY, docs={})
+    (root / "docs").rmdir()
+    out = tmp_path / "out"
+    export_site(out, mkdocs_file=root / "mkdocs.yml", git_moves=False)
+    assert "<!-- skillshelf:categories -->" not in read(out, "docs/index.md")
+    assert '<a href="./mcp/"><strong>MCP</strong></a>' in read(out, "docs/index.md")
+    assert "- Home: index.md" in read(out, "nav.yml")
+    config = build_site(out)
+    assert '<a href="./mcp/"><strong>MCP</strong></a>' in home_of(out / "site")
+    assert next(iter(config.nav)) == {"Home": "index.md"}
+
+
+def test_mkdocs_itself_requires_docs_dir_to_exist(tmp_path: Path) -> None:
+    """MkDocs checks docs_dir before any plugin runs: the plugin cannot step in, so
+    the documentation says an empty docs/ is enough (the test above)."""
+    root = make_project(tmp_path, LIBRARY, docs={})
+    (root / "docs").rmdir()
+    with pytest.raises(Abort):
+        build_site(root)

@@ -49,6 +49,7 @@ from skillshelf.readahead import read_ahead
 from skillshelf.rules import all_rules
 from skillshelf.site.compat import uses_admonitions
 from skillshelf.site.formulas import LOADER_URI, uses_math
+from skillshelf.site.home import HOME_URI, home_page, needs_home
 from skillshelf.site.moves import Moves, find_moves, read_moves_file, resolve_moves
 from skillshelf.site.options import SiteOptions
 from skillshelf.site.placeholders import fill as fill_placeholders
@@ -209,7 +210,17 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
             else:
                 file = File.generated(config, item.src_uri, content=item.content or "")
             files.append(file)
-        config.nav = self._nav(files, plan, added, rules_uri)
+        home = None
+        if plan.placeholders is not None and needs_home(
+            file.src_uri for file in files.documentation_pages()
+        ):
+            # docs_dir has no page at the site's root: the plugin provides one
+            content = home_page(options, plan.placeholders)
+            # Not one of the tree's pages (self.page_uris): its search form is the
+            # plugin's own markup, which the sanitizer would strip.
+            files.append(File.generated(config, HOME_URI, content=content))
+            home = HOME_URI
+        config.nav = self._nav(files, plan, added, rules_uri, home)
         self.page_uris = added
         self.seconds += time.perf_counter() - started
         log.info(
@@ -356,14 +367,21 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         return uri
 
     def _nav(
-        self, files: Files, plan: SitePlan, added: set[str], rules_uri: str | None = None
+        self,
+        files: Files,
+        plan: SitePlan,
+        added: set[str],
+        rules_uri: str | None = None,
+        home: str | None = None,
     ) -> list[Any]:
-        """Hand-written pages (mkdocs.yml's nav, else docs_dir's pages), the catalog,
-        the rules page, then the categories."""
+        """Hand-written pages (mkdocs.yml's nav, else docs_dir's pages, after the
+        generated ``home`` page if any), the catalog, the rules page, then the
+        categories."""
         if self.user_nav is not None:
             head: list[Any] = list(self.user_nav)
         else:
-            head = [
+            head = [] if home is None else [{"Home": home}]
+            head += [
                 file.src_uri
                 for file in files.documentation_pages()
                 if file.generated_by is None and file.src_uri not in added

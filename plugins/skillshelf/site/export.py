@@ -28,6 +28,7 @@ from skillshelf.published import page_dest
 from skillshelf.rules import all_rules
 from skillshelf.site.compat import uses_admonitions
 from skillshelf.site.formulas import LOADER_URI, uses_math
+from skillshelf.site.home import HOME_URI, home_page, needs_home
 from skillshelf.site.install import template_problem
 from skillshelf.site.moves import find_moves, read_moves_file, resolve_moves
 from skillshelf.site.options import SiteOptions
@@ -270,13 +271,22 @@ def export_site(
     out_docs = out_dir / "docs"
     out_docs.mkdir(parents=True)
     taken = _copy_docs(docs_dir, out_docs, plan, Urls(use_directory_urls))
+    home: list[Any] = []
+    if plan.placeholders is not None and needs_home(uri for uri in taken if uri.endswith(".md")):
+        # docs_dir has no page at the site's root: provide one, as the plugin does
+        text = home_page(site_options, plan.placeholders)
+        (out_docs / HOME_URI).write_text(text, encoding="utf-8", newline="")
+        taken.add(HOME_URI)
+        home = [{"Home": HOME_URI}]
     written = _write_plan(plan, out_docs, taken, problems)
     rules_uri = _write_rules_page(_plain(options.get("rules_page")), out_docs, taken, problems)
     written |= {rules_uri} if rules_uri else set()
 
     rename = {page.src_uri: page.export_uri for page in plan.pages}
     user_nav = document.get("nav")
-    head: list[Any] = list(user_nav) if isinstance(user_nav, list) else [*_docs_pages(docs_dir)]
+    head: list[Any] = (
+        list(user_nav) if isinstance(user_nav, list) else [*home, *_docs_pages(docs_dir)]
+    )
     head = [item for item in head if not (isinstance(item, str) and item not in taken | written)]
     mentioned = _nav_paths(head)
     catalog_nav = [item for item in plan.catalog_nav if not _nav_paths([item]) & mentioned]
