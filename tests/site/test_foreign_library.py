@@ -234,10 +234,15 @@ def test_a_hand_written_index_page_is_kept(built: tuple[list[Any], Path]) -> Non
 
 
 def test_the_export_provides_the_home_page_when_there_is_no_docs_folder(tmp_path: Path) -> None:
-    root = make_project(tmp_path / "project", LIBRARY, docs={})
+    options = "      title_words:\n        k8s: Kubernetes"
+    root = make_project(tmp_path / "project", LIBRARY, docs={}, options=options)
     (root / "docs").rmdir()
     out = tmp_path / "out"
     export_site(out, mkdocs_file=root / "mkdocs.yml", git_moves=False)
+    # the same titles and Markdown as the plugin's pages
+    assert "- Kubernetes:" in read(out, "nav.yml")
+    assert "- Fine-tuning with trainer:" in read(out, "nav.yml")
+    assert "!!! warning\n    Relays drop messages." in read(out, "docs/mcp/relay/index.md")
     assert "<!-- skillshelf:categories -->" not in read(out, "docs/index.md")
     assert '<a href="./mcp/"><strong>MCP</strong></a>' in read(out, "docs/index.md")
     assert "- Home: index.md" in read(out, "nav.yml")
