@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from tests.conftest import skill_md
 
+from skillshelf.config import config_from_table
+from skillshelf.lint import lint
 from skillshelf.model import scan
 from skillshelf.titles import TITLE_WORDS, first_heading, folder_title, plain_heading, title_words
 
@@ -104,3 +106,24 @@ def test_the_model_titles_skills_and_categories(make_tree: MakeTree) -> None:
     categories = {path: category.title for path, category in tree.categories.items()}
     assert categories == {"mlops": "MLOps", "ai-agents": "AI agents", "k8s": "Kubernetes"}
     assert scan(root).categories["k8s"].title == "K8s"  # without the site's words
+
+
+def test_a_skillshelf_style_title_lints_clean(make_tree: MakeTree) -> None:
+    """metadata.skillshelf.title is part of the schema (the Hermes schema already has a
+    top-level title)."""
+    root = make_tree(
+        {
+            "alpha/DESCRIPTION.md": "---\ntitle: Alpha\ndescription: A.\n---\n",
+            "alpha/one/SKILL.md": skill_md(
+                "one", extra="metadata:\n  skillshelf:\n    title: The first one\n"
+            ),
+            "alpha/two/SKILL.md": skill_md("two"),
+        }
+    )
+    config = config_from_table({}, project_dir=root.parent, root=root)
+    result = lint(config)
+    assert [d for d in result.diagnostics if d.rule == "frontmatter-schema"] == []
+    assert {skill.name: skill.title for skill in result.tree.skills} == {
+        "one": "The first one",
+        "two": "Title",
+    }
