@@ -83,6 +83,10 @@ def folder_title(folder_name: str, words: Mapping[str, str] = TITLE_WORDS) -> st
 
 
 _ATX_H1 = re.compile(r"^ {0,3}#(?:[ \t]+(?P<text>.*?))?[ \t]*$")
+_SETEXT_H1 = re.compile(r"^ {0,3}=+[ \t]*$")
+#: Lines a ``===`` below does not make a heading: code, quotes, list items, table rows,
+#: headings, HTML, a fence.
+_NOT_SETEXT_TEXT = re.compile(r"^(?: {4,}|\t| {0,3}(?:[>#|<]|[-*+] |\d{1,9}[.)] |```|~~~))")
 _CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
 _IMAGE_OR_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _REFERENCE_LINK = re.compile(r"!?\[([^\]]*)\]\[[^\]]*\]")
@@ -124,22 +128,28 @@ def _unescaped(char: str) -> str:
 
 
 def first_heading(body: str) -> str | None:
-    """The text of the first ``# Heading`` of ``body`` outside fenced code, as
+    """The text of the first level-one heading of ``body`` outside fenced code
+    (``# Heading``, or a line of text underlined with ``===``), as
     :func:`plain_heading` shows it; None when there is none (or it is empty)."""
-    if "#" not in body:
+    if "#" not in body and "=" not in body:
         return None
     lines = split_lines(body)
     code: set[int] | None = None
     for number, line in enumerate(lines, 1):
-        if "#" not in line:
+        if "#" in line:
+            match = _ATX_H1.match(line)
+            heading = match.group("text") or "" if match is not None else None
+        elif "=" in line and number > 1 and _SETEXT_H1.match(line):
+            above = lines[number - 2]
+            paragraph = above.strip() and not _NOT_SETEXT_TEXT.match(above)
+            heading = above if paragraph else None
+        else:
             continue
-        match = _ATX_H1.match(line)
-        if match is None:
+        if heading is None:
             continue
         if code is None:
             code = code_block_lines(body)
-        if number in code:
+        if number in code or (number - 1 in code and not line.lstrip().startswith("#")):
             continue
-        text = plain_heading(match.group("text") or "")
-        return text or None
+        return plain_heading(heading) or None
     return None

@@ -74,6 +74,12 @@ def test_plain_heading(markdown: str, text: str) -> None:
         ("#\n\n# Second\n", None),  # an empty heading: no title
         ("No heading at all.\n", None),
         ("  # Up to three spaces   \n", "Up to three spaces"),
+        # a line underlined with '=' (setext), whichever comes first
+        ("Intro.\n\nUnderlined *title*\n=================\n\n# Later\n", "Underlined title"),
+        ("Text\n\n    code\n    ====\n", None),
+        ("- item\n===\n", None),
+        ("```\nin code\n===\n```\n# After\n", "After"),
+        ("a = 1\n", None),
     ],
 )
 def test_first_heading(body: str, heading: str | None) -> None:
