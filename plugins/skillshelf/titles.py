@@ -88,8 +88,10 @@ _SETEXT_H1 = re.compile(r"^ {0,3}=+[ \t]*$")
 #: headings, HTML, a fence.
 _NOT_SETEXT_TEXT = re.compile(r"^(?: {4,}|\t| {0,3}(?:[>#|<]|[-*+] |\d{1,9}[.)] |```|~~~))")
 _CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
-_IMAGE_OR_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_REFERENCE_LINK = re.compile(r"!?\[([^\]]*)\]\[[^\]]*\]")
+# No bracket inside a link's text, no parenthesis inside its target: each scan stops
+# at the next one, so a heading of many '[' costs time in proportion to its length.
+_IMAGE_OR_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)")
+_REFERENCE_LINK = re.compile(r"!?\[([^\[\]]*)\]\[[^\[\]]*\]")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _EMPHASIS = re.compile(
     r"(\*{1,3})(?=\S)(.+?)(?<=\S)\1"
