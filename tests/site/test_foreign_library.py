@@ -18,6 +18,7 @@ import pytest
 from mkdocs.exceptions import Abort
 from tests.conftest import write_tree
 from tests.site.conftest import build_site
+from tests.site.test_serve_cache import Serve, reset
 
 from skillshelf.site.export import export_site
 
@@ -258,3 +259,16 @@ def test_mkdocs_itself_requires_docs_dir_to_exist(tmp_path: Path) -> None:
     (root / "docs").rmdir()
     with pytest.raises(Abort):
         build_site(root)
+
+
+def test_the_generated_home_page_follows_the_tree_while_serving(tmp_path: Path) -> None:
+    root = make_project(tmp_path, LIBRARY, docs={})
+    serve = Serve(root)
+    try:
+        site = serve.rebuild()  # each rebuild is compared byte for byte with a cold one
+        assert "<strong>Robotics</strong>" not in home_of(site)
+        write_tree(root / "skills", {"robotics/arm/SKILL.md": hermes_skill("arm", "# Arm\n")})
+        site = serve.rebuild()
+        assert '<a href="./robotics/"><strong>Robotics</strong></a>' in home_of(site)
+    finally:
+        reset(serve.plugin)

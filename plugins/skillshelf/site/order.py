@@ -5,7 +5,8 @@ Categories by their DESCRIPTION.md ``order`` (lowest first; categories without
 one come after those with one), then by title; inside a category, its
 sub-categories first, then its skills by title (:attr:`Skill.title`, what the
 nav shows); a skill's references by file name. A folder holding no skill, no
-category and no page (a folder of data files) is no section of the site. Reads only the model.
+category and no page (a folder of data files) is no section of the site. Reads
+only the model.
 """
 
 from __future__ import annotations
