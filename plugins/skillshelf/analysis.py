@@ -24,6 +24,8 @@ from skillshelf.diagnostics import Issue, Position
 from skillshelf.fixes import merge_tags
 from skillshelf.html_safety import find_unsafe_html
 from skillshelf.links import Link, links_of
+from skillshelf.liquid import LIQUID_TAG, liquid_tags
+from skillshelf.liquid import message as liquid_message
 from skillshelf.markdown import iter_fenced_blocks
 from skillshelf.model import Document, Kind
 from skillshelf.quotes import ACCIDENTAL_BLOCKQUOTE, accidental_quotes
@@ -59,7 +61,7 @@ class Analysis:
     #: Where the top-level ``tags`` key is, when there are tags to move.
     tags_position: Position | None = None
     #: What the text holds that the rules report: snippet issues (config-*,
-    #: snippet-syntax), unsafe HTML, accidental block quotes.
+    #: snippet-syntax), unsafe HTML, accidental block quotes, Liquid tags.
     text_issues: tuple[Issue, ...] = ()
 
     @property
@@ -95,6 +97,10 @@ def analyse(
         *(
             Issue(ACCIDENTAL_BLOCKQUOTE, QUOTE_MESSAGE, Position(line, column))
             for line, column in accidental_quotes(text, document.body_line)
+        ),
+        *(
+            Issue(LIQUID_TAG, liquid_message(tag), Position(tag.line, tag.column))
+            for tag in liquid_tags(text, document.body_line)
         ),
     )
     schema_issues, tags_movable, tags_position = verdicts

@@ -23,7 +23,7 @@ import errno
 import gc
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -33,6 +33,7 @@ from typing import Any, Protocol
 from skillshelf.diagnostics import Issue
 from skillshelf.frontmatter import ENCODING, Frontmatter, decode, parse_document
 from skillshelf.safe_files import NotRegularFileError, kind_of, read_file
+from skillshelf.titles import TITLE_WORDS, first_heading, folder_title
 
 SKILL_FILE = "SKILL.md"
 DESCRIPTION_FILE = "DESCRIPTION.md"
@@ -185,6 +186,20 @@ class Skill:
         return value.strip() if isinstance(value, str) else ""
 
     @cached_property
+    def title(self) -> str:
+        """What the site calls the skill (nav, page title, catalog, skills.json): the
+        frontmatter's ``title`` (top level, as the Hermes style writes it, or among
+        the project's fields), else the first ``# Heading`` of the body, else the name.
+
+        Computed once, here, so that every page and index shows the same words.
+        Reads the body of a document the scan cache holds without its text.
+        """
+        for value in (self.document.data.get("title"), self.project_fields.get("title")):
+            if isinstance(value, str) and value.strip():
+                return " ".join(value.split())
+        return first_heading(self.document.body) or self.name
+
+    @cached_property
     def project_fields(self) -> dict[str, Any]:
         """skillshelf's own fields: ``metadata.skillshelf`` or, for the Hermes
         style, the top-level extras plus ``metadata.hermes``."""
@@ -245,6 +260,8 @@ class Category:
     extra_documents: list[Document] = field(default_factory=list)
     #: False when the folder could not be listed (no permission): what it holds is unknown.
     listed: bool = True
+    #: How a title made from the folder name spells known words (see :attr:`title`).
+    title_words: Mapping[str, str] = field(default_factory=lambda: TITLE_WORDS, repr=False)
 
     @cached_property
     def dir(self) -> Path:
@@ -260,12 +277,13 @@ class Category:
 
     @property
     def title(self) -> str:
-        """DESCRIPTION.md's title, else a readable form of the folder name."""
+        """DESCRIPTION.md's title, else the folder name made readable with
+        :attr:`title_words` (``mlops`` -> ``MLOps``, ``ai-agents`` -> ``AI agents``)."""
         if self.description is not None:
             title = self.description.data.get("title")
             if isinstance(title, str) and title.strip():
                 return title.strip()
-        return readable(self.name)
+        return folder_title(self.name, self.title_words)
 
     @property
     def summary(self) -> str:
@@ -299,14 +317,6 @@ class Category:
     def all_skills(self) -> Iterator[Skill]:
         for category in self.walk():
             yield from category.skills
-
-
-def readable(folder_name: str) -> str:
-    """``vector-databases`` -> ``Vector databases``; acronyms stay as typed."""
-    words = folder_name.replace("_", " ").replace("-", " ").split()
-    if not words:
-        return folder_name
-    return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
 
 
 @dataclass
@@ -451,10 +461,17 @@ class TreeWalker:
     it had not been listed.
     """
 
-    def __init__(self, root: Path, reader: DocumentReader | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        reader: DocumentReader | None = None,
+        title_words: Mapping[str, str] = TITLE_WORDS,
+    ) -> None:
         self.root = root
         #: Where documents come from (the scan cache); None: each file is read.
         self.reader = reader
+        #: How category titles made from folder names spell known words.
+        self.title_words = title_words
         self.root_real = os.path.realpath(root)
         self.issues: list[Issue] = []
         self.seen: set[str] = set()
@@ -571,7 +588,7 @@ class TreeWalker:
     def category(
         self, directory: str, path: str, parent: Category | None, listing: Listing | None = None
     ) -> Category:
-        category = Category(directory, path, parent)
+        category = Category(directory, path, parent, title_words=self.title_words)
         if listing is None:
             listing = self.listing(directory)
         category.listed = listing.listed
@@ -669,17 +686,23 @@ class TreeWalker:
         skill.bundled.append(BundledFile(entry.path, _join(relpath, entry.name), size))
 
 
-def scan(root: Path, *, reader: DocumentReader | None = None) -> SkillTree:
+def scan(
+    root: Path,
+    *,
+    reader: DocumentReader | None = None,
+    title_words: Mapping[str, str] = TITLE_WORDS,
+) -> SkillTree:
     """Walk ``root`` once and return the model of everything below it.
 
     ``reader``: where documents come from instead of each file being read
     (:class:`skillshelf.cache.ScanCache` hands out those that did not change
-    since it was written, and reads the others).
+    since it was written, and reads the others). ``title_words``: how category
+    titles made from folder names spell known words (the site's option).
     """
     root = Path(os.path.abspath(root))
-    walker = TreeWalker(root, reader)
+    walker = TreeWalker(root, reader, title_words)
     if not root.is_dir():
-        top = Category(str(root), "")
+        top = Category(str(root), "", title_words=title_words)
         walker.issues.append(Issue(SYMLINK, "skills root is not a folder", path=str(root)))
         return SkillTree(root, top, walker.issues, frozenset(walker.seen))
     top = walker.category(str(root), "", None)

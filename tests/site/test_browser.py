@@ -179,15 +179,16 @@ def test_browse_filter_and_search(served: str, chromium: Browser, tmp_path: Path
         shot(page, "02-mlops")
 
         click_nav(re.compile(r"^\s*Training\s*$"), "/mlops/training/")
-        expect(page.locator(".grid.cards")).to_contain_text("trl-fine-tuning")
+        # skills are named by their first heading, in the cards as in the nav
+        expect(page.locator(".grid.cards")).to_contain_text("TRL fine-tuning (SFT, DPO")
         shot(page, "03-training")
 
-        click_nav(re.compile(r"^\s*trl-fine-tuning\s*$"), "/mlops/training/trl-fine-tuning/")
+        click_nav(re.compile(r"^\s*TRL fine-tuning \(SFT"), "/mlops/training/trl-fine-tuning/")
         expect(page.locator(".skillshelf-skill")).to_contain_text("TRL")
         expect(page.locator(".skillshelf-meta")).to_contain_text("trl==1.16.0")
         shot(page, "04-trl-fine-tuning")
 
-        click_nav(re.compile(r"DPO", re.I), "/trl-fine-tuning/references/dpo-variants/")
+        click_nav(re.compile(r"^\s*DPO loss", re.I), "/trl-fine-tuning/references/dpo-variants/")
         expect(page.locator("article h1")).to_contain_text(re.compile("DPO", re.I))
         shot(page, "05-dpo-variants")
 
@@ -441,16 +442,24 @@ def prefix_matches(data: dict[str, Any], query: str) -> list[str]:
     """The skills whose words start with every word of ``query``: the oracle for the
     catalog's text filter, computed from the catalog's own data."""
     found = []
-    for name, _, category, lead, rest, tags in data["skills"]:
-        title = data["categories"][category][1] if category >= 0 else ""
-        skill_words = words_of(" ".join([name, title, lead, rest, *tags]))
+    for name, _, category, lead, rest, tags, title in data["skills"]:
+        category_title = data["categories"][category][1] if category >= 0 else ""
+        skill_words = words_of(" ".join([name, title, category_title, lead, rest, *tags]))
         if all(any(word.startswith(q) for word in skill_words) for q in words_of(query)):
             found.append(name)
     return found
 
 
 def shown_names(page: Page) -> list[str]:
-    return sorted(page.locator(".skillshelf-results .skillshelf-card-name code").all_inner_texts())
+    """The names of the skills whose cards the catalog shows (a card is titled by the
+    skill's heading; its link is the skill's page, which catalog.json maps to a name)."""
+    data = page.evaluate("fetch('../_skillshelf/catalog.json').then(r => r.json())")
+    by_path = {row[1]: row[0] for row in data["skills"]}
+    links = page.locator(".skillshelf-results .skillshelf-card-name a").evaluate_all(
+        "links => links.map(link => new URL(link.href).pathname)"
+    )
+    catalog = page.evaluate("new URL('../', location.href).pathname")
+    return sorted(by_path[link[len(catalog) :]] for link in links)
 
 
 @pytest.mark.browser

@@ -49,13 +49,13 @@ def test_nested_nav_urls_and_order(project: Project) -> None:
     assert titles(ml[1:]) == ["Training", "Serving"]  # by order, not by title
     training = section(ml, "Training")
     assert training[0] == "ml/training/DESCRIPTION.md"
-    trainer_a = section(training, "trainer-a")
+    trainer_a = section(training, "Trainer A")  # its first heading
     assert trainer_a == [
         "ml/training/trainer-a/SKILL.md",
         "ml/training/trainer-a/references/dpo-variants.md",
         "ml/training/trainer-a/references/sft.md",
     ]
-    assert {"trainer-b": "ml/training/trainer-b/SKILL.md"} in training
+    assert {"Trainer B": "ml/training/trainer-b/SKILL.md"} in training
 
     site = root / "site"
     for uri in (
@@ -121,7 +121,7 @@ def test_category_page_cards_and_index(project: Project) -> None:
     assert "2 skills" in ml and "Fine-tuning models." in ml
     assert 'href="serving/"' in ml  # the DESCRIPTION.md body's own links work too
     training = read(site, "ml/training/index.html")
-    assert '<a href="./trainer-a/"><strong><code>trainer-a</code></strong></a>' in training
+    assert '<a href="./trainer-a/"><strong>Trainer A</strong></a>' in training
     assert "2 references" in training
     # material's navigation.indexes: the section label links to the folder URL
     page = read(site, "ml/training/trainer-b/index.html")
@@ -161,6 +161,7 @@ def test_catalog_skills_json_and_llms_txt(project: Project) -> None:
     config_yaml = (root / "skills/ml/training/trainer-a/templates/config.yaml").read_bytes()
     assert by_name["trainer-a"] == {
         "name": "trainer-a",
+        "title": "Trainer A",
         "category": "ml/training",
         "category_title": "Machine learning / Training",
         "description": "Fine-tune with trainer A. Use when training.",
@@ -335,9 +336,9 @@ def test_flat_and_mixed_layouts(project: Project) -> None:
     nav = nav_of(config)
     assert titles(nav) == ["index.md", "guide.md", "Catalog", "Operations", "Writing", "Misc"]
     ops = section(nav, "Operations")
-    assert titles(ops) == ["ops/DESCRIPTION.md", "Cloud", "deploy", "rollback"]
+    assert titles(ops) == ["ops/DESCRIPTION.md", "Cloud", "Deploy", "Rollback"]
     assert section(ops, "Cloud")[-1] == {
-        "gcp": ["ops/cloud/gcp/SKILL.md", "ops/cloud/gcp/references/quotas.md"]
+        "GCP": ["ops/cloud/gcp/SKILL.md", "ops/cloud/gcp/references/quotas.md"]
     }
     site = mixed / "site"
     essay = read(site, "writing/essay/index.html")
@@ -390,12 +391,12 @@ def test_rebuild_after_add_move_delete(project: Project) -> None:
     misc = section(nav, "Odds and ends")
     assert titles(misc) == [
         "misc/DESCRIPTION.md",
-        "one-thing",
-        "rollback",
-        "three-thing",
-        "two-thing",
+        "One-Thing",
+        "Rollback",
+        "Three",
+        "Two-Thing",
     ]
-    assert titles(section(nav, "Operations")) == ["ops/DESCRIPTION.md", "Cloud", "deploy"]
+    assert titles(section(nav, "Operations")) == ["ops/DESCRIPTION.md", "Cloud", "Deploy"]
     assert titles(section(nav, "Writing")) == ["writing/DESCRIPTION.md", "essay"]
     site = root / "site"
     assert (site / "misc/three-thing/index.html").is_file()

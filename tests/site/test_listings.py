@@ -118,6 +118,7 @@ def test_the_catalog_page_and_its_data(tmp_path: Path) -> None:
         "Align with DPO.",
         "Use when you have preference pairs.",
         ["DPO", "RLHF"],
+        "Title",  # the first heading of its SKILL.md
     ]
     assert by_name["api"][3:5] == [
         "Expose an endpoint.",

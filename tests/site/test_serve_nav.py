@@ -129,6 +129,16 @@ def test_removing_a_skill(setup: tuple[str, Serve]) -> None:
     assert kept(name, serve)
 
 
+def test_a_skill_retitled_by_its_first_heading(setup: tuple[str, Serve]) -> None:
+    """A skill's nav title is its first heading: a body edit changes the navigation."""
+    name, serve = setup
+    paris = serve.root / "skills/ops/cloud/eu/paris/SKILL.md"
+    paris.write_text(paris.read_text("utf-8").replace("# paris", "# City of Light"), "utf-8")
+    site = serve.rebuild()
+    assert "City of Light" in read(site, "ops/cloud/eu/frankfurt/index.html")
+    assert kept(name, serve)
+
+
 def test_renaming_a_nested_category(setup: tuple[str, Serve]) -> None:
     name, serve = setup
     eu = serve.root / "skills/ops/cloud/eu/DESCRIPTION.md"

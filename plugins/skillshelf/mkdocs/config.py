@@ -31,6 +31,22 @@ class InstallCommand(c.Type[str]):
         return text
 
 
+class TitleWords(c.Type[dict[str, str]]):
+    """``{folder word: title word}``: text keys and values only."""
+
+    def __init__(self) -> None:
+        super().__init__(dict, default={})
+
+    def run_validation(self, value: Any) -> dict[str, str]:
+        words = super().run_validation(value)
+        for key, spelled in words.items():
+            if not isinstance(key, str) or not isinstance(spelled, str) or not spelled.strip():
+                raise ValidationError(
+                    f"title_words maps a word to its spelling, both text: {key!r}: {spelled!r}"
+                )
+        return words
+
+
 class SkillshelfConfig(Config):  # type: ignore[no-untyped-call]
     #: Turn the plugin off (e.g. ``enabled: !ENV [SKILLSHELF_SITE, true]``).
     enabled = c.Type(bool, default=True)
@@ -54,6 +70,10 @@ class SkillshelfConfig(Config):  # type: ignore[no-untyped-call]
     #: ``hermes skills install {name}``; fields {name} {folder} {path} {category}
     #: {raw_url} {zip_url}, each shell-quoted. Default "": no command, only the downloads.
     install_command = InstallCommand()
+    #: How titles made from folder names (categories without a DESCRIPTION.md
+    #: ``title``) spell words, added to the built-in ones (skillshelf.titles.TITLE_WORDS:
+    #: ``mlops: MLOps``, ``mcp: MCP``, ``ai: AI``...), e.g. ``{k8s: Kubernetes}``.
+    title_words = TitleWords()
     #: Write ``skills.json`` and ``llms.txt`` at the site root.
     skills_json = c.Type(bool, default=True)
     llms_txt = c.Type(bool, default=True)

@@ -47,7 +47,9 @@ from skillshelf.mkdocs.serve.session import ServeSession
 from skillshelf.model import SkillTree, scan
 from skillshelf.readahead import read_ahead
 from skillshelf.rules import all_rules
+from skillshelf.site.compat import uses_admonitions
 from skillshelf.site.formulas import LOADER_URI, uses_math
+from skillshelf.site.home import HOME_URI, home_page, needs_home
 from skillshelf.site.moves import Moves, find_moves, read_moves_file, resolve_moves
 from skillshelf.site.options import SiteOptions
 from skillshelf.site.placeholders import fill as fill_placeholders
@@ -64,6 +66,7 @@ from skillshelf.site.plan import (
 from skillshelf.site.rules_page import rules_page
 from skillshelf.site.sanitize import Sanitizer
 from skillshelf.site.text import derive_source_url, esc, quote_path
+from skillshelf.titles import title_words
 
 # "mkdocs.plugins.skillshelf" under MkDocs, "properdocs.plugins.skillshelf" under
 # ProperDocs (which aliases the mkdocs package): the engine counts warnings for
@@ -170,6 +173,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
             llms_txt=self.config.llms_txt,
             redirects=self.config.redirects,
             math=uses_math(config.markdown_extensions),
+            admonitions=uses_admonitions(config.markdown_extensions),
             install_command=self.config.install_command,
         )
         plan = plan_site(tree, options, moves, self.serve.plan_memo_for_build())
@@ -206,7 +210,17 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
             else:
                 file = File.generated(config, item.src_uri, content=item.content or "")
             files.append(file)
-        config.nav = self._nav(files, plan, added, rules_uri)
+        home = None
+        if plan.placeholders is not None and needs_home(
+            file.src_uri for file in files.documentation_pages()
+        ):
+            # docs_dir has no page at the site's root: the plugin provides one
+            content = home_page(options, plan.placeholders)
+            # Not one of the tree's pages (self.page_uris): its search form is the
+            # plugin's own markup, which the sanitizer would strip.
+            files.append(File.generated(config, HOME_URI, content=content))
+            home = HOME_URI
+        config.nav = self._nav(files, plan, added, rules_uri, home)
         self.page_uris = added
         self.seconds += time.perf_counter() - started
         log.info(
@@ -292,10 +306,10 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         session_cache = self.serve.scan_cache_for(lint_config)
         cache = session_cache if session_cache is not None else read_ahead(lint_config, None)
         threshold = self.config.strict_lint
-        if threshold == "off":
-            tree = scan(lint_config.root, reader=cache)
-        else:
-            result = lint(lint_config, tree=scan(lint_config.root, reader=cache), store=cache)
+        words = title_words(self.config.title_words)
+        tree = scan(lint_config.root, reader=cache, title_words=words)
+        if threshold != "off":
+            result = lint(lint_config, tree=tree, store=cache)
             warn_from = Severity.parse(threshold)
             for diagnostic in result.diagnostics:
                 warns = diagnostic.severity.at_least(warn_from)
@@ -353,14 +367,21 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         return uri
 
     def _nav(
-        self, files: Files, plan: SitePlan, added: set[str], rules_uri: str | None = None
+        self,
+        files: Files,
+        plan: SitePlan,
+        added: set[str],
+        rules_uri: str | None = None,
+        home: str | None = None,
     ) -> list[Any]:
-        """Hand-written pages (mkdocs.yml's nav, else docs_dir's pages), the catalog,
-        the rules page, then the categories."""
+        """Hand-written pages (mkdocs.yml's nav, else docs_dir's pages, after the
+        generated ``home`` page if any), the catalog, the rules page, then the
+        categories."""
         if self.user_nav is not None:
             head: list[Any] = list(self.user_nav)
         else:
-            head = [
+            head = [] if home is None else [{"Home": home}]
+            head += [
                 file.src_uri
                 for file in files.documentation_pages()
                 if file.generated_by is None and file.src_uri not in added

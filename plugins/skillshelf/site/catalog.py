@@ -78,14 +78,17 @@ class CatalogInput:
 
 
 def skill_card(skill: SkillEntry, base: str, catalog: str) -> str:
-    """One card, as ``catalog.js`` writes it too: name, category, the description's
-    first sentence with the rest on demand, tags opening the catalog at that tag."""
+    """One card, as ``catalog.js`` writes it too: title (with the name below when it
+    differs), category, the description's first sentence with the rest on demand,
+    tags opening the catalog at that tag."""
     lead, rest = first_sentence(skill.description)
     parts = [
         '<li class="skillshelf-card">',
         f'<h2 class="skillshelf-card-name"><a href="{esc(href(skill.url, base))}">'
-        f"<code>{esc(skill.name)}</code></a></h2>",
+        f"{esc(skill.title)}</a></h2>",
     ]
+    if skill.title != skill.name:
+        parts.append(f'<p class="skillshelf-card-id"><code>{esc(skill.name)}</code></p>')
     if skill.category and skill.category_url is not None:
         parts.append(
             f'<p class="skillshelf-card-category"><a href="{esc(href(skill.category_url, base))}">'
@@ -96,7 +99,7 @@ def skill_card(skill: SkillEntry, base: str, catalog: str) -> str:
     if rest:
         parts.append(
             '<details class="skillshelf-more"><summary>More'
-            f'<span class="skillshelf-sr"> about {esc(skill.name)}</span></summary>'
+            f'<span class="skillshelf-sr"> about {esc(skill.title)}</span></summary>'
             f"<p>{esc_inline(rest)}</p></details>"
         )
     if skill.tags:
@@ -147,7 +150,7 @@ def catalog_data(page: CatalogInput) -> str:
     URL relative to the site root and percent-encoded, so it never holds a scheme.
 
     ``{"version", "catalog": URL, "categories": [[path, title, URL, parent index]],
-    "skills": [[name, URL, category index or -1, first sentence, rest, [tags]]]}``
+    "skills": [[name, URL, category index or -1, first sentence, rest, [tags], title]]}``
     """
     index = {category.path: number for number, category in enumerate(page.categories)}
     categories = []
@@ -163,6 +166,7 @@ def catalog_data(page: CatalogInput) -> str:
             index.get(skill.category, -1),
             *first_sentence(skill.description),
             list(skill.tags),
+            skill.title,
         ]
         for skill in page.skills
     ]

@@ -4,8 +4,8 @@ The catalog, the category cards, ``skills.json`` and ``llms.txt`` each show a
 part of every skill; :class:`SkillEntry` holds all of it, read off the model
 once per plan (:mod:`skillshelf.site.inputs`). Every field is a string, a
 number or a tuple of them, so two entries are equal exactly when every text made
-from them is the same. Nothing here depends on the skill's body: editing it
-leaves every site-wide text as it was.
+from them is the same. Nothing here depends on the skill's body but its title
+(its first heading): editing the rest leaves every site-wide text as it was.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ class FileEntry:
 @dataclass(frozen=True)
 class SkillEntry:
     name: str
+    #: What the site calls the skill (:attr:`skillshelf.model.Skill.title`).
+    title: str
     #: The skill folder, relative to the skills root.
     folder: str
     #: The page's URL relative to the site root (not percent-encoded).

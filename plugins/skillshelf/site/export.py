@@ -26,7 +26,9 @@ from skillshelf.links import iter_links
 from skillshelf.model import scan
 from skillshelf.published import page_dest
 from skillshelf.rules import all_rules
+from skillshelf.site.compat import uses_admonitions
 from skillshelf.site.formulas import LOADER_URI, uses_math
+from skillshelf.site.home import HOME_URI, home_page, needs_home
 from skillshelf.site.install import template_problem
 from skillshelf.site.moves import find_moves, read_moves_file, resolve_moves
 from skillshelf.site.options import SiteOptions
@@ -43,6 +45,7 @@ from skillshelf.site.plan import (
 from skillshelf.site.rules_page import rules_page
 from skillshelf.site.text import derive_source_url
 from skillshelf.site.urls import Urls
+from skillshelf.titles import title_words
 
 RENAMED = ("SKILL.md", "DESCRIPTION.md")
 PLUGIN = "skillshelf"
@@ -207,7 +210,12 @@ def export_site(
     if out_dir.exists() and any(out_dir.iterdir()):
         raise ExportError(f"{out_dir} is not empty")
 
-    tree = scan(lint_config.root)
+    words = options.get("title_words") or {}
+    if not isinstance(words, dict) or not all(
+        isinstance(key, str) and isinstance(value, str) for key, value in words.items()
+    ):
+        raise ExportError(f"{mkdocs_file}: title_words must map words to their spelling")
+    tree = scan(lint_config.root, title_words=title_words(words))
     site_url = _plain(document.get("site_url"))
     repo_url = _plain(document.get("repo_url"))
     edit_uri = _plain(document.get("edit_uri"))
@@ -243,6 +251,7 @@ def export_site(
         llms_txt=options.get("llms_txt", True) is not False,
         redirects=options.get("redirects", True) is not False,
         math=uses_math(_list(document.get("markdown_extensions"))),
+        admonitions=uses_admonitions(_list(document.get("markdown_extensions"))),
         install_command=install,
     )
     plan = plan_site(tree, site_options, moves)
@@ -262,13 +271,22 @@ def export_site(
     out_docs = out_dir / "docs"
     out_docs.mkdir(parents=True)
     taken = _copy_docs(docs_dir, out_docs, plan, Urls(use_directory_urls))
+    home: list[Any] = []
+    if plan.placeholders is not None and needs_home(uri for uri in taken if uri.endswith(".md")):
+        # docs_dir has no page at the site's root: provide one, as the plugin does
+        text = home_page(site_options, plan.placeholders)
+        (out_docs / HOME_URI).write_text(text, encoding="utf-8", newline="")
+        taken.add(HOME_URI)
+        home = [{"Home": HOME_URI}]
     written = _write_plan(plan, out_docs, taken, problems)
     rules_uri = _write_rules_page(_plain(options.get("rules_page")), out_docs, taken, problems)
     written |= {rules_uri} if rules_uri else set()
 
     rename = {page.src_uri: page.export_uri for page in plan.pages}
     user_nav = document.get("nav")
-    head: list[Any] = list(user_nav) if isinstance(user_nav, list) else [*_docs_pages(docs_dir)]
+    head: list[Any] = (
+        list(user_nav) if isinstance(user_nav, list) else [*home, *_docs_pages(docs_dir)]
+    )
     head = [item for item in head if not (isinstance(item, str) and item not in taken | written)]
     mentioned = _nav_paths(head)
     catalog_nav = [item for item in plan.catalog_nav if not _nav_paths([item]) & mentioned]

@@ -24,6 +24,7 @@ from skillshelf.site.catalog import (
     TagsInput,
     tag_counts,
 )
+from skillshelf.site.compat import for_site
 from skillshelf.site.entries import FileEntry, SkillEntry
 from skillshelf.site.files import SkillFiles
 from skillshelf.site.install import install_command
@@ -78,6 +79,7 @@ def skill_entry(
     compatibility = skill.document.data.get("compatibility")
     return SkillEntry(
         name=skill.name,
+        title=skill.title,
         folder=skill.relpath,
         url=addresses.skill(skill),
         category=category.path,
@@ -184,8 +186,9 @@ def skill_page_input(
     return SkillPageInput(
         url=entry.url,
         name=entry.name,
+        title=entry.title,
         description=entry.description,
-        body=document.body,
+        body=for_site(document.body, admonitions=options.admonitions),
         problem=None if document.text is not None else unreadable_reasons(document),
         category=entry.category,
         category_title=entry.category_title,
@@ -213,10 +216,15 @@ def skill_page_input(
 
 
 def category_page_input(
-    category: Category, addresses: Addresses, entries: Mapping[str, SkillEntry]
+    category: Category,
+    addresses: Addresses,
+    entries: Mapping[str, SkillEntry],
+    admonitions: bool = False,
 ) -> CategoryPageInput:
+    """``admonitions``: the site renders a GitBook hint as an admonition."""
     document = category.description
     body = document.body if document is not None and document.text is not None else ""
+    body = for_site(body, admonitions=admonitions)
     return CategoryPageInput(
         url=addresses.categories[category.path],
         title=category.title,
@@ -233,7 +241,7 @@ def category_page_input(
         ),
         skills=tuple(
             Card(
-                entry.name,
+                entry.title,
                 entry.url,
                 plural(len(entry.references), "reference") if entry.references else "",
                 entry.description,

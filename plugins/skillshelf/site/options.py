@@ -23,6 +23,9 @@ class SiteOptions:
     redirects: bool = True
     #: Carry MathJax and its loader (the configuration uses pymdownx.arithmatex).
     math: bool = False
+    #: The configuration has the ``admonition`` extension: a GitBook hint becomes an
+    #: admonition (else its tags are left out; see :mod:`skillshelf.site.compat`).
+    admonitions: bool = False
     #: The command shown in each skill's "Use this skill" panel, with ``{name}``,
     #: ``{folder}``, ``{path}``, ``{category}``, ``{raw_url}`` and ``{zip_url}``
     #: (see :mod:`skillshelf.site.install`); "" shows none.

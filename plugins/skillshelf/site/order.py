@@ -3,8 +3,10 @@ category's place in the tree.
 
 Categories by their DESCRIPTION.md ``order`` (lowest first; categories without
 one come after those with one), then by title; inside a category, its
-sub-categories first, then its skills by name; a skill's references by file
-name. Reads only the model.
+sub-categories first, then its skills by title (:attr:`Skill.title`, what the
+nav shows); a skill's references by file name. A folder holding no skill, no
+category and no page (a folder of data files) is no section of the site. Reads
+only the model.
 """
 
 from __future__ import annotations
@@ -20,11 +22,24 @@ def category_key(category: Category) -> tuple[bool, int, str, str]:
 
 
 def skill_key(skill: Skill) -> tuple[str, str]:
-    return (skill.name.casefold(), skill.relpath)
+    return (skill.title.casefold(), skill.relpath)
+
+
+def published(category: Category) -> bool:
+    """Whether the site shows ``category``: it holds a skill, a DESCRIPTION.md or
+    another page, itself or in a folder below it. A folder of JSON files (an index
+    cache) is not shown as an empty section."""
+    return bool(
+        category.skills
+        or category.description is not None
+        or category.extra_documents
+        or any(published(child) for child in category.children)
+    )
 
 
 def sorted_children(category: Category) -> list[Category]:
-    return sorted(category.children, key=category_key)
+    """The sub-categories the site shows (:func:`published`), in nav order."""
+    return sorted((child for child in category.children if published(child)), key=category_key)
 
 
 def sorted_skills(category: Category) -> list[Skill]:

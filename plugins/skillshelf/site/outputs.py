@@ -39,6 +39,7 @@ def skills_json(index: SkillsJsonInput) -> str:
     for skill in index.skills:
         entry: dict[str, Any] = {
             "name": skill.name,
+            "title": skill.title,
             "category": skill.category,
             "category_title": skill.category_title,
             "description": one_line(skill.description),

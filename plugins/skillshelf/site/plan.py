@@ -315,7 +315,9 @@ class _Planner:
             src,
             lambda: self.text(
                 src,
-                inputs.category_page_input(category, self.addresses, self.entries),
+                inputs.category_page_input(
+                    category, self.addresses, self.entries, self.options.admonitions
+                ),
                 render.category_page,
             ),
             "category",
@@ -367,7 +369,7 @@ class _Planner:
             self.plan.files.append(SiteFile(entry.raw, source=skill.document.path, kind="download"))
         if entry.archive is not None and files.archive is not None:
             self.plan.files.append(SiteFile(entry.archive, content=files.archive, kind="download"))
-        title = esc(skill.name)
+        title = esc(skill.title)
         if not references:
             return {title: src}
         return {title: [src, *references]}
@@ -375,7 +377,7 @@ class _Planner:
     def document_page(self, document: Document, kind: str = "document") -> SitePage | None:
         return self.add_page(
             document.relpath,
-            lambda: render.document_page(document),
+            lambda: render.document_page(document, admonitions=self.options.admonitions),
             kind,
             document.path,
             origin=document.path,

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from skillshelf.model import Document
+from skillshelf.site.compat import for_site
 from skillshelf.site.text import (
     esc,
     esc_inline,
@@ -64,11 +65,12 @@ def unreadable_reasons(document: Document) -> str:
     return "; ".join(issue.message for issue in document.issues) or "unreadable"
 
 
-def document_page(document: Document) -> str:
-    """A reference page or other Markdown file: its own text, untouched."""
+def document_page(document: Document, *, admonitions: bool = False) -> str:
+    """A reference page or other Markdown file: its own text, with what GitHub and
+    GitBook render differently made to read the same (:func:`for_site`)."""
     if document.text is None:
         return f"# {md_text(document.rel.name)}\n" + unreadable(unreadable_reasons(document))
-    return document.text
+    return for_site(document.text, first_line=document.body_line, admonitions=admonitions)
 
 
 # -- category pages -----------------------------------------------------------------
@@ -119,7 +121,7 @@ def category_page(page: CategoryPageInput) -> str:
         items = [card_item(esc(card.title), card, url) for card in page.categories]
         parts.append(cards("Categories", items))
     if page.skills:
-        items = [card_item(f"<code>{esc(card.title)}</code>", card, url) for card in page.skills]
+        items = [card_item(esc(card.title), card, url) for card in page.skills]
         parts.append(cards("Skills", items))
     return "\n".join(parts)
 

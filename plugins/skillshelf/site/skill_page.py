@@ -1,6 +1,6 @@
 """The Markdown of a skill's page, from one :class:`SkillPageInput`.
 
-The page is: the body's own ``#`` title (else the skill's name), a header from
+The page is: the body's own ``#`` title (else the skill's title), a header from
 the frontmatter (description, category, version, author, license, requirements,
 tags linking the catalog filtered by that tag, related skills), a "Use this
 skill" panel (name, path, the site's install command, the SKILL.md as it is, the
@@ -65,6 +65,7 @@ class SkillPageInput:
 
     url: str
     name: str
+    title: str
     description: str
     #: The SKILL.md's body.
     body: str
@@ -264,7 +265,7 @@ def skill_page(page: SkillPageInput) -> str:
     if page.description:
         meta["description"] = esc(page.description)
     title, rest = split_title(page.body)
-    heading = title or f"# {md_text(page.name)}"
+    heading = title or f"# {md_text(page.title)}"
     problem = "" if page.problem is None else unreadable(page.problem)
     return (
         front(meta)

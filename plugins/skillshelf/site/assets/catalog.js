@@ -68,9 +68,11 @@
         var counts = spellings[key] || (spellings[key] = {});
         counts[tag] = (counts[tag] || 0) + 1;
       });
-      var text = [row[0], category ? category.title : "", row[3], row[4]].concat(tags).join(" ");
+      var title = row[6] || row[0];  // catalog data without titles: the name
+      var text = [row[0], title, category ? category.title : "", row[3], row[4]].concat(tags).join(" ");
       return {
         name: row[0],
+        title: title,
         url: siteUrl(row[1]),
         path: decodeURIComponent(row[1]).replace(/\/(index\.html)?$/, ""),
         category: category,
@@ -125,9 +127,12 @@
   function card(skill, catalogUrl) {
     var children = [
       element("h2", { class: "skillshelf-card-name" }, [
-        element("a", { href: skill.url }, [element("code", { text: skill.name })])
+        element("a", { href: skill.url, text: skill.title })
       ])
     ];
+    if (skill.title !== skill.name) {
+      children.push(element("p", { class: "skillshelf-card-id" }, [element("code", { text: skill.name })]));
+    }
     if (skill.category) {
       children.push(element("p", { class: "skillshelf-card-category" }, [
         element("a", { href: skill.category.url, text: skill.category.title })
@@ -136,7 +141,7 @@
     if (skill.lead) children.push(element("p", { class: "skillshelf-card-lead" }, inline(skill.lead)));
     if (skill.rest) {
       children.push(element("details", { class: "skillshelf-more" }, [
-        element("summary", {}, ["More", element("span", { class: "skillshelf-sr", text: " about " + skill.name })]),
+        element("summary", {}, ["More", element("span", { class: "skillshelf-sr", text: " about " + skill.title })]),
         element("p", {}, inline(skill.rest))
       ]));
     }
