@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from skillshelf.diagnostics import Issue, described, quoted
 from skillshelf.frontmatter import Frontmatter
 from skillshelf.model import Document, Kind
-from skillshelf.suggest import closest
+from skillshelf.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
@@ -264,10 +264,7 @@ def _explain(error: ValidationError) -> Iterator[_Problem]:
         extra_schema = schema.get("additionalProperties")
         if extra_schema is False:
             for key in sorted(k for k in error.instance if k not in known and not patterns):
-                hint = closest(key, allowed)
-                suffix = (
-                    f"; did you mean {hint!r}?" if hint else f" (allowed: {', '.join(allowed)})"
-                )
+                suffix = did_you_mean(key, allowed) or f" (allowed: {', '.join(allowed)})"
                 yield _Problem(
                     (*path, key),
                     f"unknown key {quoted(_dotted((*path, key)))}{suffix}",
@@ -327,8 +324,7 @@ def _message(error: ValidationError, path: tuple[str | int, ...]) -> str:
         return f"{quoted(value)} does not match {quoted(str(expected))}"
     if error.validator == "enum" and isinstance(expected, list):
         choices = ", ".join(repr(choice) for choice in expected)
-        hint = closest(value, [str(c) for c in expected]) if isinstance(value, str) else None
-        suffix = f"; did you mean {hint!r}?" if hint else ""
+        suffix = did_you_mean(value, [str(c) for c in expected]) if isinstance(value, str) else ""
         return f"{described(value)} is not one of {choices}{suffix}"
     if error.validator == "uniqueItems" and isinstance(value, list):
         return f"{described(_first_repeated(value))} appears more than once"

@@ -269,15 +269,6 @@ def test_the_readme_shows_each_module_on_its_floor() -> None:
     assert shown == expected
 
 
-#: Functions that still word a typo guess themselves, and why they are let be.
-TYPO_HINTS_ELSEWHERE = {
-    # (module, function): schemas.py is being changed on another branch; its enum hint
-    # is suggest.did_you_mean written out, its unknown-key hint adds the allowed keys.
-    ("skillshelf.schemas", "_explain"),
-    ("skillshelf.schemas", "_message"),
-}
-
-
 def test_a_typo_guess_is_worded_by_suggest_only() -> None:
     """``suggest.did_you_mean`` words the guess ``closest`` makes; a function that calls
     ``closest`` and writes "did you mean" itself is a second copy of it."""
@@ -304,4 +295,4 @@ def test_a_typo_guess_is_worded_by_suggest_only() -> None:
             )
             if guesses and words:
                 copies.add((module, function.name))
-    assert copies == TYPO_HINTS_ELSEWHERE
+    assert copies == set()
