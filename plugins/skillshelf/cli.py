@@ -1,8 +1,8 @@
 """``skillshelf``: the command line.
 
 Exit codes (:mod:`skillshelf.exit_codes`): 0 no findings (or only ``info``),
-1 findings at warning or error level, 2 usage or internal error. Tracebacks
-are never shown unless ``SKILLSHELF_DEBUG=1``.
+1 findings at warning or error level, 2 usage or internal error, 130 stopped
+with Ctrl-C. Tracebacks are never shown unless ``SKILLSHELF_DEBUG=1``.
 """
 
 from __future__ import annotations
