@@ -9,6 +9,7 @@ and the served folder must hold no other file and no empty folder.
 
 from __future__ import annotations
 
+import logging
 import re
 import subprocess
 import sys
@@ -662,3 +663,26 @@ def test_collector_held_back_during_rebuilds_and_run_when_idle(tmp_path: Path) -
         "True",
         "False",
     ]
+
+
+def test_a_cache_folder_others_can_write_is_said_and_left_alone(
+    serve: Serve,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """As in the CLI: a planted cache entry could hide a finding, so the session keeps
+    its cache in memory, says why once, and serves the same site."""
+    own = tmp_path / "cache-home" / "skillshelf"
+    own.mkdir(parents=True)
+    own.chmod(0o777)
+    monkeypatch.setenv("SKILLSHELF_CACHE_DIR", str(own.parent))
+    with caplog.at_level(logging.INFO):
+        serve.rebuild()
+        serve.rebuild()
+    said = [r.getMessage() for r in caplog.records if "scan cache" in r.getMessage()]
+    assert said == [
+        f"not using the scan cache on disk: {own} can be written by other users "
+        "(mode 777): run chmod go-w on it"
+    ]
+    assert list(own.iterdir()) == []

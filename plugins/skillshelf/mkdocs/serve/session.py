@@ -41,6 +41,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from watchdog.observers.api import BaseObserver
 
+from skillshelf import cache_folder
 from skillshelf.cache import ScanCache
 from skillshelf.config import LintConfig
 from skillshelf.mkdocs.config import SkillshelfConfig
@@ -157,6 +158,9 @@ class ServeSession:
         if cache is not None and cache.root == lint_config.root:
             cache.next_run()
             return cache
+        refused = cache_folder.refusal(cache_folder.own_folder())
+        if refused is not None:  # the CLI says the same; the session then keeps it in memory
+            log.info("not using the scan cache on disk: %s", refused)
         cache = self.scan_cache = ScanCache.open(lint_config.root)
         read_ahead(lint_config, cache)  # fills it in place when it is empty and the tree big
         self.scan_cache_opened = True
