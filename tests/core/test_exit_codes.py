@@ -19,6 +19,7 @@ import pytest
 from skillshelf import exit_codes
 from skillshelf.cli import main
 
+SKILLSHELF = str(Path(sys.executable).with_name("skillshelf"))
 PACKAGE = Path(__file__).resolve().parents[2] / "plugins" / "skillshelf"
 
 
@@ -104,8 +105,7 @@ def test_signatures_check_outside_this_repository_has_nothing_to_compare(
     monkeypatch.setenv("SKILLSHELF_CACHE_DIR", str(tmp_path / "cache"))
     env = os.environ | {"PIP_INDEX_URL": "http://127.0.0.1:9/simple"}
     result = subprocess.run(
-        [str(Path(sys.executable).with_name("skillshelf")), "signatures", "--check"]
-        + ["--schemas", "schemas"],
+        [SKILLSHELF, "signatures", "--check", "--schemas", "schemas"],
         cwd=tmp_path,
         env=env,
         capture_output=True,
