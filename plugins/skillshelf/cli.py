@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
-from skillshelf import cache_folder, export, report, version
+from skillshelf import cache_folder, export, init, report, version
 from skillshelf.config import STYLES, ConfigError, load_config
 from skillshelf.diagnostics import Diagnostic, Severity
 from skillshelf.exit_codes import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 SUBCOMMANDS: tuple[Callable[[Subparsers], None], ...] = (
     trl_cli.register_cli,
     export.register_cli,
+    init.register_cli,
 )
 
 

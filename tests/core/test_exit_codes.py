@@ -60,6 +60,7 @@ def test_each_subcommand_module_returns_statuses_from_exit_codes() -> None:
     assert {module for module, _ in registering} >= {
         "skillshelf.cli",
         "skillshelf.export",
+        "skillshelf.init",
         "skillshelf.trl.cli",
     }
     for module, tree in registering:
