@@ -146,7 +146,7 @@ repos:
 def mkdocs_yml(site_name: str, root: str) -> str:
     return f"""\
 # Written by `skillshelf init`: the site of the skills in {root}/, built by the
-# skillshelf plugin (pip install 'skillshelf[site]'; mkdocs serve, mkdocs build).
+# skillshelf plugin (skillshelf installed with its [site] extra; mkdocs serve, mkdocs build).
 site_name: {json.dumps(site_name, ensure_ascii=False)}
 # Hand-written pages, if any; the skills come straight from {root}/ through the plugin,
 # which adds a home page when docs/ has none.
