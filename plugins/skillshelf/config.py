@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from skillshelf.diagnostics import Severity
+from skillshelf.suggest import did_you_mean
 
 STYLES = ("skillshelf", "hermes")
 CONFIG_FILES = ("skillshelf.toml", "pyproject.toml")
@@ -147,9 +148,11 @@ def config_from_table(
             if not section and key in (*_SECTIONS, "rules"):
                 continue
             if key not in keys:
-                known = ", ".join(_known(section))
+                known = _known(section)
+                guess = did_you_mean(key, [name.strip("[]") for name in known])
                 raise ConfigError(
-                    f"{where}: unknown setting {_dotted(section, key)!r} (known: {known})"
+                    f"{where}: unknown setting {_dotted(section, key)!r}{guess} "
+                    f"(known: {', '.join(known)})"
                 )
             attribute, kind = keys[key]
             if not isinstance(value, kind) or isinstance(value, bool):

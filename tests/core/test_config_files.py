@@ -62,12 +62,14 @@ def test_an_unknown_key_lists_every_key_and_section() -> None:
     with pytest.raises(ConfigError) as top:
         config_from_table({"rot": "skills"}, project_dir=Path("/p"))
     assert str(top.value).endswith(
-        "unknown setting 'rot' (known: root, style, [categories], [files], [rules])"
+        "unknown setting 'rot'; did you mean 'root'? "
+        "(known: root, style, [categories], [files], [rules])"
     )
     with pytest.raises(ConfigError) as inner:
-        config_from_table({"categories": {"min": 1}}, project_dir=Path("/p"))
+        config_from_table({"categories": {"min-skill": 1}}, project_dir=Path("/p"))
     assert str(inner.value).endswith(
-        "unknown setting 'categories.min' (known: max-depth, max-skills, min-skills)"
+        "unknown setting 'categories.min-skill'; did you mean 'min-skills'? "
+        "(known: max-depth, max-skills, min-skills)"
     )
 
 
