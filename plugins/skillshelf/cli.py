@@ -10,14 +10,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
-from skillshelf import cache_folder, export, report
+from skillshelf import cache_folder, export, init, report, version
 from skillshelf.config import STYLES, ConfigError, load_config
-from skillshelf.diagnostics import Severity
+from skillshelf.diagnostics import Diagnostic, Severity
 from skillshelf.exit_codes import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED
 from skillshelf.fixes import apply_fixes
 from skillshelf.lint import LintResult, check_rule_ids, lint
@@ -33,14 +33,17 @@ if TYPE_CHECKING:
 SUBCOMMANDS: tuple[Callable[[Subparsers], None], ...] = (
     trl_cli.register_cli,
     export.register_cli,
+    init.register_cli,
 )
 
 
-def _build_parser() -> argparse.ArgumentParser:
+def _build_parser() -> tuple[argparse.ArgumentParser, Mapping[str, argparse.ArgumentParser]]:
+    """The parser, and each sub-command's own (whose usage its errors show)."""
     fixable = ", ".join(rule.id for rule in all_rules() if rule.fixable)
     parser = argparse.ArgumentParser(
         prog="skillshelf", description="Keep a library of agent skills healthy."
     )
+    parser.add_argument("--version", action="version", version=f"skillshelf {version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     lint_parser = sub.add_parser(
@@ -69,6 +72,23 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     lint_parser.add_argument(
         "--fix", action="store_true", help="apply safe fixes, then report what remains"
+    )
+    lint_parser.add_argument(
+        "--statistics",
+        action="store_true",
+        help="print how many findings each rule has instead of the findings "
+        f"(formats: {', '.join(report.STATISTICS)})",
+    )
+    lint_parser.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even when there are findings (usage and internal errors still exit 2)",
+    )
+    lint_parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print the findings only: no summary line and nothing at all when clean",
     )
     lint_parser.add_argument("--config", type=Path, help="skillshelf.toml or pyproject.toml to use")
     lint_parser.add_argument(
@@ -99,10 +119,17 @@ def _build_parser() -> argparse.ArgumentParser:
 
     for register in SUBCOMMANDS:
         register(sub)
-    return parser
+    return parser, sub.choices
 
 
 def _lint(args: argparse.Namespace) -> int:
+    if args.statistics and args.format not in report.STATISTICS:
+        print(
+            f"skillshelf: --statistics is written as {' or '.join(report.STATISTICS)}, "
+            f"not {args.format}",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
     config = load_config(config_file=args.config, root=args.root.resolve() if args.root else None)
     if args.style:
         config = replace(config, style=args.style)
@@ -117,7 +144,7 @@ def _lint(args: argparse.Namespace) -> int:
         print(f"skillshelf: {problem}", file=sys.stderr)
         return EXIT_ERROR
     if args.paths and not paths:  # only files outside the tree changed: nothing to report
-        sys.stdout.write(report.render([], args.format))
+        _write_report([], args, colour=False)
         return EXIT_CLEAN
     select = [s.strip() for s in args.select.split(",") if s.strip()] if args.select else None
     if select:
@@ -133,7 +160,8 @@ def _lint(args: argparse.Namespace) -> int:
     if use_cache:  # told here, once, though a --fix run lints twice
         refused = cache_folder.refusal(cache_folder.own_folder())
         if refused is not None:
-            print(f"skillshelf: info: not using the scan cache: {refused}", file=sys.stderr)
+            if not args.quiet:
+                print(f"skillshelf: info: not using the scan cache: {refused}", file=sys.stderr)
             use_cache = False
 
     def run() -> LintResult:
@@ -150,17 +178,28 @@ def _lint(args: argparse.Namespace) -> int:
     unwritten = False
     if args.fix:
         outcome = apply_fixes([d.fix for d in result.diagnostics if d.fix is not None], config.root)
-        for line in outcome.lines(report.display_path):
-            print(line, file=sys.stderr)
+        lines = outcome.lines(report.display_path)
+        for line in lines[len(lines) - len(outcome.failed) :] if args.quiet else lines:
+            print(line, file=sys.stderr)  # quiet: only the files that could not be written
         unwritten = bool(outcome.failed)
         if outcome.fixed:
             result = run()
     colour = args.format == "text" and not args.no_color and report.use_colour(sys.stdout.isatty())
-    sys.stdout.write(report.render(result.diagnostics, args.format, colour=colour))
+    _write_report(result.diagnostics, args, colour=colour)
     if unwritten:  # asked to write and could not: an error, whatever the findings
         return EXIT_ERROR
     failing = any(d.severity.at_least(Severity.WARNING) for d in result.diagnostics)
-    return EXIT_FINDINGS if failing else EXIT_CLEAN
+    return EXIT_FINDINGS if failing and not args.exit_zero else EXIT_CLEAN
+
+
+def _write_report(
+    diagnostics: Sequence[Diagnostic], args: argparse.Namespace, *, colour: bool
+) -> None:
+    if args.statistics:
+        text = report.STATISTICS[args.format](diagnostics, quiet=args.quiet)
+    else:
+        text = report.render(diagnostics, args.format, colour=colour, quiet=args.quiet)
+    sys.stdout.write(text)
 
 
 def _paths_in_tree(
@@ -217,7 +256,7 @@ def explanation(rule: Rule) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        parser = _build_parser()
+        parser, subparsers = _build_parser()
         arguments = list(sys.argv[1:] if argv is None else argv)
         # Everything after the first "--" is a path, whatever it looks like (a
         # file named --fix must not switch --fix on); split here rather than
@@ -226,7 +265,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "--" in arguments:
             cut = arguments.index("--")
             arguments, tail = arguments[:cut], arguments[cut + 1 :]
-        args = parser.parse_args(arguments)
+        args, unknown = parser.parse_known_args(arguments)
+        if unknown:  # told with the sub-command's own usage, not the top-level one
+            subparsers[args.command].error(f"unrecognized arguments: {' '.join(unknown)}")
         if tail:
             if not hasattr(args, "paths"):
                 parser.error(f"{args.command} takes no paths")

@@ -1,8 +1,10 @@
 """Project configuration: one place, read by the linter, the hooks and the site.
 
-Settings live in ``skillshelf.toml`` or, failing that, in the
-``[tool.skillshelf]`` table of ``pyproject.toml``, found by walking up from
-the working directory. Every key is optional::
+Settings live in ``skillshelf.toml`` (its keys at the top level) or, failing
+that, in the ``[tool.skillshelf]`` table of ``pyproject.toml``, found by walking
+up from the working directory to the repository's root (the folder holding
+``.git``), no further. Paths are relative to the file's folder; without a file,
+to the repository's root. Every key is optional::
 
     [tool.skillshelf]
     root = "skills"            # the skills tree, relative to this file
@@ -32,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from skillshelf.diagnostics import Severity
+from skillshelf.suggest import did_you_mean
 
 STYLES = ("skillshelf", "hermes")
 CONFIG_FILES = ("skillshelf.toml", "pyproject.toml")
@@ -73,9 +76,21 @@ _SECTIONS: dict[str, dict[str, tuple[str, type]]] = {
 }
 
 
-def find_config_file(start: Path) -> Path | None:
-    """The nearest ``skillshelf.toml``, or ``pyproject.toml`` with a skillshelf table."""
+def _up_to_repository(start: Path) -> list[Path]:
+    """``start`` and its parents up to the first that holds ``.git`` (a folder, or a
+    file in a worktree or submodule), or to the file system's root when none does."""
+    folders = []
     for directory in (start, *start.parents):
+        folders.append(directory)
+        if (directory / ".git").exists():
+            break
+    return folders
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The nearest ``skillshelf.toml``, or ``pyproject.toml`` with a skillshelf table,
+    from ``start`` up to the repository's root."""
+    for directory in _up_to_repository(start):
         candidate = directory / "skillshelf.toml"
         if candidate.is_file():
             return candidate
@@ -94,18 +109,25 @@ def load_config(
     start = (start or Path.cwd()).resolve()
     path = config_file.resolve() if config_file else find_config_file(start)
     table: dict[str, Any] = {}
-    project_dir = start
+    folders = _up_to_repository(start)
+    # without a file, the root is found from the repository's top (or the start)
+    project_dir = folders[-1] if (folders[-1] / ".git").exists() else start
     if path is not None:
         project_dir = path.parent
         try:
             document = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
             raise ConfigError(f"{path}: cannot read configuration: {error}") from None
-        table = (
-            document
-            if path.name == "skillshelf.toml"
-            else document.get("tool", {}).get("skillshelf", {})
-        )
+        if path.name != "skillshelf.toml":
+            table = document.get("tool", {}).get("skillshelf", {})
+        elif isinstance(document.get("tool"), dict) and "skillshelf" in document["tool"]:
+            raise ConfigError(
+                f"{path}: skillshelf.toml holds its settings at the top level: write "
+                "root = ... and [categories], not [tool.skillshelf] and "
+                "[tool.skillshelf.categories] (those are for pyproject.toml)"
+            )
+        else:
+            table = document
     return config_from_table(table, project_dir=project_dir, source=path, root=root)
 
 
@@ -126,9 +148,11 @@ def config_from_table(
             if not section and key in (*_SECTIONS, "rules"):
                 continue
             if key not in keys:
-                known = ", ".join(sorted(keys))
+                known = _known(section)
+                guess = did_you_mean(key, [name.strip("[]") for name in known])
                 raise ConfigError(
-                    f"{where}: unknown setting {_dotted(section, key)!r} (known: {known})"
+                    f"{where}: unknown setting {_dotted(section, key)!r}{guess} "
+                    f"(known: {', '.join(known)})"
                 )
             attribute, kind = keys[key]
             if not isinstance(value, kind) or isinstance(value, bool):
@@ -161,6 +185,14 @@ def _read_severities(rules: Any, where: str) -> dict[str, Severity]:
         except ValueError as error:
             raise ConfigError(f"{where}: rules.{rule_id}: {error}") from None
     return severities
+
+
+def _known(section: str) -> list[str]:
+    """Every setting a section takes; at the top level, the sections too (``[files]``)."""
+    keys = sorted(_SECTIONS[section])
+    if section:
+        return keys
+    return keys + [f"[{name}]" for name in sorted((*_SECTIONS, "rules")) if name]
 
 
 def _dotted(section: str, key: str) -> str:

@@ -3,6 +3,9 @@
 Each format is a pure function of the diagnostics, held in one table,
 :data:`FORMATS`: the command line's ``--format`` choices come from it, and the
 MkDocs plugin's log lines are the text format's lines (:func:`text_line`).
+``--statistics`` (one line per rule id with its count) has its own table,
+:data:`STATISTICS`, for the formats it makes sense in. The SARIF format also
+describes each rule it reports, from the rules' own summary and documentation.
 """
 
 from __future__ import annotations
@@ -11,11 +14,15 @@ import json
 import os
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Protocol
+from typing import Any, Protocol
+from urllib.parse import quote
 
+from skillshelf import version
 from skillshelf.diagnostics import Diagnostic, Severity
+from skillshelf.rules import all_rules
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
@@ -108,10 +115,15 @@ def summary(diagnostics: Sequence[Diagnostic]) -> str:
     return ", ".join(counts) + tail
 
 
-def format_text(diagnostics: Sequence[Diagnostic], *, colour: bool = False) -> str:
+def format_text(
+    diagnostics: Sequence[Diagnostic], *, colour: bool = False, quiet: bool = False
+) -> str:
+    """One line per finding and the summary; ``quiet``: the findings only (nothing
+    at all when there are none)."""
     lines = [text_line(d, colour=colour) for d in diagnostics]
-    lines.append(summary(diagnostics))
-    return "\n".join(lines) + "\n"
+    if not quiet:
+        lines.append(summary(diagnostics))
+    return "".join(line + "\n" for line in lines)
 
 
 def to_json(diagnostics: Sequence[Diagnostic]) -> dict[str, object]:
@@ -133,7 +145,9 @@ def to_json(diagnostics: Sequence[Diagnostic]) -> dict[str, object]:
     }
 
 
-def format_json(diagnostics: Sequence[Diagnostic], *, colour: bool = False) -> str:
+def format_json(
+    diagnostics: Sequence[Diagnostic], *, colour: bool = False, quiet: bool = False
+) -> str:
     return json.dumps(to_json(diagnostics), indent=2, ensure_ascii=False) + "\n"
 
 
@@ -145,7 +159,9 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def format_github(diagnostics: Sequence[Diagnostic], *, colour: bool = False) -> str:
+def format_github(
+    diagnostics: Sequence[Diagnostic], *, colour: bool = False, quiet: bool = False
+) -> str:
     """GitHub Actions workflow commands: one annotation per finding."""
     level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
     lines = [
@@ -158,19 +174,161 @@ def format_github(diagnostics: Sequence[Diagnostic], *, colour: bool = False) ->
     return "".join(line + "\n" for line in lines)
 
 
-class Format(Protocol):
-    """A format: the whole output for the diagnostics (``colour`` only for terminals)."""
+#: SARIF's name for each severity (``note`` is its lowest).
+_SARIF_LEVELS = MappingProxyType(
+    {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+)
+SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://skillshelf.github.io/skillshelf/"
 
-    def __call__(self, diagnostics: Sequence[Diagnostic], *, colour: bool = False) -> str: ...
+
+def _artifact_uri(path: Path) -> str:
+    """The finding's file as a URI reference: relative to cwd (the checkout, for
+    GitHub code scanning) when it lies below it, else a ``file:`` URI. Built from
+    the name's bytes, so a name that is not UTF-8 keeps its exact bytes."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        relative = absolute.relative_to(Path.cwd())
+    except ValueError:
+        return absolute.as_uri()
+    return quote(os.fsencode(relative.as_posix()), safe="/")
+
+
+def to_sarif(diagnostics: Sequence[Diagnostic]) -> dict[str, Any]:
+    """A SARIF 2.1.0 log of one run: the rules reported, described from their own
+    summary and documentation, and one result per finding."""
+    rules = {rule.id: rule for rule in all_rules()}
+    used = sorted({d.rule for d in diagnostics})
+    index = {rule_id: position for position, rule_id in enumerate(used)}
+    descriptors = []
+    for rule_id in used:
+        rule = rules.get(rule_id)
+        descriptor: dict[str, Any] = {"id": rule_id}
+        if rule is not None:
+            descriptor |= {
+                "shortDescription": {"text": rule.summary},
+                "help": {"text": rule.docs, "markdown": rule.docs},
+                "defaultConfiguration": {"level": _SARIF_LEVELS.get(rule.severity, "none")},
+            }
+        descriptors.append(descriptor)
+    results = [
+        {
+            "ruleId": d.rule,
+            "ruleIndex": index[d.rule],
+            "level": _SARIF_LEVELS.get(d.severity, "none"),
+            "message": {"text": printable(d.message)},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": _artifact_uri(d.path)},
+                        "region": {"startLine": d.line, "startColumn": d.column},
+                    }
+                }
+            ],
+        }
+        for d in diagnostics
+    ]
+    driver = {
+        "name": "skillshelf",
+        "version": version(),
+        "informationUri": INFORMATION_URI,
+        "rules": descriptors,
+    }
+    return {
+        "$schema": SARIF_SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [{"tool": {"driver": driver}, "results": results}],
+    }
+
+
+def format_sarif(
+    diagnostics: Sequence[Diagnostic], *, colour: bool = False, quiet: bool = False
+) -> str:
+    """SARIF 2.1.0, as GitHub code scanning reads it (``upload-sarif``)."""
+    return json.dumps(to_sarif(diagnostics), indent=2, ensure_ascii=False) + "\n"
+
+
+class Format(Protocol):
+    """A format: the whole output for the diagnostics (``colour`` only for terminals;
+    ``quiet`` leaves out what is not a finding, where a format has such lines)."""
+
+    def __call__(
+        self, diagnostics: Sequence[Diagnostic], *, colour: bool = False, quiet: bool = False
+    ) -> str: ...
 
 
 FORMATS: Mapping[str, Format] = MappingProxyType(
-    {"text": format_text, "json": format_json, "github": format_github}
+    {"text": format_text, "json": format_json, "github": format_github, "sarif": format_sarif}
 )
 
 
-def render(diagnostics: Sequence[Diagnostic], fmt: str, *, colour: bool = False) -> str:
-    return FORMATS[fmt](diagnostics, colour=colour)
+def render(
+    diagnostics: Sequence[Diagnostic], fmt: str, *, colour: bool = False, quiet: bool = False
+) -> str:
+    return FORMATS[fmt](diagnostics, colour=colour, quiet=quiet)
+
+
+@dataclass(frozen=True)
+class RuleCount:
+    """How often one rule was found (findings not shown included)."""
+
+    rule: str
+    severity: Severity
+    count: int
+    fixable: int
+
+
+def statistics(diagnostics: Sequence[Diagnostic]) -> list[RuleCount]:
+    """One count per rule id, most frequent first (then by id), as ``ruff --statistics``."""
+    counts: dict[str, list[int]] = {}
+    severities: dict[str, Severity] = {}
+    for d in diagnostics:
+        entry = counts.setdefault(d.rule, [0, 0])
+        entry[0] += d.hidden or 1
+        entry[1] += d.fix is not None
+        severities[d.rule] = d.severity
+    return sorted(
+        (RuleCount(rule, severities[rule], n, fixable) for rule, (n, fixable) in counts.items()),
+        key=lambda c: (-c.count, c.rule),
+    )
+
+
+def statistics_text(diagnostics: Sequence[Diagnostic], *, quiet: bool = False) -> str:
+    """``12  broken-link  warning`` per rule (with how many ``--fix`` can fix), then
+    the summary line unless ``quiet``."""
+    counted = statistics(diagnostics)
+    width = max((len(f"{c.count:,}") for c in counted), default=1)
+    longest = max((len(c.rule) for c in counted), default=1)
+    lines = [
+        f"{c.count:>{width},}  {c.rule:<{longest}}  {c.severity.value}"
+        + (f"  ({c.fixable:,} fixable with --fix)" if c.fixable else "")
+        for c in counted
+    ]
+    if not quiet:
+        lines.append(summary(diagnostics))
+    return "".join(line + "\n" for line in lines)
+
+
+def statistics_json(diagnostics: Sequence[Diagnostic], *, quiet: bool = False) -> str:
+    payload = {
+        "version": 1,
+        "statistics": [
+            {"rule": c.rule, "severity": c.severity.value, "count": c.count, "fixable": c.fixable}
+            for c in statistics(diagnostics)
+        ],
+        "summary": {s.value: found(diagnostics, s) for s in _COLOURS},
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+class StatisticsFormat(Protocol):
+    def __call__(self, diagnostics: Sequence[Diagnostic], *, quiet: bool = False) -> str: ...
+
+
+#: The formats ``--statistics`` can be written in.
+STATISTICS: Mapping[str, StatisticsFormat] = MappingProxyType(
+    {"text": statistics_text, "json": statistics_json}
+)
 
 
 def use_colour(

@@ -71,6 +71,7 @@ HOUSE: tuple[tuple[str, tuple[str, ...]], ...] = (
             "skillshelf.__main__",
             "skillshelf.cli",
             "skillshelf.export",
+            "skillshelf.init",
             "skillshelf.mkdocs",
             "skillshelf.mkdocs.*",
             "skillshelf.site",

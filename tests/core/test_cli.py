@@ -211,7 +211,7 @@ def test_every_sub_command_is_registered(capsys: pytest.CaptureFixture[str]) -> 
         main(["--help"])
     out = capsys.readouterr().out
     listed = re.findall(r"^    (\S+)", out, flags=re.MULTILINE)
-    assert listed == ["lint", "rules", "signatures", "export"]
+    assert listed == ["lint", "rules", "signatures", "export", "init"]
 
 
 def test_rules_explain_prints_the_rule_s_documentation(

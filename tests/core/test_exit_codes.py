@@ -8,6 +8,9 @@ refuses connections, which must fail with the usage-or-internal status.
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +19,7 @@ import pytest
 from skillshelf import exit_codes
 from skillshelf.cli import main
 
+SKILLSHELF = str(Path(sys.executable).with_name("skillshelf"))
 PACKAGE = Path(__file__).resolve().parents[2] / "plugins" / "skillshelf"
 
 
@@ -56,6 +60,7 @@ def test_each_subcommand_module_returns_statuses_from_exit_codes() -> None:
     assert {module for module, _ in registering} >= {
         "skillshelf.cli",
         "skillshelf.export",
+        "skillshelf.init",
         "skillshelf.trl.cli",
     }
     for module, tree in registering:
@@ -79,8 +84,37 @@ def test_signatures_exits_with_the_error_status_when_the_index_cannot_be_reached
     monkeypatch.setenv("SKILLSHELF_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("PIP_INDEX_URL", "http://127.0.0.1:9/simple")  # discard: refused
     schemas = tmp_path / "schemas"
+    schemas.mkdir()
+    stored = schemas / "trl-signatures.json"
+    stored.write_text("{}\n", encoding="utf-8")
     assert main(["signatures", "--check", "--schemas", str(schemas)]) == exit_codes.EXIT_ERROR
     assert "skillshelf signatures: cannot reach http://127.0.0.1:9/simple/" in (
         capsys.readouterr().err
     )
-    assert not schemas.exists()  # a check that could not look writes nothing
+    assert [p.name for p in schemas.iterdir()] == [stored.name]  # a failed check writes nothing
+    assert stored.read_text(encoding="utf-8") == "{}\n"
+
+
+def test_signatures_check_outside_this_repository_has_nothing_to_compare(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where no data files are stored (a skills library's checkout, an installed
+    skillshelf) --check says so and exits with the usage status, without fetching
+    a wheel (the index given refuses connections) or printing a diff. An installed
+    skillshelf looks in ./schemas (this test's editable install would find the checkout's,
+    so it names that folder)."""
+    monkeypatch.setenv("SKILLSHELF_CACHE_DIR", str(tmp_path / "cache"))
+    env = os.environ | {"PIP_INDEX_URL": "http://127.0.0.1:9/simple"}
+    result = subprocess.run(
+        [SKILLSHELF, "signatures", "--check", "--schemas", "schemas"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == exit_codes.EXIT_ERROR
+    assert result.stdout == ""
+    assert "nothing to compare" in result.stderr
+    assert "cannot reach" not in result.stderr
+    assert len(result.stderr.splitlines()) == 1

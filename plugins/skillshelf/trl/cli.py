@@ -8,7 +8,8 @@ command (exit 2): a check that could not look never passes.
 
 Exit codes (:mod:`skillshelf.exit_codes`): 0 written, or ``--check`` found both
 files up to date; 1 ``--check`` found a file out of date; 2 the wheels could not
-be fetched or read, a file could not be read or written, or a usage error.
+be fetched or read, a file could not be read or written, a usage error, or
+``--check`` with neither data file stored (nothing to compare).
 """
 
 from __future__ import annotations
@@ -105,6 +106,17 @@ def _default_cache() -> Path:
 
 def run(args: argparse.Namespace) -> int:
     schemas: Path = args.schemas or _default_schemas()
+    stored = [schemas / SOURCE_PATH.name, schemas / HISTORY_PATH.name]
+    if args.check and not any(path.exists() for path in stored):
+        # Outside this repository (an installed skillshelf, a skills library) there is
+        # nothing to compare: say so at once instead of fetching 500 MB to diff with "".
+        print(
+            f"skillshelf signatures: nothing to compare: no {stored[0].name} or "
+            f"{stored[1].name} in {schemas} (run it in skillshelf's own repository, "
+            "or point --schemas at the folder holding them)",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
     started = time.monotonic()
     try:
         cache: Path = args.cache or _default_cache()
