@@ -265,3 +265,19 @@ def test_exclude_and_per_file_ignores_are_read_from_skillshelf_toml(make_tree: M
 )
 def test_globs_match_as_documented(relpath: str, pattern: str, expected: bool) -> None:
     assert matches(relpath, (pattern,)) is expected
+
+
+def test_a_warm_lint_applies_the_suppressions_it_kept_in_the_cache(
+    make_tree: MakeTree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SKILLSHELF_CACHE_DIR", str(tmp_path / "cache"))
+    body = (
+        "# Two\n\n<!-- skillshelf: disable=broken-link -->\nSee [gone](gone.md).\n\n"
+        "<!-- skillshelf: disable=broken-link -->\nNothing here.\n"
+    )
+    root = make_tree(with_body(body))
+    config = config_from_table({}, project_dir=root.parent, root=root)
+    cold = lint(config, use_cache=True).diagnostics
+    warm = lint(config, use_cache=True).diagnostics  # recalled from the cache, not re-read
+    assert [d.rule for d in cold] == ["unused-suppression"]
+    assert warm == cold
