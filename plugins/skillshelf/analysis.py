@@ -21,9 +21,10 @@ from typing import Protocol
 
 from skillshelf import schemas
 from skillshelf.diagnostics import Issue, Position
+from skillshelf.directives import Suppression, suppressions_of
 from skillshelf.fixes import merge_tags
 from skillshelf.html_safety import find_unsafe_html
-from skillshelf.links import Link, links_of
+from skillshelf.links import Link, split_links
 from skillshelf.liquid import LIQUID_TAG, liquid_tags
 from skillshelf.liquid import message as liquid_message
 from skillshelf.markdown import iter_fenced_blocks
@@ -63,6 +64,10 @@ class Analysis:
     #: What the text holds that the rules report: snippet issues (config-*,
     #: snippet-syntax), unsafe HTML, accidental block quotes, Liquid tags.
     text_issues: tuple[Issue, ...] = ()
+    #: Site-absolute links (``/get-started/x.md``) (rule unverifiable-link).
+    site_links: tuple[Link, ...] = ()
+    #: The suppression comments of the text (applied by :mod:`skillshelf.suppress`).
+    suppressions: tuple[Suppression, ...] = ()
 
     @property
     def issues(self) -> tuple[Issue, ...]:
@@ -104,13 +109,16 @@ def analyse(
         ),
     )
     schema_issues, tags_movable, tags_position = verdicts
+    links, site_links = split_links(text, blocks)
     return Analysis(
         inputs,
-        links_of(text, blocks),
+        links,
         schema_issues,
         tags_movable,
         tags_position,
         text_issues,
+        site_links,
+        suppressions_of(text, blocks),
     )
 
 

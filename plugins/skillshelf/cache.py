@@ -67,7 +67,7 @@ from skillshelf.safe_files import read_file, replace_file
 from skillshelf.schemas import schemas_dir
 
 #: Bump whenever what an entry holds, or how it is computed, changes.
-CACHE_VERSION = 9
+CACHE_VERSION = 10
 #: Files modified this close to the cache write are also checked by content.
 RACY_SECONDS = 3.0
 #: How many files a root's cache is split into (see the module's docstring).
@@ -80,6 +80,7 @@ _CODE = (
     "analysis.py",
     "cache.py",
     "diagnostics.py",  # how the reading stage words the values it quotes
+    "directives.py",
     "fixes.py",  # whether misplaced tags can be moved
     "frontmatter.py",
     "html_safety.py",
@@ -113,6 +114,7 @@ _ALLOWED_GLOBALS = {
     ("skillshelf.diagnostics", "Position"),
     ("skillshelf.diagnostics", "Issue"),
     ("skillshelf.links", "Link"),
+    ("skillshelf.directives", "Suppression"),
 }
 
 
@@ -180,6 +182,8 @@ def _raw_analysis(analysis: Analysis) -> tuple[Any, ...]:
         analysis.tags_movable,
         analysis.tags_position,
         analysis.text_issues,
+        analysis.site_links,
+        analysis.suppressions,
     )
 
 

@@ -18,22 +18,32 @@ to the repository's root. Every key is optional::
     [tool.skillshelf.files]
     max-bytes = 1048576        # larger SKILL.md, reference or bundled file: oversized-file
 
+    exclude = ["drafts", "skills/legacy/**"]   # never scanned, linted or published
+
+    [tool.skillshelf.per-file-ignores]
+    "skills/imported/**" = ["unsafe-html"]     # these rules are not reported there
+
     [tool.skillshelf.rules]
     broken-link = "warning"    # re-level a rule: "error", "warning", "info" or "off"
 
+(``exclude`` sits before the first sub-table, as TOML requires.) Globs are
+relative to the configuration file's folder (:mod:`skillshelf.globs`).
+
 This module reads the settings; it does not know the rules. That every id in
-``[rules]`` names a rule is checked where both are known
+``[rules]`` and ``per-file-ignores`` names a rule is checked where both are known
 (:func:`skillshelf.lint.check_rule_ids`).
 """
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from skillshelf.diagnostics import Severity
+from skillshelf.globs import matches
 from skillshelf.suggest import did_you_mean
 
 STYLES = ("skillshelf", "hermes")
@@ -55,6 +65,34 @@ class LintConfig:
     max_file_bytes: int = 1024 * 1024
     severities: dict[str, Severity] = field(default_factory=dict)
     source: Path | None = None
+    #: Globs of paths never scanned (so never linted nor published).
+    exclude: tuple[str, ...] = ()
+    #: (glob, rule ids) pairs: those rules are not reported on matching paths.
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: The site's docs_dir, when a site build runs the lint (not a setting: the
+    #: MkDocs plugin sets it), for checking site-absolute links.
+    docs_dir: Path | None = None
+
+    def relative(self, path: Path | str) -> str:
+        """``path`` relative to the project folder, with ``/`` (globs match this)."""
+        relpath = os.path.relpath(os.path.abspath(path), self.project_dir)
+        return relpath.replace(os.sep, "/")
+
+    def excluded(self, path: str) -> bool:
+        """Whether the walk leaves ``path`` (absolute) out: it matches an ``exclude`` glob."""
+        return bool(self.exclude) and matches(self.relative(path), self.exclude)
+
+    def ignored_rules(self, path: Path) -> frozenset[str]:
+        """The rule ids ``per-file-ignores`` turns off for ``path``."""
+        if not self.per_file_ignores:
+            return frozenset()
+        relpath = self.relative(path)
+        return frozenset(
+            rule_id
+            for pattern, rule_ids in self.per_file_ignores
+            if matches(relpath, (pattern,))
+            for rule_id in rule_ids
+        )
 
     def severity_of(self, rule_id: str, default: Severity) -> Severity:
         return self.severities.get(rule_id, default)
@@ -145,7 +183,7 @@ def config_from_table(
         if not isinstance(part, dict):
             raise ConfigError(f"{where}: [{section}] must be a table")
         for key, value in part.items():
-            if not section and key in (*_SECTIONS, "rules"):
+            if not section and key in (*_SECTIONS, *_LISTS, "rules"):
                 continue
             if key not in keys:
                 known = _known(section)
@@ -164,6 +202,8 @@ def config_from_table(
         if values.get(attribute, 1) < 1:
             raise ConfigError(f"{where}: {attribute.replace('_', '-')} must be at least 1")
     severities = _read_severities(table.get("rules", {}), where)
+    values["exclude"] = _strings(table.get("exclude", []), "exclude", where)
+    values["per_file_ignores"] = _read_ignores(table.get("per-file-ignores", {}), where)
     configured_root = project_dir / values.pop("root", "skills")
     root_path = root or configured_root
     return LintConfig(
@@ -172,6 +212,25 @@ def config_from_table(
         severities=severities,
         source=source,
         **values,
+    )
+
+
+#: Top-level keys that hold globs (read by their own functions).
+_LISTS = ("exclude", "per-file-ignores")
+
+
+def _strings(value: Any, key: str, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(f"{where}: {key} must be a list of non-empty strings")
+    return tuple(value)
+
+
+def _read_ignores(table: Any, where: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: [per-file-ignores] must be a table of glob = [rule ids]")
+    return tuple(
+        (pattern, _strings(rule_ids, f"per-file-ignores.{pattern!r}", where))
+        for pattern, rule_ids in table.items()
     )
 
 
@@ -192,7 +251,8 @@ def _known(section: str) -> list[str]:
     keys = sorted(_SECTIONS[section])
     if section:
         return keys
-    return keys + [f"[{name}]" for name in sorted((*_SECTIONS, "rules")) if name]
+    tables = sorted((*_SECTIONS, "rules", "per-file-ignores"))
+    return sorted((*keys, "exclude")) + [f"[{name}]" for name in tables if name]
 
 
 def _dotted(section: str, key: str) -> str:

@@ -60,6 +60,22 @@ def is_relative(target: str) -> bool:
     )
 
 
+def is_site_absolute(target: str) -> bool:
+    """A link to a path of the site (``/get-started/x.md``), not to another host."""
+    return target.startswith("/") and not target.startswith("//")
+
+
+def split_links(
+    text: str, blocks: Sequence[FencedBlock] | None = None
+) -> tuple[tuple[Link, ...], tuple[Link, ...]]:
+    """The relative links of ``text``, and its site-absolute ones, in one scan."""
+    relative: list[Link] = []
+    absolute: list[Link] = []
+    for link in _scan(text, blocks, site_absolute=True):
+        (absolute if is_site_absolute(link.target) else relative).append(link)
+    return tuple(relative), tuple(absolute)
+
+
 def iter_links(text: str, blocks: Sequence[FencedBlock] | None = None) -> Iterator[Link]:
     """Every relative link target in ``text``, with its 1-based position.
 
@@ -73,7 +89,9 @@ def links_of(text: str, blocks: Sequence[FencedBlock] | None = None) -> tuple[Li
     return tuple(_scan(text, blocks))
 
 
-def _scan(text: str, blocks: Sequence[FencedBlock] | None) -> Iterator[Link]:
+def _scan(
+    text: str, blocks: Sequence[FencedBlock] | None, *, site_absolute: bool = False
+) -> Iterator[Link]:
     fenced: set[int] | None = None
     number, start, end = 1, 0, -1
     triggers = [m.start() for m in _MARKDOWN_TRIGGER.finditer(text)]
@@ -96,10 +114,10 @@ def _scan(text: str, blocks: Sequence[FencedBlock] | None) -> Iterator[Link]:
                     fenced.update(range(block.start_line - 1, block.end_line + 1))
         if number in fenced:
             continue
-        yield from _line_links(text[start:end], number)
+        yield from _line_links(text[start:end], number, site_absolute)
 
 
-def _line_links(line: str, number: int) -> Iterator[Link]:
+def _line_links(line: str, number: int, site_absolute: bool = False) -> Iterator[Link]:
     masked = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line) if "`" in line else line
     for pattern in (_INLINE, _REFERENCE, _HTML):
         for match in pattern.finditer(masked):
@@ -107,7 +125,7 @@ def _line_links(line: str, number: int) -> Iterator[Link]:
                 g for g in range(1, (pattern.groups or 0) + 1) if match.group(g) is not None
             )
             target = match.group(group).strip()
-            if not is_relative(target):
+            if not (is_relative(target) or (site_absolute and is_site_absolute(target))):
                 continue
             cut = len(target)
             for mark in "#?":

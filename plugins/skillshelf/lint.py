@@ -23,8 +23,10 @@ from skillshelf.diagnostics import Diagnostic, Severity
 from skillshelf.model import SkillTree, scan
 from skillshelf.readahead import read_ahead
 from skillshelf.rules import all_rules
-from skillshelf.rules.base import LintContext, Rule, concerns
+from skillshelf.rules.base import REGISTRY, LintContext, Rule, concerns
+from skillshelf.rules.suppressions import UNUSED_SUPPRESSION
 from skillshelf.suggest import did_you_mean
+from skillshelf.suppress import apply_suppressions
 
 
 @dataclass(frozen=True)
@@ -40,14 +42,21 @@ class LintResult:
 
 
 def check_rule_ids(config: LintConfig) -> None:
-    """Refuse a configuration whose ``[rules]`` table names a rule that does not
-    exist (a typo would leave the rule at its default level, unnoticed): a
-    :class:`ConfigError` naming the file, with a did-you-mean."""
+    """Refuse a configuration whose ``[rules]`` or ``per-file-ignores`` table
+    names a rule that does not exist (a typo would leave the rule at its default
+    level, or reported, unnoticed): a :class:`ConfigError` naming the file, with
+    a did-you-mean."""
     known = {rule.id for rule in all_rules()}
-    for rule_id in config.severities:
+    named = [(rule_id, "[rules]") for rule_id in config.severities]
+    named += [
+        (rule_id, f"per-file-ignores {pattern!r}")
+        for pattern, rule_ids in config.per_file_ignores
+        for rule_id in rule_ids
+    ]
+    for rule_id, where in named:
         if rule_id not in known:
             suffix = did_you_mean(rule_id, known)
-            raise ConfigError(f"{config.where}: unknown rule {rule_id!r} in [rules]{suffix}")
+            raise ConfigError(f"{config.where}: unknown rule {rule_id!r} in {where}{suffix}")
 
 
 def active_rules(
@@ -72,16 +81,28 @@ def run_rules(
     *,
     analyses: Analyses | None = None,
 ) -> list[Diagnostic]:
-    """Every finding of the active rules, as diagnostics in a stable order;
-    ``analyses`` defaults to a fresh set (no store) for the configured style."""
+    """Every finding of the active rules, as diagnostics in a stable order, less
+    those suppressed by comments or ``per-file-ignores`` (applied here, once,
+    after every rule ran: :mod:`skillshelf.suppress`); ``analyses`` defaults
+    to a fresh set (no store) for the configured style."""
     if analyses is None:
         analyses = Analyses(config.style)
     context = LintContext(tree, config, analyses, tuple(paths))
-    diagnostics = {
+    active = active_rules(config, select)
+    found = {
         Diagnostic(rule.id, severity, finding.path, finding.message, finding.position, finding.fix)
-        for rule, severity in active_rules(config, select)
+        for rule, severity in active
         for finding in rule.check(context)
     }
+    comments = {
+        document.path: suppressions
+        for document in context.documents()
+        if (suppressions := context.analysis(document).suppressions)
+    }
+    levels = {rule.id: severity for rule, severity in active}
+    diagnostics = apply_suppressions(
+        found, config, comments, REGISTRY, levels, levels.get(UNUSED_SUPPRESSION)
+    )
     return sorted(diagnostics, key=Diagnostic.sort_key)
 
 
@@ -130,7 +151,7 @@ def lint(
             cache = read_ahead(config, cache)
         if cache is not None and one_shot:
             gc.freeze()
-        tree = scan(config.root, reader=cache)
+        tree = scan(config.root, reader=cache, exclude=config.excluded)
         store = cache
     diagnostics = run_rules(tree, config, select, paths, analyses=Analyses(config.style, store))
     if cache is not None:

@@ -23,7 +23,7 @@ import errno
 import gc
 import os
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -466,8 +466,11 @@ class TreeWalker:
         root: Path,
         reader: DocumentReader | None = None,
         title_words: Mapping[str, str] = TITLE_WORDS,
+        exclude: Callable[[str], bool] | None = None,
     ) -> None:
         self.root = root
+        #: Whether a path (absolute) is left out of the tree (the ``exclude`` globs).
+        self.exclude = exclude
         #: Where documents come from (the scan cache); None: each file is read.
         self.reader = reader
         #: How category titles made from folder names spell known words.
@@ -497,6 +500,8 @@ class TreeWalker:
         for entry in found:
             name = entry.name
             if name.startswith(".") or name in _SKIPPED_DIRS:
+                continue
+            if self.exclude is not None and self.exclude(entry.path):
                 continue
             names.add(name)
             if not _is_utf8(name):
@@ -691,6 +696,7 @@ def scan(
     *,
     reader: DocumentReader | None = None,
     title_words: Mapping[str, str] = TITLE_WORDS,
+    exclude: Callable[[str], bool] | None = None,
 ) -> SkillTree:
     """Walk ``root`` once and return the model of everything below it.
 
@@ -698,9 +704,12 @@ def scan(
     (:class:`skillshelf.cache.ScanCache` hands out those that did not change
     since it was written, and reads the others). ``title_words``: how category
     titles made from folder names spell known words (the site's option).
+    ``exclude``: whether a file or folder (its absolute path) is left out, as
+    if it were not there (the configuration's ``exclude`` globs): the linter
+    and the site, which share this walk, both never see it.
     """
     root = Path(os.path.abspath(root))
-    walker = TreeWalker(root, reader, title_words)
+    walker = TreeWalker(root, reader, title_words, exclude)
     if not root.is_dir():
         top = Category(str(root), "", title_words=title_words)
         walker.issues.append(Issue(SYMLINK, "skills root is not a folder", path=str(root)))

@@ -28,6 +28,7 @@ HOUSE: tuple[tuple[str, tuple[str, ...]], ...] = (
             "skillshelf",
             "skillshelf.diagnostics",
             "skillshelf.exit_codes",
+            "skillshelf.globs",
             "skillshelf.markdown",
             "skillshelf.published",
             "skillshelf.safe_files",
@@ -37,6 +38,7 @@ HOUSE: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "reading: pure functions over a file's bytes or text",
         (
+            "skillshelf.directives",
             "skillshelf.fixes",
             "skillshelf.frontmatter",
             "skillshelf.html_safety",
@@ -63,6 +65,7 @@ HOUSE: tuple[tuple[str, tuple[str, ...]], ...] = (
             "skillshelf.lint",
             "skillshelf.readahead",
             "skillshelf.report",
+            "skillshelf.suppress",
         ),
     ),
     (

@@ -338,3 +338,50 @@ def test_cell_magics() -> None:
 
 def test_a_bash_cell_labelled_python_is_not_a_syntax_warning() -> None:
     assert check_text(md("%%bash\nmax_input_length=1024   # max input length\nDPOConfig(")) == ()
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # try/except whose branches hold only comments
+        "try:\n    # the risky call\nexcept ValueError:\n    # what to do then\n",
+        "try:  # first\n    # nothing yet\nexcept Exception as error:\n"
+        "    ...\nfinally:\n    # x\n",
+        # a try: shown alone, its body a comment or `...`
+        "try:\n    ...\n",
+        "try:\n    # the call that may fail\n",
+        # a bare except: fragment, with or without a body
+        "except:\n",
+        "except:\n    # log it\n",
+        "    except (KeyError, IndexError):\n        ...\n",
+    ],
+)
+def test_idiom_fragments_in_prose_are_a_note_not_a_warning(code: str) -> None:
+    (issue,) = check_text(md(code))
+    assert issue.rule == PLACEHOLDER, issue.message
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "try:\n    x = 1\n",  # code in the body: a handler is missing by mistake
+        "try:\n    # x\nexcept ValueError:\n    f(a b c)\n",  # a real mistake in a branch
+        "def f(:\n    # body\n",
+    ],
+)
+def test_fragments_that_hold_real_mistakes_still_warn(code: str) -> None:
+    assert SYNTAX in [i.rule for i in check_text(md(code))]
+
+
+def test_calls_in_an_idiom_fragment_are_still_checked() -> None:
+    code = (
+        "try:\n    # load the model first\nexcept ImportError:\n    config = DPOConfig(betta=0.1)\n"
+    )
+    issues = check_text(md(code))
+    assert [i.rule for i in issues] == [PLACEHOLDER, UNKNOWN_ARGUMENT]
+    assert "a header whose body is left out (line 1 of the block)" in issues[0].message
+
+
+def test_a_clause_shown_alone_is_named_with_its_article() -> None:
+    (issue,) = check_text(md("finally:\n    ...\n"))
+    assert "a `finally` clause" in issue.message

@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from dataclasses import replace
 from html import unescape
 from pathlib import Path
 from typing import Any, Literal
@@ -130,6 +131,8 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
                 f"skillshelf: the skills root {root} and docs_dir {docs_dir} must not contain "
                 "one another: pages come from the skills tree directly"
             )
+        # Site-absolute links in the skills are checked against docs_dir (unverifiable-link).
+        self.lint_config = replace(self.lint_config, docs_dir=docs_dir)
         self.user_nav = list(config.nav) if config.nav is not None else None
         for uri, extra in ((ASSET_URIS["css"], config.extra_css),):
             if uri not in extra:
@@ -307,7 +310,7 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         cache = session_cache if session_cache is not None else read_ahead(lint_config, None)
         threshold = self.config.strict_lint
         words = title_words(self.config.title_words)
-        tree = scan(lint_config.root, reader=cache, title_words=words)
+        tree = scan(lint_config.root, reader=cache, title_words=words, exclude=lint_config.excluded)
         if threshold != "off":
             result = lint(lint_config, tree=tree, store=cache)
             warn_from = Severity.parse(threshold)

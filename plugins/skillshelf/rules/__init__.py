@@ -19,6 +19,7 @@ from skillshelf.rules import (
     reading,
     site,
     snippets,
+    suppressions,
 )
 from skillshelf.rules.base import REGISTRY, Rule
 
@@ -39,4 +40,5 @@ __all__ = [
     "reading",
     "site",
     "snippets",
+    "suppressions",
 ]

@@ -215,7 +215,7 @@ def export_site(
         isinstance(key, str) and isinstance(value, str) for key, value in words.items()
     ):
         raise ExportError(f"{mkdocs_file}: title_words must map words to their spelling")
-    tree = scan(lint_config.root, title_words=title_words(words))
+    tree = scan(lint_config.root, title_words=title_words(words), exclude=lint_config.excluded)
     site_url = _plain(document.get("site_url"))
     repo_url = _plain(document.get("repo_url"))
     edit_uri = _plain(document.get("edit_uri"))

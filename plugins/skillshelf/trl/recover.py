@@ -64,6 +64,10 @@ _CONTINUES = re.compile(r"[ \t]*(else|elif|except|finally)\b")
 _HEADER_LINE = re.compile(r"on line (\d+)$")
 _FORGOT_COMMA = "Perhaps you forgot a comma?"
 _NO_BODY = "expected an indented block"
+_NO_HANDLER = "expected 'except' or 'finally' block"
+#: What a body that only stands for code (a fragment shown in prose) holds, once
+#: comments are blanked: nothing, ``...`` or ``pass``.
+_NO_CODE = frozenset({"", "...", "pass"})
 _ANNOTATION = "illegal target for annotation"
 _MAX_COMMAS = 16  # per statement: one that needs more is not a list of arguments
 _MAX_RESPLITS = 16  # per block: each re-split reads the rest of the block again
@@ -310,7 +314,9 @@ class _Block:
         clause = _CONTINUES.match(self.masked[first])
         if clause is not None:
             attempt.wrap = _clause(clause.group(1), _indent(self.masked[first]))
-            message = f"an `{clause.group(1)}` clause without the statement it belongs to"
+            keyword = clause.group(1)
+            article = "an" if keyword[0] in "ae" else "a"
+            message = f"{article} `{keyword}` clause without the statement it belongs to"
             problems.append(Problem(first + 1, _indent(self.masked[first]), message, True))
         original: Problem | None = None
         while True:
@@ -374,7 +380,41 @@ class _Block:
             attempt.suffix = "\n" + " " * (_indent(self.masked[header]) + 1) + "pass"
             problems.append(Problem(header + 1, 0, "a header whose body is left out", True))
             return True
+        if (
+            message.startswith(_NO_BODY)
+            and header is not None
+            and attempt.bodies < _MAX_COMMAS
+            and self._pass_after_header(header, last)
+        ):
+            # ``try:`` / ``except ...:`` whose branch holds only a comment: ``try: pass``
+            attempt.bodies += 1
+            problems.append(Problem(header + 1, 0, "a header whose body is left out", True))
+            return True
+        if (
+            message.startswith(_NO_HANDLER)
+            and _HANDLER_ADDED not in attempt.suffix
+            and self.masked[first].strip() == "try:"
+            and all(line.strip() in _NO_CODE for line in self.masked[first + 1 : last])
+        ):
+            # a ``try:`` shown alone, its body only a comment or ``...``: the idiom in prose
+            attempt.suffix += "\n" + " " * _indent(self.masked[first]) + _HANDLER_ADDED
+            message = "a `try` shown without its `except` or `finally`"
+            problems.append(Problem(first + 1, _indent(self.masked[first]), message, True))
+            return True
         return False
+
+    def _pass_after_header(self, header: int, last: int) -> bool:
+        """Give the header on line ``header`` a one-line body (`` pass`` after its colon) when
+        the next line of code is not indented under it (its body is only comments); False
+        when that is not the case."""
+        code = self.masked[header].rstrip()
+        if not code.endswith(":"):
+            return False
+        following = next((i for i in range(header + 1, last) if self.masked[i].strip()), None)
+        if following is None or _indent(self.masked[following]) > _indent(code):
+            return False
+        self._replace(header, len(code), 0, " pass")
+        return True
 
     def _put_comma(self, exc: SyntaxError, shift: int, first: int, last: int) -> bool:
         """Put back the comma Python says is missing between two elements: after the last
@@ -463,8 +503,12 @@ class _Attempt:
     wrap: _Wrap
     suffix: str = ""
     commas: int = 0
+    #: How many headers were given a `` pass`` body.
+    bodies: int = 0
 
 
+#: The handler put after a ``try:`` shown alone.
+_HANDLER_ADDED = "finally: pass"
 _NO_WRAP = _Wrap("", "", False, False)
 _IF = _Wrap("if 1:\n", "", True, False)  # an indented statement, as in a body
 _ENTRIES = _Wrap("{\n", "\n}", False, False)
