@@ -518,12 +518,13 @@ _UNSURE: Any = object()
 
 #: What sends a block to ruamel.yaml before yaml-rs sees it: anchors, aliases
 #: and tags (``&*!``), a complex key (``? ``), a merge key (``<<``), a block
-#: scalar that keeps its trailing lines or sets its indentation (``|+``, ``>2``), ruamel's
-#: YAML 1.1 value key (a plain ``=`` alone), a directive or a document marker at the start of
-#: a line, tabs, and every character outside printable text that ruamel's
-#: reader refuses or treats as a line break (C0/C1 controls, NEL, LS/PS, BOM,
-#: surrogates, U+FFFE/U+FFFF). One character class and fixed strings: the
-#: search is linear in the block, whatever it holds.
+#: scalar that keeps its trailing lines or sets its indentation (``|+``,
+#: ``>2``), ruamel's YAML 1.1 value key (a plain ``=`` alone), a directive or a
+#: document marker at the start of a line, tabs, and every character outside
+#: printable text that ruamel's reader refuses or treats as a line break (C0/C1
+#: controls, NEL, LS/PS, BOM, surrogates, U+FFFE/U+FFFF). Character classes,
+#: fixed strings and one run of spaces: the search is linear in the block,
+#: whatever it holds (tests/robustness/test_fast_path.py times 1 MB lines).
 _NEEDS_RUAMEL = re.compile(
     "[&*!\t\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]"
     "|<<|(?:^|[-:\\[{,]) *=(?=[\\s,:\\]}]|$)|\\?[ \n]|[|>][-+]?[+0-9]|^%|^---|^\\.\\.\\.",
