@@ -342,6 +342,13 @@ class SkillTree:
     #: rules can ask whether a path exists without going back to the disk.
     paths: frozenset[str] = frozenset()
 
+    @cached_property
+    def root_dirs(self) -> tuple[str, ...]:
+        """The folders that hold skills (absolute, as text): :attr:`root`, or each
+        root of a several-roots library."""
+        roots = tuple(child.dirpath for child in self.top.children if child.is_root)
+        return roots or (str(self.root),)
+
     def has_path(self, path: str) -> bool:
         """Whether the walk saw ``path`` (a normalised absolute path)."""
         return path in self.paths or path == str(self.root)

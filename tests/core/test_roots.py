@@ -160,3 +160,32 @@ def test_one_root_in_roots_is_the_one_root_form(tmp_path: Path) -> None:
     config = config_from_table({"roots": ["skills"]}, project_dir=tmp_path)
     assert config.root == (tmp_path / "skills").resolve()
     assert config.roots == ()
+
+
+def test_relative_links_resolve_across_roots_and_still_may_not_leave_them(
+    tmp_path: Path,
+) -> None:
+    body = (
+        "# Dogfood\n\nSee [the sandbox](../../optional-skills/sandbox/SKILL.md) "
+        "and [the readme](../../README.md).\n"
+    )
+    skill = hermes_skill("dogfood", "[trainer]").replace("# Dogfood\n\nSteps.\n", body)
+    project = library(tmp_path, **{"skills/dogfood/SKILL.md": skill, "README.md": "# Repo\n"})
+    links = [(rule, message) for rule, path, message in findings(project) if "link" in rule]
+    assert links == [
+        (
+            "broken-link",
+            "link '../../README.md' leaves the skills tree; it cannot work on the published site",
+        )
+    ]
+
+
+def test_the_cli_takes_paths_in_any_root_and_no_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = library(tmp_path, **{"README.md": "# Repo\n"})
+    monkeypatch.chdir(project)
+    assert main(["lint", "optional-skills/sandbox/SKILL.md", "skills/dogfood/SKILL.md"]) == 0
+    assert main(["lint", "README.md"]) == 2
+    assert "outside the skills roots" in capsys.readouterr().err
+    assert main(["lint", "--ignore-outside-root", "README.md"]) == 0

@@ -92,3 +92,13 @@ def test_serving_follows_a_change_in_the_second_root(tmp_path: Path) -> None:
         assert (site / "optional-skills" / "search" / "crawler" / "index.html").is_file()
     finally:
         reset(serve.plugin)
+
+
+def test_a_relative_link_into_the_other_root_works_on_the_site(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    body = "# Dogfood\n\nSee [the sandbox](../../optional-skills/sandbox/SKILL.md).\n"
+    skill = hermes_skill("dogfood").replace("# Dogfood\n\nSteps.\n", body)
+    write_tree(root, {"skills/dogfood/SKILL.md": skill})
+    build_site(root, strict=True)  # strict: MkDocs warns on a link it cannot resolve
+    page = (root / "site" / "skills" / "dogfood" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="../../optional-skills/sandbox/">the sandbox</a>' in page

@@ -227,8 +227,9 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         config.nav = self._nav(files, plan, added, rules_uri, home)
         self.page_uris = added
         self.seconds += time.perf_counter() - started
+        categories = sum(category.grouping for category in tree.categories.values())
         log.info(
-            f"skillshelf: {len(tree.skills)} skills, {len(tree.categories)} categories, "
+            f"skillshelf: {len(tree.skills)} skills, {categories} categories, "
             f"{len(plan.pages)} pages, {len(moves.skills)} redirected skills "
             f"(plugin time {self.seconds * 1000:.0f} ms)"
         )

@@ -3,8 +3,9 @@ category's place in the tree.
 
 Categories by their DESCRIPTION.md ``order`` (lowest first; categories without
 one come after those with one), then by title; inside a category, its
-sub-categories first (in a root of several, its own skills first), then its skills by title (:attr:`Skill.title`, what the
-nav shows); a skill's references by file name. A folder holding no skill, no
+sub-categories first, then its skills by title (:attr:`Skill.title`, what the
+nav shows); a skill's references by file name. Several roots keep the
+configuration's order, each with the skills sitting in it first. A folder holding no skill, no
 category and no page (a folder of data files) is no section of the site. Reads
 only the model.
 """
