@@ -170,7 +170,7 @@ def config_from_table(
         configured_root = root
     elif roots:
         configured = list(roots)
-    root_path, root_names = split_roots(configured, where) if configured else (configured_root, ())
+    root_path, root_names = _split_roots(configured, where) if configured else (configured_root, ())
     return LintConfig(
         project_dir=project_dir,
         root=root_path.resolve(),
@@ -189,7 +189,7 @@ def _read_roots(value: list[Any] | None, where: str) -> list[str]:
     return value
 
 
-def split_roots(
+def _split_roots(
     roots: Sequence[Path], where: str = "configuration"
 ) -> tuple[Path, tuple[str, ...]]:
     """The folder that holds ``roots`` and their names in it.
