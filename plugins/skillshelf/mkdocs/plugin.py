@@ -115,22 +115,26 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         project_dir = Path(config.config_file_path or ".").resolve().parent
         option_file = self.config.config_file
         option_root = self.config.root
+        option_roots = self.config.roots
         try:
+            if option_root and option_roots:
+                raise ConfigError("plugin options: give either root or roots, not both")
             self.lint_config = load_config(
                 project_dir,
                 config_file=project_dir / option_file if option_file else None,
                 root=(project_dir / option_root).resolve() if option_root else None,
+                roots=[project_dir / r for r in option_roots] if option_roots else None,
             )
             check_rule_ids(self.lint_config)
         except ConfigError as error:
             raise PluginError(f"skillshelf: {error}") from None
-        root = self.lint_config.root
         docs_dir = Path(config.docs_dir).resolve()
-        if _overlaps(root, docs_dir):
-            raise PluginError(
-                f"skillshelf: the skills root {root} and docs_dir {docs_dir} must not contain "
-                "one another: pages come from the skills tree directly"
-            )
+        for root in self.lint_config.root_dirs:
+            if _overlaps(root, docs_dir):
+                raise PluginError(
+                    f"skillshelf: the skills root {root} and docs_dir {docs_dir} must not "
+                    "contain one another: pages come from the skills tree directly"
+                )
         # Site-absolute links in the skills are checked against docs_dir (unverifiable-link).
         self.lint_config = replace(self.lint_config, docs_dir=docs_dir)
         self.user_nav = list(config.nav) if config.nav is not None else None
@@ -226,8 +230,9 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         config.nav = self._nav(files, plan, added, rules_uri, home)
         self.page_uris = added
         self.seconds += time.perf_counter() - started
+        categories = sum(category.grouping for category in tree.categories.values())
         log.info(
-            f"skillshelf: {len(tree.skills)} skills, {len(tree.categories)} categories, "
+            f"skillshelf: {len(tree.skills)} skills, {categories} categories, "
             f"{len(plan.pages)} pages, {len(moves.skills)} redirected skills "
             f"(plugin time {self.seconds * 1000:.0f} ms)"
         )
@@ -310,7 +315,13 @@ class SkillshelfPlugin(BasePlugin[SkillshelfConfig]):  # type: ignore[no-untyped
         cache = session_cache if session_cache is not None else read_ahead(lint_config, None)
         threshold = self.config.strict_lint
         words = title_words(self.config.title_words)
-        tree = scan(lint_config.root, reader=cache, title_words=words, exclude=lint_config.excluded)
+        tree = scan(
+            lint_config.root,
+            roots=lint_config.roots,
+            reader=cache,
+            title_words=words,
+            exclude=lint_config.excluded,
+        )
         if threshold != "off":
             result = lint(lint_config, tree=tree, store=cache)
             warn_from = Severity.parse(threshold)
