@@ -14,7 +14,7 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel, set_exclusions
 
 from skillshelf import report
 from skillshelf.mkdocs.logger import log
@@ -90,6 +90,18 @@ def publish(
         )
         home = HOME_URI
     config.nav = site_nav(user_nav, files, plan, added, rules, home)
+    # Pages the nav leaves out on purpose (a skill's Markdown outside references/, which
+    # its SKILL.md links to) are published but marked so: MkDocs lists every other page
+    # missing from the nav as an omission.
+    # The user's exclude_docs and draft_docs still decide first, as MkDocs would.
+    in_nav = set(nav_paths(config.nav))
+    for uri in sorted(added - in_nav):
+        left_out = files.get_file_from_path(uri)
+        if left_out is None:
+            continue
+        set_exclusions([left_out], config)
+        if left_out.inclusion == InclusionLevel.INCLUDED:
+            left_out.inclusion = InclusionLevel.NOT_IN_NAV
     return added
 
 
