@@ -104,6 +104,27 @@ def test_did_you_mean_looks_in_every_root_and_never_names_the_skill_itself(
     assert "did you mean" not in messages["optional-skills/search/web-search/SKILL.md"]
 
 
+def test_a_name_sharing_only_words_with_another_gets_no_suggestion(tmp_path: Path) -> None:
+    """'subagent-driven-development' is not a typo of 'test-driven-development'."""
+    project = library(
+        tmp_path,
+        **{
+            "skills/mlops/test-driven-development/SKILL.md": hermes_skill(
+                "test-driven-development"
+            ),
+            "skills/mlops/evaluator/SKILL.md": hermes_skill(
+                "evaluator", "[trainer, subagent-driven-development, test-driven-developmnt]"
+            ),
+        },
+    )
+    messages = [m for rule, _, m in findings(project) if rule == "unknown-related-skill"]
+    assert messages == [
+        "related skill 'subagent-driven-development' does not exist in this tree",
+        "related skill 'test-driven-developmnt' does not exist in this tree; "
+        "did you mean 'test-driven-development'?",
+    ]
+
+
 def test_category_rules_apply_within_each_root_not_to_the_roots(tmp_path: Path) -> None:
     project = library(
         tmp_path,
