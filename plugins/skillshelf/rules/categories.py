@@ -157,7 +157,7 @@ def missing_description(ctx: LintContext) -> Iterator[Finding]:
             yield Finding(
                 category.dir,
                 f"category {category.path!r} has no {DESCRIPTION_FILE}: "
-                "add one with a title and description",
+                "add one with a description in its frontmatter (a title is optional)",
             )
 
 
