@@ -151,7 +151,7 @@ def _lint(args: argparse.Namespace) -> int:
         print(f"skillshelf: skills root {config.root} is not a folder", file=sys.stderr)
         return EXIT_ERROR
     paths, problem = _paths_in_tree(
-        args.paths, config.root, ignore_outside=args.ignore_outside_root
+        args.paths, config.root_dirs, ignore_outside=args.ignore_outside_root
     )
     if problem:
         print(f"skillshelf: {problem}", file=sys.stderr)
@@ -216,7 +216,7 @@ def _write_report(
 
 
 def _paths_in_tree(
-    given: Sequence[Path], root: Path, *, ignore_outside: bool
+    given: Sequence[Path], root_dirs: Sequence[Path], *, ignore_outside: bool
 ) -> tuple[list[Path], str | None]:
     """The given paths that lie in the skills tree, or why the command line is wrong.
 
@@ -225,7 +225,7 @@ def _paths_in_tree(
     over README.md and the rest of the repository too).
     """
     kept: list[Path] = []
-    roots = {os.path.abspath(root), os.path.realpath(root)}
+    roots = {os.path.abspath(r) for r in root_dirs} | {os.path.realpath(r) for r in root_dirs}
     for path in given:
         shown = report.printable(str(path), control=True)
         if not os.path.lexists(path):
@@ -234,8 +234,9 @@ def _paths_in_tree(
         if any(absolute == top or absolute.startswith(top + os.sep) for top in roots):
             kept.append(path)
         elif not ignore_outside:
-            where = report.printable(str(root), control=True)
-            return [], f"{shown} is outside the skills root {where}: nothing there is checked"
+            where = report.printable(", ".join(str(r) for r in root_dirs), control=True)
+            noun = "roots" if len(root_dirs) > 1 else "root"
+            return [], f"{shown} is outside the skills {noun} {where}: nothing there is checked"
     return kept, None
 
 

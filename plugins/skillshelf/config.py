@@ -8,6 +8,7 @@ to the repository's root. Every key is optional::
 
     [tool.skillshelf]
     root = "skills"            # the skills tree, relative to this file
+    # roots = ["skills", "optional-skills"]   # several trees, one library (not with root)
     style = "skillshelf"       # or "hermes": frontmatter style to validate against
 
     [tool.skillshelf.categories]
@@ -38,6 +39,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,7 +59,10 @@ class ConfigError(Exception):
 @dataclass(frozen=True)
 class LintConfig:
     project_dir: Path
+    #: The skills tree; with several roots, the folder that holds them all.
     root: Path
+    #: With several roots: their folder names inside :attr:`root` (empty for one root).
+    roots: tuple[str, ...] = ()
     style: str = "skillshelf"
     min_skills: int = 2
     max_skills: int = 12
@@ -98,13 +103,18 @@ class LintConfig:
         return self.severities.get(rule_id, default)
 
     @property
+    def root_dirs(self) -> tuple[Path, ...]:
+        """Every skills root folder (one, or each of ``roots``)."""
+        return tuple(self.root / name for name in self.roots) if self.roots else (self.root,)
+
+    @property
     def where(self) -> str:
         """The file the settings came from, for messages ("configuration" when none)."""
         return str(self.source) if self.source else "configuration"
 
 
 _SECTIONS: dict[str, dict[str, tuple[str, type]]] = {
-    "": {"root": ("root", str), "style": ("style", str)},
+    "": {"root": ("root", str), "roots": ("roots", list), "style": ("style", str)},
     "categories": {
         "min-skills": ("min_skills", int),
         "max-skills": ("max_skills", int),
@@ -141,9 +151,16 @@ def find_config_file(start: Path) -> Path | None:
 
 
 def load_config(
-    start: Path | None = None, *, config_file: Path | None = None, root: Path | None = None
+    start: Path | None = None,
+    *,
+    config_file: Path | None = None,
+    root: Path | None = None,
+    roots: Sequence[Path] | None = None,
 ) -> LintConfig:
-    """Read the configuration for the project around ``start`` (default: cwd)."""
+    """Read the configuration for the project around ``start`` (default: cwd).
+
+    ``root`` or ``roots`` (absolute paths) override the file's setting.
+    """
     start = (start or Path.cwd()).resolve()
     path = config_file.resolve() if config_file else find_config_file(start)
     table: dict[str, Any] = {}
@@ -166,7 +183,7 @@ def load_config(
             )
         else:
             table = document
-    return config_from_table(table, project_dir=project_dir, source=path, root=root)
+    return config_from_table(table, project_dir=project_dir, source=path, root=root, roots=roots)
 
 
 def config_from_table(
@@ -175,6 +192,7 @@ def config_from_table(
     project_dir: Path,
     source: Path | None = None,
     root: Path | None = None,
+    roots: Sequence[Path] | None = None,
 ) -> LintConfig:
     where = str(source) if source else "configuration"
     values: dict[str, Any] = {}
@@ -204,11 +222,22 @@ def config_from_table(
     severities = _read_severities(table.get("rules", {}), where)
     values["exclude"] = _strings(table.get("exclude", []), "exclude", where)
     values["per_file_ignores"] = _read_ignores(table.get("per-file-ignores", {}), where)
+    if "root" in values and "roots" in values:
+        raise ConfigError(f"{where}: give either root (one tree) or roots (several), not both")
+    configured: list[Path] = [
+        project_dir / r for r in _read_roots(values.pop("roots", None), where)
+    ]
     configured_root = project_dir / values.pop("root", "skills")
-    root_path = root or configured_root
+    if root is not None:
+        configured = []
+        configured_root = root
+    elif roots:
+        configured = list(roots)
+    root_path, root_names = _split_roots(configured, where) if configured else (configured_root, ())
     return LintConfig(
         project_dir=project_dir,
         root=root_path.resolve(),
+        roots=root_names,
         severities=severities,
         source=source,
         **values,
@@ -232,6 +261,35 @@ def _read_ignores(table: Any, where: str) -> tuple[tuple[str, tuple[str, ...]], 
         (pattern, _strings(rule_ids, f"per-file-ignores.{pattern!r}", where))
         for pattern, rule_ids in table.items()
     )
+
+
+def _read_roots(value: list[Any] | None, where: str) -> list[str]:
+    if value is None:
+        return []
+    if not value or not all(isinstance(item, str) and item.strip("/.") for item in value):
+        raise ConfigError(f"{where}: roots must be a non-empty list of folder names")
+    return value
+
+
+def _split_roots(
+    roots: Sequence[Path], where: str = "configuration"
+) -> tuple[Path, tuple[str, ...]]:
+    """The folder that holds ``roots`` and their names in it.
+
+    Several roots are one library: they sit side by side in one folder, which
+    the scan walks as its root, entering only the named folders.
+    """
+    resolved = [Path(os.path.abspath(r)) for r in roots]
+    if len(resolved) == 1:
+        return resolved[0], ()
+    parents = {r.parent for r in resolved}
+    if len(parents) != 1:
+        shown = ", ".join(str(r) for r in resolved)
+        raise ConfigError(f"{where}: roots must sit side by side in one folder ({shown})")
+    names = tuple(r.name for r in resolved)
+    if len(set(names)) != len(names):
+        raise ConfigError(f"{where}: roots names the same folder twice")
+    return parents.pop(), names
 
 
 def _read_severities(rules: Any, where: str) -> dict[str, Severity]:

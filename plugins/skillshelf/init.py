@@ -1,7 +1,10 @@
 """``skillshelf init [DIR]``: a starting configuration for an existing skills library.
 
 It finds the skills folder (the top-level folder of DIR holding the most
-``SKILL.md`` files, ``skills/`` first), reads the frontmatter of every skill to
+``SKILL.md`` files, ``skills/`` first) and the folders beside it named like one
+(``optional-skills/``): several are one library, written as ``roots``. Any other
+folder holding a ``SKILL.md`` (a ``template/``) is named and left out. It reads
+the frontmatter of every skill to
 choose the style (``hermes`` when Hermes' fields are the most common, else
 ``skillshelf``, which also takes plain Agent Skills frontmatter: ``name`` and
 ``description`` only), and writes ``skillshelf.toml``, ``.pre-commit-config.yaml``
@@ -59,13 +62,13 @@ class Style:
     reason: str
 
 
-def detect_style(root: Path) -> Style:
-    """The style most of the skills below ``root`` are written in, and why."""
+def detect_style(roots: list[Path]) -> Style:
+    """The style most of the skills below ``roots`` are written in, and why."""
     hermes_only = set(load_schema(SKILL_SCHEMAS["hermes"])["properties"]) - set(
         load_schema(SKILL_SCHEMAS["skillshelf"])["properties"]
     )
     kinds: Counter[str] = Counter()
-    skills = scan(root).skills
+    skills = [skill for root in roots for skill in scan(root).skills]
     for skill in skills:
         data = skill.document.data
         metadata = data.get("metadata")
@@ -94,9 +97,15 @@ def _skill_count(folder: Path) -> int:
     return count
 
 
-def find_root(project: Path) -> Path | None:
-    """The top-level folder of ``project`` holding the most skills (``skills/`` if it
-    holds any), or None when no folder does."""
+def find_roots(project: Path) -> tuple[list[Path], list[Path]]:
+    """The skills folders of ``project`` and the other top-level folders that hold a
+    ``SKILL.md`` but are left out.
+
+    The first root is ``skills/`` if it holds any skill, else the folder holding the
+    most. Folders beside it whose name says they hold skills (``optional-skills/``)
+    join it as further roots; any other (a ``template/`` with one example) is only
+    named, since taking it in would publish it.
+    """
     counts = {
         entry: _skill_count(entry)
         for entry in sorted(project.iterdir())
@@ -104,21 +113,29 @@ def find_root(project: Path) -> Path | None:
     }
     counts = {folder: n for folder, n in counts.items() if n}
     if not counts:
-        return None
-    if project / "skills" in counts:
-        return project / "skills"
-    return max(counts, key=lambda folder: counts[folder])
+        return [], []
+    first = project / "skills"
+    if first not in counts:
+        first = max(counts, key=lambda folder: counts[folder])
+    others = [folder for folder in counts if folder != first]
+    joined = [folder for folder in others if "skills" in folder.name.lower()]
+    return [first, *joined], [folder for folder in others if folder not in joined]
 
 
 def _toml_string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a TOML basic string
 
 
-def skillshelf_toml(root: str, style: Style) -> str:
+def skillshelf_toml(roots: list[str], style: Style) -> str:
+    if len(roots) == 1:
+        where = f"root = {_toml_string(roots[0])}"
+    else:
+        listed = ", ".join(_toml_string(root) for root in roots)
+        where = f"# several folders, one library\nroots = [{listed}]"
     return f"""\
 # skillshelf's settings, read by `skillshelf lint`, the pre-commit hook and the MkDocs
 # plugin (https://skillshelf.github.io/skillshelf/). Written by `skillshelf init`.
-root = {_toml_string(root)}
+{where}
 # {style.reason}
 style = "{style.name}"
 
@@ -143,13 +160,14 @@ repos:
 """
 
 
-def mkdocs_yml(site_name: str, root: str) -> str:
+def mkdocs_yml(site_name: str, roots: list[str]) -> str:
+    folders = " and ".join(f"{root}/" for root in roots)
     return f"""\
-# Written by `skillshelf init`: the site of the skills in {root}/, built by the
+# Written by `skillshelf init`: the site of the skills in {folders}, built by the
 # skillshelf plugin (skillshelf installed with its [site] extra; mkdocs serve, mkdocs build).
 site_name: {json.dumps(site_name, ensure_ascii=False)}
-# Hand-written pages, if any; the skills come straight from {root}/ through the plugin,
-# which adds a home page when docs/ has none.
+# Hand-written pages, if any; the skills come straight from {folders} through the
+# plugin, which adds a home page when docs/ has none.
 docs_dir: docs
 
 theme:
@@ -208,17 +226,26 @@ def _init(args: argparse.Namespace) -> int:
         and _skill_count(project)
     ):
         project, root = project.parent, project  # given the skills folder itself
-    root = root or find_root(project)
-    if root is None or not root.is_dir():
+    roots, left_out = ([root], []) if root is not None else find_roots(project)
+    if not roots or not roots[0].is_dir():
         where = args.root or args.dir
         print(
             f"skillshelf init: no SKILL.md below {where}: name the skills folder with --root",
             file=sys.stderr,
         )
         return EXIT_ERROR
-    relative = Path(os.path.relpath(root, project)).as_posix()
-    style = Style(args.style, "chosen with --style") if args.style else detect_style(root)
-    print(f"skills folder: {relative}/ ({_skill_count(root)} skills)")
+    relative = [Path(os.path.relpath(folder, project)).as_posix() for folder in roots]
+    style = Style(args.style, "chosen with --style") if args.style else detect_style(roots)
+    found = ", ".join(
+        f"{name}/ ({_skill_count(folder)} skills)"
+        for name, folder in zip(relative, roots, strict=True)
+    )
+    print(f"skills folder{'s' if len(roots) > 1 else ''}: {found}")
+    for folder in left_out:
+        print(
+            f"left out: {folder.name}/ holds {_skill_count(folder)} SKILL.md too; "
+            "add it to roots in skillshelf.toml to lint and publish it"
+        )
     print(f"frontmatter style: {style.name} ({style.reason})")
     files = {
         "skillshelf.toml": skillshelf_toml(relative, style),

@@ -151,7 +151,7 @@ def lint(
             cache = read_ahead(config, cache)
         if cache is not None and one_shot:
             gc.freeze()
-        tree = scan(config.root, reader=cache, exclude=config.excluded)
+        tree = scan(config.root, roots=config.roots, reader=cache, exclude=config.excluded)
         store = cache
     diagnostics = run_rules(tree, config, select, paths, analyses=Analyses(config.style, store))
     if cache is not None:

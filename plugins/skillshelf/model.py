@@ -260,6 +260,9 @@ class Category:
     extra_documents: list[Document] = field(default_factory=list)
     #: False when the folder could not be listed (no permission): what it holds is unknown.
     listed: bool = True
+    #: True for each folder of a several-roots library (``skills``, ``optional-skills``):
+    #: a root, not a category, though the site shows it as a top-level section.
+    is_root: bool = False
     #: How a title made from the folder name spells known words (see :attr:`title`).
     title_words: Mapping[str, str] = field(default_factory=lambda: TITLE_WORDS, repr=False)
 
@@ -269,7 +272,17 @@ class Category:
 
     @property
     def depth(self) -> int:
-        return self.path.count("/") + 1 if self.path else 0
+        """Levels below its root (a root, and the top, are at 0)."""
+        if not self.path or self.is_root:
+            return 0
+        if self.parent is not None:
+            return self.parent.depth + 1
+        return self.path.count("/") + 1
+
+    @property
+    def grouping(self) -> bool:
+        """Whether category rules apply to it: a folder below a root, not a root."""
+        return bool(self.path) and not self.is_root
 
     @property
     def name(self) -> str:
@@ -328,6 +341,13 @@ class SkillTree:
     #: Every file and folder the walk saw (absolute paths as text), so that
     #: rules can ask whether a path exists without going back to the disk.
     paths: frozenset[str] = frozenset()
+
+    @cached_property
+    def root_dirs(self) -> tuple[str, ...]:
+        """The folders that hold skills (absolute, as text): :attr:`root`, or each
+        root of a several-roots library."""
+        roots = tuple(child.dirpath for child in self.top.children if child.is_root)
+        return roots or (str(self.root),)
 
     def has_path(self, path: str) -> bool:
         """Whether the walk saw ``path`` (a normalised absolute path)."""
@@ -694,11 +714,17 @@ class TreeWalker:
 def scan(
     root: Path,
     *,
+    roots: tuple[str, ...] = (),
     reader: DocumentReader | None = None,
     title_words: Mapping[str, str] = TITLE_WORDS,
     exclude: Callable[[str], bool] | None = None,
 ) -> SkillTree:
     """Walk ``root`` once and return the model of everything below it.
+
+    ``roots``: for a library of several roots, the folders of ``root`` to walk
+    (each becomes a child of the top marked :attr:`Category.is_root`); the rest
+    of ``root`` is not looked at. Names, links and ``related_skills`` then
+    resolve across all of them, as they are one tree.
 
     ``reader``: where documents come from instead of each file being read
     (:class:`skillshelf.cache.ScanCache` hands out those that did not change
@@ -713,6 +739,19 @@ def scan(
     if not root.is_dir():
         top = Category(str(root), "", title_words=title_words)
         walker.issues.append(Issue(SYMLINK, "skills root is not a folder", path=str(root)))
+        return SkillTree(root, top, walker.issues, frozenset(walker.seen))
+    if roots:
+        top = Category(str(root), "", title_words=title_words)
+        for name in roots:
+            directory = os.path.join(str(root), name)
+            if not os.path.isdir(directory) or os.path.islink(directory):
+                message = f"skills root {name!r} is not a folder"
+                walker.issues.append(Issue(SYMLINK, message, path=directory))
+                continue
+            walker.seen.add(directory)
+            child = walker.category(directory, name, top)
+            child.is_root = True
+            top.children.append(child)
         return SkillTree(root, top, walker.issues, frozenset(walker.seen))
     top = walker.category(str(root), "", None)
     return SkillTree(root, top, walker.issues, frozenset(walker.seen))

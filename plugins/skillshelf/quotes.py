@@ -27,6 +27,11 @@ _LIST_ITEM = re.compile(r"^( *)(?:[-*+]|\d{1,9}[.)])( +)\S")
 # Lines that are not paragraph text: a quote, heading, table row, HTML, fence,
 # math block, thematic break, or nothing.
 _NOT_PARAGRAPH = re.compile(r"^ *(?:>|#{1,6}(?: |$)|\||<|```|~~~|\$\$|[-*_](?: *[-*_]){2,} *$|$)")
+# A line that introduces what follows: a label in bold or italics ("**Prompt**") or
+# text ending in a colon ("Ask it:"). A quote right under it is meant...
+_INTRODUCES = re.compile(r"^ *(?:(\*\*|__|\*|_)[^*_ ].*\1|.*:) *$")
+# ...unless it reads as a comparison ("> 0", ">= 1", "> -1", "> .5").
+_COMPARISON = re.compile(r"^ *> *(?:=|-?\.?\d)")
 
 
 def accidental_quotes(text: str, first_line: int = 1) -> Iterator[tuple[int, int]]:
@@ -43,6 +48,8 @@ def accidental_quotes(text: str, first_line: int = 1) -> Iterator[tuple[int, int
             continue
         above = lines[number - 2].rstrip("\r")
         if _NOT_PARAGRAPH.match(above):
+            continue
+        if _INTRODUCES.match(above) and not _COMPARISON.match(lines[number - 1]):
             continue
         # The text's own column: a list item's content, else the line's indent. A '>'
         # up to three columns further right still opens a quote; beyond, the line is

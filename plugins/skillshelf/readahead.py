@@ -50,7 +50,8 @@ def read_ahead(
         return cache
     workers = min(jobs or _cores(), 8)
     root = Path(os.path.abspath(config.root))
-    folders = _top_folders(root)
+    # Several roots: each is a top folder; the folder holding them is not walked.
+    folders = list(config.roots) if config.roots else _top_folders(root)
     if workers < 2 or len(folders) < 2 or _folders_within_two_levels(root, folders) < MIN_FOLDERS:
         return cache
     # Imported here: the pre-commit hook, whose cache is warm, never needs them.

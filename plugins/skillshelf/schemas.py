@@ -232,8 +232,27 @@ def _problems(name: str, data: Any, precise: bool = False) -> Iterator[_Problem]
         validator(name).iter_errors(textual),
         key=lambda e: ([_sortable(part) for part in e.absolute_path], str(e.validator)),
     )
+    fields = _namespace_fields(name)
     for error in errors:
-        yield from _explain(error)
+        yield from _explain(error, fields)
+
+
+@cache
+def _namespace_fields(name: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """Where schema ``name`` keeps its style's own fields (``metadata.hermes``) and
+    their names; nothing for a schema without such a namespace."""
+    for style, schema_name in SKILL_SCHEMAS.items():
+        if schema_name == name:
+            schema = load_schema(name)
+            namespace = NAMESPACES[style]
+            node: Any = schema
+            for key in namespace:
+                node = node.get("properties", {}).get(key, {})
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                node = schema["$defs"][ref.removeprefix("#/$defs/")]
+            return namespace, frozenset(node.get("properties", {}))
+    return (), frozenset()
 
 
 def _sortable(part: str | int) -> tuple[int, str]:
@@ -300,7 +319,12 @@ _TYPE_NAMES = {
 }
 
 
-def _explain(error: ValidationError) -> Iterator[_Problem]:
+def _explain(
+    error: ValidationError, fields: tuple[tuple[str, ...], frozenset[str]] = ((), frozenset())
+) -> Iterator[_Problem]:
+    """The problems one validation error stands for; ``fields``: where the style's own
+    fields live and their names (see ``_namespace_fields``), for a hint when one of them
+    was written a level too high (``metadata.tags`` for ``metadata.hermes.tags``)."""
     path = tuple(error.absolute_path)
     where = _dotted(path)
     schema = error.schema if isinstance(error.schema, dict) else {}
@@ -333,10 +357,28 @@ def _explain(error: ValidationError) -> Iterator[_Problem]:
         )
         return
     if error.validator in ("oneOf", "anyOf") and error.context:
+        # The alternative the value's type fits says what is wrong (an unknown key in
+        # a mapping), not one that wants another type ("a mapping where text is expected").
+        fitting = [
+            e
+            for e in error.context
+            if not (e.validator == "type" and tuple(e.absolute_path) == path)
+        ]
+        if fitting:
+            yield from _explain(min(fitting, key=lambda e: len(e.absolute_path)), fields)
+            return
         best = min(error.context, key=lambda e: len(e.absolute_path))
         message = _message(best, path)
     else:
         message = _message(error, path)
+    namespace, names = fields
+    if (
+        error.validator == "type"
+        and len(path) == len(namespace)
+        and path[:-1] == namespace[:-1]
+        and path[-1] in names
+    ):
+        message += f"; did you mean {quoted(_dotted((*namespace, path[-1])))}?"
     if not where:
         yield _Problem(path, message)
         return

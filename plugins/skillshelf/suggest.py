@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 
@@ -31,12 +32,34 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
     lowered = word.lower()
     for candidate in candidates:
         distance = edit_distance(lowered, candidate.lower())
-        if best is None or (distance, candidate) < best:
+        if _typo(lowered, candidate.lower(), distance) and (
+            best is None or (distance, candidate) < best
+        ):
             best = (distance, candidate)
-    if best is None:
-        return None
-    limit = max(1, min(len(word), len(best[1])) // 3)
-    return best[1] if best[0] <= limit else None
+    return None if best is None else best[1]
+
+
+def _typo(word: str, candidate: str, distance: int) -> bool:
+    """Whether ``word`` is ``distance`` edits from ``candidate`` as a typo would be: a
+    third of the shorter at most, and, between names of as many words
+    (``vector-stor``, ``vector-store``), no word replaced by another
+    (``subagent-driven-development`` is not a typo of ``test-driven-development``)."""
+    if distance > _limit(word, candidate):
+        return False
+    words, others = _WORDS.split(word), _WORDS.split(candidate)
+    if len(words) < 2 or len(words) != len(others):
+        return True
+    return all(
+        edit_distance(a, b) <= _limit(a, b) for a, b in zip(words, others, strict=True) if a != b
+    )
+
+
+def _limit(a: str, b: str) -> int:
+    return max(1, min(len(a), len(b)) // 3)
+
+
+#: What separates the words of a name or key.
+_WORDS = re.compile(r"[-_. ]")
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:

@@ -26,6 +26,12 @@ CASES = [
     ("# T\n\n1. keep it\n> 0 always\n", [(4, 1)]),
     # a quote that is meant: after a blank line, or a quote's own next line
     ("# T\n\nText.\n\n> A quote\n> goes on.\n", []),
+    # a quote under a line that introduces it (a bold label, a colon) is meant...
+    ("# T\n\n**Prompt**\n> Summarise the paper in three lines.\n", []),
+    ("# T\n\nAsk the agent:\n> What changed since v2?\n", []),
+    # ...but a comparison there is still the wrapped sentence's end
+    ("# T\n\nKeep beta:\n> 0 and small.\n", [(4, 1)]),
+    ("# T\n\n**Note:** it must be\n>= 1 always.\n", [(4, 1)]),
     # right after a heading, a table or HTML: not paragraph text
     ("# T\n> Note.\n", []),
     ("# T\n\n| a |\n| - |\n> b\n", []),

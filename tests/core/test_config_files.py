@@ -63,7 +63,7 @@ def test_an_unknown_key_lists_every_key_and_section() -> None:
         config_from_table({"rot": "skills"}, project_dir=Path("/p"))
     assert str(top.value).endswith(
         "unknown setting 'rot'; did you mean 'root'? "
-        "(known: exclude, root, style, [categories], [files], [per-file-ignores], [rules])"
+        "(known: exclude, root, roots, style, [categories], [files], [per-file-ignores], [rules])"
     )
     with pytest.raises(ConfigError) as inner:
         config_from_table({"categories": {"min-skill": 1}}, project_dir=Path("/p"))

@@ -188,6 +188,15 @@ def test_skillshelf_frontmatter_fails_the_hermes_schema() -> None:
     ]
 
 
+def test_a_field_of_the_style_one_level_too_high_gets_a_hint_and_others_do_not() -> None:
+    data = {"name": "tool", "description": "Does a thing."}
+    assert problems(SKILLSHELF, data | {"metadata": {"tags": ["A"], "owner": ["x"]}}) == [
+        "metadata.owner: a list of 1 item where text is expected",
+        "metadata.tags: a list of 1 item where text is expected; "
+        "did you mean 'metadata.skillshelf.tags'?",
+    ]
+
+
 def test_both_skill_schemas_carry_ids_and_described_properties() -> None:
     hermes = schemas.load_schema(HERMES)
     assert (
@@ -217,6 +226,22 @@ def test_both_skill_schemas_carry_ids_and_described_properties() -> None:
         ),
         ({"metadata": {"hermes": {"related_skills": [""]}}}, "related_skills[0]"),
         ({"name": "dotted.name"}, "'dotted.name' is not a valid skill name"),
+        # a field of metadata.hermes written one level too high
+        (
+            {"metadata": {"tags": ["A", "B"]}},
+            "metadata.tags: a list of 2 items where text is expected; "
+            "did you mean 'metadata.hermes.tags'?",
+        ),
+        # an entry that is a mapping is judged as one, not as the text it could have been
+        (
+            {"required_environment_variables": [{"name": "TOKEN", "description": "x"}]},
+            "unknown key 'required_environment_variables[0].description' "
+            "(allowed: name, prompt, help, required_for, optional)",
+        ),
+        (
+            {"required_environment_variables": ["BAD name"]},
+            "required_environment_variables[0]: 'BAD name' does not match",
+        ),
     ],
 )
 def test_hermes_schema_rejects(extra: dict[str, Any], expected: str) -> None:

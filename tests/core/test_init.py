@@ -122,6 +122,34 @@ def test_a_folder_without_skills_is_a_usage_error(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["docs"]
 
 
+def test_folders_named_for_skills_beside_the_first_are_roots_and_others_are_named(
+    tmp_path: Path,
+) -> None:
+    write_tree(
+        tmp_path,
+        {
+            **library(hermes),
+            "optional-skills/extras/DESCRIPTION.md": description_md("Extras"),
+            "optional-skills/extras/scraper/SKILL.md": hermes("scraper"),
+            "optional-skills/extras/crawler/SKILL.md": hermes("crawler"),
+            # an example to copy, not a skill of the library
+            "template/SKILL.md": "---\nname: template-skill\ndescription: Replace me\n---\n",
+        },
+    )
+    result = run(tmp_path, SKILLSHELF, "init")
+    assert result.returncode == 0, result.stderr
+    assert "skills folders: skills/ (4 skills), optional-skills/ (2 skills)" in result.stdout
+    assert "left out: template/ holds 1 SKILL.md too" in result.stdout
+    assert "frontmatter style: hermes (6 of 6 skills use Hermes' fields)" in result.stdout
+    settings = tomllib.loads((tmp_path / "skillshelf.toml").read_text(encoding="utf-8"))
+    assert settings == {"roots": ["skills", "optional-skills"], "style": "hermes"}
+    linted = run(tmp_path, SKILLSHELF, "lint", "--no-cache")
+    assert (linted.returncode, linted.stdout) == (0, "no problems found\n"), linted.stderr
+    # the left-out folder is left out: its broken frontmatter is no finding
+    (tmp_path / "template" / "SKILL.md").write_text("---\nname: [\n---\n", encoding="utf-8")
+    assert run(tmp_path, SKILLSHELF, "lint", "--no-cache").returncode == 0
+
+
 @pytest.mark.slow
 def test_the_written_mkdocs_yml_builds_the_site(tmp_path: Path) -> None:
     write_tree(tmp_path, library(hermes))

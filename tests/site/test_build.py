@@ -405,3 +405,23 @@ def test_rebuild_after_add_move_delete(project: Project) -> None:
     assert not (site / "writing/poem").exists()
     assert "poem" not in read(site, "catalog/index.html")
     assert "Odds and ends" in read(site, "index.html")
+
+
+def test_pages_published_outside_the_nav_are_not_listed_as_missing_from_it(
+    project: Project, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A skill's Markdown outside references/ (templates/prompt.md) is a page its
+    SKILL.md links to, not a nav entry: MkDocs is told so, and does not print it among
+    the pages "not included in the nav" (a list that ran to 50 lines on a real library)."""
+    mixed = project("mixed")
+    with caplog.at_level(logging.INFO):
+        config = build_site(mixed)
+    assert "writing/poem/templates/prompt.md" not in json.dumps(nav_of(config))
+    assert (mixed / "site/writing/poem/templates/prompt/index.html").is_file()
+    assert 'not included in the "nav"' not in caplog.text
+    # the user's exclude_docs still decides first
+    with (mixed / "mkdocs.yml").open("a", encoding="utf-8") as file:
+        file.write("exclude_docs: |\n  writing/poem/templates/\n")
+    build_site(mixed, site="excluded")
+    assert not (mixed / "excluded/writing/poem/templates/prompt/index.html").exists()
+    assert (mixed / "excluded/writing/poem/index.html").is_file()

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from skillshelf.config import LintConfig
 from skillshelf.mkdocs.serve.watch import stop, watch_natively
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify")
@@ -147,7 +148,7 @@ def test_serve_uses_it_for_the_tree_and_polls_the_rest(
     plugin: Any = SkillshelfPlugin()
     plugin.load_config({})
     plugin.on_startup(command="serve", dirty=False)
-    plugin.lint_config = type("LintConfig", (), {"root": tree, "source": None})()
+    plugin.lint_config = LintConfig(project_dir=tree.parent, root=tree)
     server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tree))
     try:
         plugin.on_serve(server, config=None, builder=lambda: None)
@@ -166,6 +167,50 @@ def test_serve_uses_it_for_the_tree_and_polls_the_rest(
     try:
         plugin.on_serve(server, config=None, builder=lambda: None)
         assert plugin.serve.tree_watcher is None and str(tree) in server._watched_paths
+    finally:
+        plugin.on_shutdown()
+        server.server_close()
+
+
+def test_serve_watches_every_root_of_a_several_roots_library(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mkdocs.livereload import LiveReloadServer
+
+    from skillshelf.mkdocs.plugin import SkillshelfPlugin
+    from skillshelf.mkdocs.serve import session as session_module
+
+    monkeypatch.setattr(session_module, "freeze_what_startup_made", lambda: False)
+    extra = tree.parent / "optional-skills"
+    (extra / "tool").mkdir(parents=True)
+    (extra / "tool/SKILL.md").write_text("---\nname: tool\n---\n\nBody.\n", "utf-8")
+    (tree.parent / "notes.txt").write_text("beside the roots\n", "utf-8")
+    plugin: Any = SkillshelfPlugin()
+    plugin.load_config({})
+    plugin.on_startup(command="serve", dirty=False)
+    plugin.lint_config = LintConfig(
+        project_dir=tree.parent, root=tree.parent, roots=("skills", "optional-skills")
+    )
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tree))
+    try:
+        plugin.on_serve(server, config=None, builder=lambda: None)
+        assert plugin.serve.tree_watcher is not None
+        (tree.parent / "notes.txt").write_text("changed\n", "utf-8")  # not in a root
+        with server._rebuild_cond:
+            assert not server._rebuild_cond.wait_for(lambda: server._want_rebuild, timeout=0.5)
+        (extra / "tool/SKILL.md").write_text("changed\n", "utf-8")
+        with server._rebuild_cond:
+            assert server._rebuild_cond.wait_for(lambda: server._want_rebuild, timeout=5)
+    finally:
+        plugin.on_shutdown()
+        server.server_close()
+
+    plugin.config.serve_cache = False  # polled: each root, not the folder holding them
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tree))
+    try:
+        plugin.on_serve(server, config=None, builder=lambda: None)
+        assert str(tree) in server._watched_paths and str(extra) in server._watched_paths
+        assert str(tree.parent) not in server._watched_paths
     finally:
         plugin.on_shutdown()
         server.server_close()

@@ -175,8 +175,11 @@ def test_evaluator_three_valued_logic() -> None:
 
 
 def test_of_typos_as_near_the_one_suggested_does_not_depend_on_order() -> None:
-    # 'kto_pair' is two edits from each of these DPO loss types
-    ties = ["exo_pair", "bco_pair", "aot_pair"]
-    assert {closest("kto_pair", order) for order in (ties, ties[::-1], sorted(ties))} == {
-        "aot_pair"
+    # 'sigmoid_norn' is one edit from each of these
+    ties = ["sigmoid_norm", "sigmoid_born", "sigmoid_horn"]
+    assert {closest("sigmoid_norn", order) for order in (ties, ties[::-1], sorted(ties))} == {
+        "sigmoid_born"
     }
+    # 'kto_pair' is two edits from each DPO loss type below, each a whole other word:
+    # a cousin, not a typo
+    assert closest("kto_pair", ["exo_pair", "bco_pair", "aot_pair"]) is None

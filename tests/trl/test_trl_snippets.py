@@ -450,7 +450,7 @@ def test_the_typo_hint_is_the_same_whatever_the_hash_seed() -> None:
     code = (
         "from skillshelf.trl.snippets import check_text\n"
         "text = '# T\\n\\n```python\\nfrom trl import DPOConfig\\n"
-        'DPOConfig(loss_type="kto_pair")\\n```\\n\'\n'
+        'DPOConfig(loss_type="nco_pair")\\n```\\n\'\n'
         "print(check_text(text, '0.28.0')[0].message)\n"
     )
     messages = {
@@ -464,4 +464,5 @@ def test_the_typo_hint_is_the_same_whatever_the_hash_seed() -> None:
         for seed in ("1", "2", "3")
     }
     (message,) = messages
-    assert message.rstrip().endswith("did you mean 'aot_pair'?")
+    # one edit from both 'bco_pair' and 'nca_pair': the first in alphabetical order
+    assert message.rstrip().endswith("did you mean 'bco_pair'?")

@@ -54,6 +54,9 @@ class SkillshelfConfig(Config):  # type: ignore[no-untyped-call]
     config_file = c.Optional(c.Type(str))
     #: The skills tree, overriding the configuration's ``root`` (relative to mkdocs.yml).
     root = c.Optional(c.Type(str))
+    #: Several skills trees as one library (folders side by side), overriding the
+    #: configuration's ``roots``; not together with ``root``.
+    roots = c.Optional(c.ListOfItems(c.Type(str)))
     #: Lowest lint severity printed as a MkDocs warning (so ``--strict`` fails on it);
     #: findings below it are printed as info. ``off`` skips the lint.
     strict_lint = c.Choice(("error", "warning", "info", "off"), default="error")

@@ -20,7 +20,9 @@ __all__ = ["ACCIDENTAL_BLOCKQUOTE", "accidental_blockquote"]
 def accidental_blockquote(ctx: LintContext) -> Iterator[Finding]:
     """## What it does
     Finds a line starting with ``>`` right below a line of paragraph text (or of a
-    list item), outside code blocks.
+    list item), outside code blocks. A quote right under a line that introduces it
+    (a label in bold or italics, ``**Prompt**``, or text ending in a colon) is taken
+    as meant, unless it reads as a comparison (``> 0``, ``>= 1``).
 
     ## Why is this bad?
     Markdown lets a ``>`` at the start of a line interrupt a paragraph: the line

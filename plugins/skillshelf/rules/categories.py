@@ -16,6 +16,12 @@ def _where(category: Category) -> Path:
     return category.dir
 
 
+def _categories(ctx: LintContext) -> Iterator[Category]:
+    """The categories the rules judge: each root of a several-roots library is a
+    root, not a category (its own skills have no category)."""
+    return (category for category in ctx.tree.categories.values() if category.grouping)
+
+
 def _skill_list(category: Category) -> str:
     return ", ".join(skill.name for skill in category.all_skills())
 
@@ -47,7 +53,7 @@ def singleton_category(ctx: LintContext) -> Iterator[Finding]:
     made for; or lower ``min-skills`` in ``[tool.skillshelf.categories]``.
     """
     minimum = ctx.config.min_skills
-    for category in ctx.tree.categories.values():
+    for category in _categories(ctx):
         if not category.complete:  # an unreadable folder below: its skills are unknown
             continue
         count = category.total_skills
@@ -79,7 +85,7 @@ def empty_category(ctx: LintContext) -> Iterator[Finding]:
     ## Use instead
     Remove the folder (its ``DESCRIPTION.md`` with it), or move skills into it.
     """
-    for category in ctx.tree.categories.values():
+    for category in _categories(ctx):
         if category.total_skills == 0 and category.complete:
             yield Finding(
                 _where(category), f"category {category.path!r} holds no skills: remove the folder"
@@ -112,7 +118,7 @@ def oversized_category(ctx: LintContext) -> Iterator[Finding]:
     or raise ``max-skills`` in ``[tool.skillshelf.categories]``.
     """
     maximum = ctx.config.max_skills
-    for category in ctx.tree.categories.values():
+    for category in _categories(ctx):
         if len(category.skills) > maximum:
             yield Finding(
                 _where(category),
@@ -146,12 +152,12 @@ def missing_description(ctx: LintContext) -> Iterator[Finding]:
     ```
     in ``skills/vector-databases/DESCRIPTION.md``.
     """
-    for category in ctx.tree.categories.values():
+    for category in _categories(ctx):
         if category.description is None and category.listed and category.total_skills > 0:
             yield Finding(
                 category.dir,
                 f"category {category.path!r} has no {DESCRIPTION_FILE}: "
-                "add one with a title and description",
+                "add one with a description in its frontmatter (a title is optional)",
             )
 
 
@@ -175,7 +181,7 @@ def too_deep(ctx: LintContext) -> Iterator[Finding]:
     ``max-depth`` in ``[tool.skillshelf.categories]``.
     """
     maximum = ctx.config.max_depth
-    for category in ctx.tree.categories.values():
+    for category in _categories(ctx):
         if category.depth == maximum + 1:  # once, at the first level too deep
             yield Finding(
                 _where(category),

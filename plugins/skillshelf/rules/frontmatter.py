@@ -171,7 +171,8 @@ def unknown_related_skill(ctx: LintContext) -> Iterator[Finding]:
         for index, name in enumerate(related):
             if ctx.tree.skills_named(name) or name in folders:
                 continue
-            suffix = did_you_mean(name, names)
+            # never the skill itself: it cannot be its own related skill
+            suffix = did_you_mean(name, (n for n in names if n != skill.name))
             yield Finding(
                 skill.document.path,
                 f"related skill {name!r} does not exist in this tree{suffix}",

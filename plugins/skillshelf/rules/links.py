@@ -51,8 +51,8 @@ def broken_link(ctx: LintContext) -> Iterator[Finding]:
     Point at a file that exists in the tree (fix the path, or add the file), and
     link to pages outside the tree by their URL.
     """
-    root = str(ctx.tree.root)
-    inside = root.rstrip(os.sep) + os.sep
+    roots = ctx.tree.root_dirs
+    inside = tuple(root.rstrip(os.sep) + os.sep for root in roots)
     for document in ctx.documents():
         if not document.has_text or _is_template(document):
             continue
@@ -61,7 +61,7 @@ def broken_link(ctx: LintContext) -> Iterator[Finding]:
             if _is_placeholder(link.target):
                 continue
             resolved = os.path.normpath(os.path.join(base, link.path))
-            if resolved != root and not resolved.startswith(inside):
+            if resolved not in roots and not resolved.startswith(inside):
                 yield Finding(
                     document.path,
                     f"link {quoted(link.target)} leaves the skills tree; "

@@ -197,14 +197,16 @@ def export_site(
     options = _plugin_options(document.get("plugins"))
     config_file = _plain(options.get("config_file"))
     root_option = _plain(options.get("root"))
+    roots_option = options.get("roots")
     lint_config: LintConfig = load_config(
         project_dir,
         config_file=project_dir / config_file if config_file else None,
         root=(project_dir / root_option).resolve() if root_option else None,
+        roots=[project_dir / str(r) for r in roots_option] if roots_option else None,
     )
     docs_dir = (project_dir / (_plain(document.get("docs_dir")) or "docs")).resolve()
     out_dir = out_dir.resolve()
-    for inside in (docs_dir, lint_config.root):
+    for inside in (docs_dir, *lint_config.root_dirs):
         if out_dir == inside or inside in out_dir.parents:
             raise ExportError(f"{out_dir} must not be inside {inside}")
     if out_dir.exists() and any(out_dir.iterdir()):
@@ -215,7 +217,12 @@ def export_site(
         isinstance(key, str) and isinstance(value, str) for key, value in words.items()
     ):
         raise ExportError(f"{mkdocs_file}: title_words must map words to their spelling")
-    tree = scan(lint_config.root, title_words=title_words(words), exclude=lint_config.excluded)
+    tree = scan(
+        lint_config.root,
+        roots=lint_config.roots,
+        title_words=title_words(words),
+        exclude=lint_config.excluded,
+    )
     site_url = _plain(document.get("site_url"))
     repo_url = _plain(document.get("repo_url"))
     edit_uri = _plain(document.get("edit_uri"))

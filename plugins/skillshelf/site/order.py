@@ -4,7 +4,8 @@ category's place in the tree.
 Categories by their DESCRIPTION.md ``order`` (lowest first; categories without
 one come after those with one), then by title; inside a category, its
 sub-categories first, then its skills by title (:attr:`Skill.title`, what the
-nav shows); a skill's references by file name. A folder holding no skill, no
+nav shows); a skill's references by file name. Several roots keep the
+configuration's order, each with the skills sitting in it first. A folder holding no skill, no
 category and no page (a folder of data files) is no section of the site. Reads
 only the model.
 """
@@ -38,8 +39,12 @@ def published(category: Category) -> bool:
 
 
 def sorted_children(category: Category) -> list[Category]:
-    """The sub-categories the site shows (:func:`published`), in nav order."""
-    return sorted((child for child in category.children if published(child)), key=category_key)
+    """The sub-categories the site shows (:func:`published`), in nav order; the
+    roots of a several-roots library in the configuration's order."""
+    shown = [child for child in category.children if published(child)]
+    if any(child.is_root for child in shown):
+        return shown
+    return sorted(shown, key=category_key)
 
 
 def sorted_skills(category: Category) -> list[Skill]:

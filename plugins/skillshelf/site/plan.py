@@ -327,8 +327,10 @@ class _Planner:
             section=True,
         )
         children: list[NavItem] = [src]
-        children.extend(self.category(child) for child in sorted_children(category))
-        children.extend(self.skill(skill) for skill in sorted_skills(category))
+        sections = [self.category(child) for child in sorted_children(category)]
+        skills = [self.skill(skill) for skill in sorted_skills(category)]
+        # A root of several: the skills sitting in it (no category) lead its section.
+        children.extend([*skills, *sections] if category.is_root else [*sections, *skills])
         # After the skills and sub-categories, whose pages come first: a 'x.md' or
         # 'index.md' beside them never takes a section's page (it is left out).
         for document in category.extra_documents:

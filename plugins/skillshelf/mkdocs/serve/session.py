@@ -112,12 +112,13 @@ class ServeSession:
         """Watch the skills tree (natively when ``serve_cache`` allows) and the lint
         configuration; once serving, what the first build left is for the caches only."""
         if options.enabled and lint_config is not None:
-            root = str(lint_config.root)
+            roots = [str(folder) for folder in lint_config.root_dirs]
             # the kernel's notifications when it can, not a poll of the whole tree
             if self.tree_watcher is None and options.serve_cache:
-                self.tree_watcher = watch_natively(server, root)
+                self.tree_watcher = watch_natively(server, *roots)
             if self.tree_watcher is None:
-                server.watch(root)
+                for root in roots:
+                    server.watch(root)
             if lint_config.source is not None:
                 server.watch(str(lint_config.source))
         if self.command == "serve" and options.enabled and options.serve_cache:

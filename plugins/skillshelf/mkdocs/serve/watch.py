@@ -106,16 +106,18 @@ def filesystem_type(path: str, mounts: str | None = None) -> str | None:
     return found[1] if found is not None else None
 
 
-def watch_natively(server: object, path: str) -> BaseObserver | None:
-    """Start watching ``path`` (a folder, recursively) with inotify, rebuilding
-    through ``server`` on any change; the running observer (stop it with
-    :func:`stop`), or None when this is not possible here."""
+def watch_natively(server: object, path: str, *more: str) -> BaseObserver | None:
+    """Start watching ``path`` (a folder, recursively; and each of ``more``, the
+    other roots of a several-roots library) with inotify, rebuilding through
+    ``server`` on any change; the running observer (stop it with :func:`stop`),
+    or None when this is not possible here."""
     rebuild = internals.rebuild_trigger(server)
+    paths = (path, *more)
     if (
         not sys.platform.startswith("linux")
         or rebuild is None
-        or not os.path.isdir(path)
-        or filesystem_type(os.path.realpath(path)) not in LOCAL_FILESYSTEMS
+        or not all(os.path.isdir(p) for p in paths)
+        or any(filesystem_type(os.path.realpath(p)) not in LOCAL_FILESYSTEMS for p in paths)
     ):
         return None
     try:
@@ -126,12 +128,13 @@ def watch_natively(server: object, path: str) -> BaseObserver | None:
     try:
         observer = InotifyObserver()
         # inotify does not follow a symlinked root: watch the folder it leads to
-        observer.schedule(
-            _Trigger(rebuild),
-            os.path.realpath(path),
-            recursive=True,
-            event_filter=CHANGES,
-        )
+        for folder in paths:
+            observer.schedule(
+                _Trigger(rebuild),
+                os.path.realpath(folder),
+                recursive=True,
+                event_filter=CHANGES,
+            )
         observer.daemon = True
         observer.start()  # adds the watches of the whole tree now, in this thread
     except Exception as error:  # no inotify, too many watches, an unexpected watchdog

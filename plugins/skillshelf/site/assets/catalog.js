@@ -6,6 +6,14 @@
 (function () {
   "use strict";
 
+  /* material's search box is a dialog without a name (axe: aria-dialog-name), which a
+     screen reader announces only as "dialog": name it. */
+  var searchDialog = document.querySelector('.md-search[role="dialog"]');
+  if (searchDialog && !searchDialog.hasAttribute("aria-label") &&
+      !searchDialog.hasAttribute("aria-labelledby")) {
+    searchDialog.setAttribute("aria-label", "Search");
+  }
+
   var script = document.currentScript ? document.currentScript.src : location.href;
   var root = new URL("../", script);
   var dataUrl = new URL("catalog.json", script).href;
