@@ -256,6 +256,8 @@ main(["lint", "--no-cache", "--exit-zero", "--format", "json", "--root", sys.arg
 
 
 def _lint_in_subprocess(root: Path, *, block: bool) -> tuple[list[bool], Any]:
+    # TREE is far below readahead.MIN_FOLDERS: the lint runs in this one process,
+    # so no spawned worker (which would import the wheels afresh) takes part.
     poison = "sys.modules['yaml_rs'] = None; sys.modules['jsonschema_rs'] = None" if block else ""
     out = subprocess.run(
         [sys.executable, "-c", _LINT.format(block=poison), str(root)],
