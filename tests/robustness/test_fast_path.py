@@ -68,7 +68,13 @@ def _double_quoted(text: str) -> str:
 @st.composite
 def scalars(draw: st.DrawFn, indent: int) -> str:
     text = draw(st.one_of(st.sampled_from(SPELLINGS), _PLAIN_TEXT))
-    style = draw(st.sampled_from(["plain", "plain", "single", "double", "literal", "folded"]))
+    style = draw(
+        st.sampled_from(["plain", "plain", "single", "double", "literal", "folded", "lines"])
+    )
+    if style == "lines":  # a plain or quoted scalar over several lines, then a comment
+        pad = " " * (indent + 2)
+        quote = draw(st.sampled_from(["", "'", '"']))
+        return f"{quote}{text}\n{pad}more\n\n{pad}text{quote} # note"
     if style == "single":
         return "'" + text.replace("'", "''") + "'"
     if style == "double":
