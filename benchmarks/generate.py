@@ -8,7 +8,8 @@
 * ``SKILL.md`` frontmatter per ``schemas/skill.schema.json`` (name equal to
   the folder, description, license, sometimes ``compatibility`` and
   ``allowed-tools``, ``metadata.skillshelf`` with version, author, tags,
-  related skills that exist, dependencies, platforms, targets);
+  related skills that exist, dependencies, platforms, targets), in block
+  style only, so that the reference validators (strictyaml) accept it too;
 * bodies of a few kilobytes: headings, prose, lists, tables, code blocks
   (bash, YAML, Python; about one skill in five has a ``DPOConfig(...)`` or
   ``SFTConfig(...)`` call valid for TRL 1.16.0), relative links to references,
@@ -31,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 #: Bump when the generated content changes, so cached trees are rebuilt.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 
 _AREAS = (
     "mlops", "research", "data", "agents", "devops", "security", "media", "writing",
@@ -71,6 +72,13 @@ _LICENSES = ("MIT", "Apache-2.0", "BSD-3-Clause", "CC-BY-4.0")
 _AUTHORS = ("skillshelf", "Orchestra Research", "Nous Research", "hermes-agent", "bench")
 _LOSSES = ("sigmoid", "ipo", "hinge", "robust", "sigmoid_norm")
 _DEPS = ("torch", "transformers", "datasets", "accelerate", "peft", "vllm", "numpy", "pandas")
+
+
+def _block_list(key: str, items: list[str], indent: int) -> list[str]:
+    """``key:`` and its items one per line: the reference validators' strictyaml
+    refuses flow style (``[a, b]``, ``{a: b}``), so the trees use none."""
+    pad = " " * indent
+    return [f"{pad}{key}:", *(f"{pad}  - {item}" for item in items)]
 
 
 @dataclass
@@ -205,26 +213,26 @@ class _Generator:
         if rng.random() < 0.3:
             lines.append("compatibility: Requires Python 3.10+ and network access to the Hub.")
         if rng.random() < 0.2:
-            lines.append("allowed-tools: [Bash, Read, Write]")
+            lines += _block_list("allowed-tools", ["Bash", "Read", "Write"], 0)
         lines += [
             "metadata:",
             "  skillshelf:",
             f"    version: {rng.randint(0, 3)}.{rng.randint(0, 12)}.{rng.randint(0, 9)}",
             f"    author: {rng.choice(_AUTHORS)}",
-            f"    tags: [{', '.join(rng.sample(_TAGS, rng.randint(1, 5)))}]",
+            *_block_list("tags", rng.sample(_TAGS, rng.randint(1, 5)), 4),
         ]
         related = [s.name for s in rng.sample(self.skills, min(3, len(self.skills)))]
         related = [r for r in dict.fromkeys(related) if r != skill.name][: rng.randint(0, 3)]
         if related:
-            lines.append(f"    related-skills: [{', '.join(related)}]")
+            lines += _block_list("related-skills", related, 4)
         deps = [f"{d}>={rng.randint(1, 4)}.{rng.randint(0, 9)}" for d in rng.sample(_DEPS, 2)]
         if skill.trl:
             deps.insert(0, "trl==1.16.0")
-        lines.append("    dependencies: [" + ", ".join(f'"{d}"' for d in deps) + "]")
+        lines += _block_list("dependencies", [f'"{d}"' for d in deps], 4)
         platforms = rng.sample(["linux", "macos", "windows"], rng.randint(1, 3))
-        lines.append(f"    platforms: [{', '.join(platforms)}]")
+        lines += _block_list("platforms", platforms, 4)
         if skill.trl:
-            lines.append('    targets: {trl: "1.16.0"}')
+            lines += ["    targets:", '      trl: "1.16.0"']
         lines.append("---")
         return "\n".join(lines) + "\n"
 

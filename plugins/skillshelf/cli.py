@@ -37,13 +37,26 @@ SUBCOMMANDS: tuple[Callable[[Subparsers], None], ...] = (
 )
 
 
+class _VersionAction(argparse.Action):
+    """``--version``, looking the version up only when asked (``action="version"``
+    needs the text when the parser is built, and importlib.metadata is slow to import)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS) -> None:
+        help = "show the version and exit"
+        super().__init__(option_strings, dest, default=argparse.SUPPRESS, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        print(f"skillshelf {version()}")
+        parser.exit()
+
+
 def _build_parser() -> tuple[argparse.ArgumentParser, Mapping[str, argparse.ArgumentParser]]:
     """The parser, and each sub-command's own (whose usage its errors show)."""
     fixable = ", ".join(rule.id for rule in all_rules() if rule.fixable)
     parser = argparse.ArgumentParser(
         prog="skillshelf", description="Keep a library of agent skills healthy."
     )
-    parser.add_argument("--version", action="version", version=f"skillshelf {version()}")
+    parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     lint_parser = sub.add_parser(

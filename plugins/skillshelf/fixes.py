@@ -209,8 +209,8 @@ def _edit_frontmatter(text: str, edit: Callable[[str], str | None]) -> str | Non
     if edited is None:
         return None
     result = lines[0] + "\n" + edited + "\n".join(lines[closing:])
-    before = parse_document(normalised, expect_frontmatter=True)
-    after = parse_document(result, expect_frontmatter=True)
+    before = parse_document(normalised, expect_frontmatter=True, fast=False)
+    after = parse_document(result, expect_frontmatter=True, fast=False)
     if after.frontmatter is None or after.issues or after.body != before.body:
         return None
     return bom + (result.replace("\n", "\r\n") if crlf else result)
@@ -275,7 +275,7 @@ def merge_tags(source: str, namespace: tuple[str, ...]) -> str | None:
     except Exception:  # a value ruamel loads but cannot write back
         return None
     result = out.getvalue()
-    reloaded, issues = load_frontmatter(result, first_line=2)
+    reloaded, issues = load_frontmatter(result, first_line=2, fast=False)
     if reloaded is None or issues or not isinstance(reloaded.data, dict):
         return None
     return None if "tags" in reloaded.data else result

@@ -9,6 +9,14 @@ to point at.
 
 ruamel.yaml is imported on first use, so that a lint answered entirely from
 the scan cache (see :mod:`skillshelf.cache`) never pays for importing it.
+
+A compiled loader, yaml-rs, loads a block first when it can only agree with
+ruamel.yaml (about ten times faster; see :func:`_fast_load`): the block holds
+none of what the two may read differently (anchors, aliases, tags, complex
+or merge keys, directives, tabs, unusual characters), yaml-rs raises no
+error, and the data has none of the shapes ruamel.yaml refuses. Every other
+block, every error and every position is ruamel.yaml's. yaml-rs is optional:
+without it every block takes ruamel.yaml's path, with the same results.
 """
 
 from __future__ import annotations
@@ -246,7 +254,7 @@ def _multimarkdown_metadata(lines: Sequence[str]) -> list[Issue]:
 
 
 def parse_document(
-    text: str, *, expect_frontmatter: bool, known: Frontmatter | None = None
+    text: str, *, expect_frontmatter: bool, known: Frontmatter | None = None, fast: bool = True
 ) -> ParsedDocument:
     """Split ``text`` into frontmatter and body and load the frontmatter.
 
@@ -254,7 +262,8 @@ def parse_document(
     not end the block. Problems become :class:`Issue` values; nothing raises.
     ``known`` is a frontmatter block loaded earlier without any issue: when
     the block is still exactly that text, it is reused instead of loaded
-    again (the usual edit changes the body only).
+    again (the usual edit changes the body only). ``fast`` as for
+    :func:`load_frontmatter`.
     """
     lines = text.split("\n")
     if not lines or not _is_delimiter(lines[0]):
@@ -287,7 +296,7 @@ def parse_document(
     body = "\n".join(lines[closing + 1 :])
     if known is not None and known.first_line == 2 and known.source == source:
         return ParsedDocument(text, known, body, closing + 2, [])
-    frontmatter, issues = load_frontmatter(source, first_line=2)
+    frontmatter, issues = load_frontmatter(source, first_line=2, fast=fast)
     return ParsedDocument(text, frontmatter, body, closing + 2, issues)
 
 
@@ -456,8 +465,13 @@ def _safe_loader() -> Callable[[str], Any]:
     return load
 
 
-def load_frontmatter(source: str, *, first_line: int) -> tuple[Frontmatter | None, list[Issue]]:
-    """Load one YAML block; report syntax problems at their file position."""
+def load_frontmatter(
+    source: str, *, first_line: int, fast: bool = True
+) -> tuple[Frontmatter | None, list[Issue]]:
+    """Load one YAML block; report syntax problems at their file position.
+
+    ``fast=False`` loads with ruamel.yaml only (``--fix`` checks its edits so).
+    """
     if len(source.encode("utf-8")) > FRONTMATTER_LIMIT:
         return None, [
             Issue(
@@ -466,6 +480,10 @@ def load_frontmatter(source: str, *, first_line: int) -> tuple[Frontmatter | Non
                 Position(first_line, 1),
             )
         ]
+    if fast:
+        data = _fast_load(source)
+        if data is not _UNSURE:
+            return Frontmatter(source, first_line, data), []
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     def at(line: int, column: int) -> Position:
@@ -493,6 +511,87 @@ def load_frontmatter(source: str, *, first_line: int) -> tuple[Frontmatter | Non
     except RecursionError:
         return refused("YAML is nested too deeply", Position(first_line, 1))
     return Frontmatter(source, first_line, data), []
+
+
+#: Returned by :func:`_fast_load` for a block only ruamel.yaml may load.
+_UNSURE: Any = object()
+
+#: What sends a block to ruamel.yaml before yaml-rs sees it: anchors, aliases
+#: and tags (``&*!``), a complex key (``? ``), a merge key (``<<``), a block
+#: scalar that keeps its trailing lines or sets its indentation (``|+``,
+#: ``>2``), ruamel's YAML 1.1 value key (a plain ``=`` alone), a directive or a
+#: document marker at the start of a line, tabs, and every character outside
+#: printable text that ruamel's reader refuses or treats as a line break (C0/C1
+#: controls, NEL, LS/PS, BOM, surrogates, U+FFFE/U+FFFF). Character classes,
+#: fixed strings and one run of spaces: the search is linear in the block,
+#: whatever it holds (tests/robustness/test_fast_path.py times 1 MB lines).
+_NEEDS_RUAMEL = re.compile(
+    "[&*!\t\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]"
+    "|<<|(?:^|[-:\\[{,]) *=(?=[\\s,:\\]}]|$)|\\?[ \n]|[|>][-+]?[+0-9]|^%|^---|^\\.\\.\\.",
+    re.MULTILINE,
+)
+#: A colon inside a word (``a:b``); with a flow collection in the block it goes to ruamel.
+_COLON_IN_WORD = re.compile(":[^ \n]")
+#: The start of ruamel.yaml's timestamp pattern (YAML 1.2 resolver).
+_DATE_LIKE = re.compile("[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
+
+
+@cache
+def _compiled_loader() -> Callable[..., Any] | None:
+    """yaml-rs' ``loads`` when the wheel is installed, else None."""
+    try:
+        from yaml_rs import loads
+    except ImportError:
+        return None
+    return loads
+
+
+def _fast_load(source: str) -> Any:
+    """The data of ``source`` as ruamel.yaml's safe loader would build it, from
+    yaml-rs, or :data:`_UNSURE` when only ruamel.yaml may answer (see
+    :data:`_NEEDS_RUAMEL`, and :func:`_plain_data` for the data's shape)."""
+    loads = _compiled_loader()
+    if loads is None or _NEEDS_RUAMEL.search(source) is not None:
+        return _UNSURE
+    if ("[" in source or "{" in source) and _COLON_IN_WORD.search(source) is not None:
+        return _UNSURE  # ruamel refuses ``[a:b]``, which YAML 1.2 and yaml-rs read as text
+    try:
+        # Dates stay text, which _plain_data sends to ruamel: yaml-rs also reads
+        # times of day (12:30:00) that ruamel keeps as text.
+        data = loads(source, parse_datetime=False)
+    except Exception:  # every error, its message and its place, is ruamel.yaml's
+        return _UNSURE
+    # ruamel refuses an integer written with more than _INT_DIGITS_LIMIT characters
+    # (leading zeros count): only a block longer than that can hold one.
+    return data if _plain_data(data, ints=len(source) <= _INT_DIGITS_LIMIT) else _UNSURE
+
+
+def _plain_data(data: Any, *, ints: bool) -> bool:
+    """Whether ``data`` has none of the shapes :func:`_check_shape` refuses or
+    ruamel.yaml builds otherwise: containers nested :data:`NESTING_LIMIT` deep,
+    mapping keys that are not text, text that starts like a date (ruamel.yaml
+    refuses ``2001-02-29`` where yaml-rs keeps the text), text of blank lines only
+    (which the two chomp differently), integers unless ``ints``."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            if depth >= NESTING_LIMIT:
+                return False
+            for key in node:
+                if type(key) is not str or _DATE_LIKE.match(key):
+                    return False
+            stack.extend((value, depth + 1) for value in node.values())
+        elif isinstance(node, list):
+            if depth >= NESTING_LIMIT:
+                return False
+            stack.extend((item, depth + 1) for item in node)
+        elif type(node) is str:
+            if _DATE_LIKE.match(node) or (node and node.isspace()):
+                return False
+        elif not ints and type(node) is int:
+            return False
+    return True
 
 
 #: What a value of each YAML tag must look like, for a value that could not be built.

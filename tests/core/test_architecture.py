@@ -211,6 +211,12 @@ def test_the_test_sees_imports_everywhere() -> None:
 #: dodges a loop (the helper lives in the wrong module: move it); only start-up cost.
 LAZY = {
     ("skillshelf.export", "skillshelf.site.export"): "the site planner, only for 'export'",
+    # Extracting signatures from wheels (urllib, zipfile, packaging, the symbolic
+    # executor) is only for 'signatures': a third of a one-file hook's start-up.
+    ("skillshelf.trl.cli", "skillshelf.trl.datafile"): "only for 'signatures'",
+    ("skillshelf.trl.cli", "skillshelf.trl.extract"): "only for 'signatures'",
+    ("skillshelf.trl.cli", "skillshelf.trl.memo"): "only for 'signatures'",
+    ("skillshelf.trl.cli", "skillshelf.trl.wheels"): "only for 'signatures'",
 }
 
 

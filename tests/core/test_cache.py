@@ -291,9 +291,9 @@ def test_a_body_edit_reuses_the_frontmatter_and_a_frontmatter_edit_does_not(
     loads: list[str] = []
     real_load = frontmatter.load_frontmatter
 
-    def counting_load(source: str, *, first_line: int) -> Any:
+    def counting_load(source: str, *, first_line: int, fast: bool = True) -> Any:
         loads.append(source)
-        return real_load(source, first_line=first_line)
+        return real_load(source, first_line=first_line, fast=fast)
 
     monkeypatch.setattr(frontmatter, "load_frontmatter", counting_load)
     with skill.open("a", encoding="utf-8") as handle:

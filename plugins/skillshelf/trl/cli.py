@@ -23,12 +23,8 @@ from pathlib import Path
 
 from skillshelf.cache_folder import opened, own_folder
 from skillshelf.exit_codes import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
-from skillshelf.trl.datafile import dumps
-from skillshelf.trl.extract import build, build_history, required_wheels
 from skillshelf.trl.history import SOURCE_PATH as HISTORY_PATH
-from skillshelf.trl.memo import Memo
 from skillshelf.trl.signatures import SOURCE_PATH
-from skillshelf.trl.wheels import ExtractError, fetch, prune
 
 _MAX_DIFF_LINES = 400
 
@@ -85,6 +81,14 @@ class Generated:
 
 def generate(cache: Path) -> Generated:
     """Both data files' text, from the wheels (fetched into ``cache`` when missing)."""
+    # Imported here: every run of the command line registers this command, and
+    # extracting (urllib, zipfile, packaging, the symbolic executor) is a third
+    # of a one-file hook's start-up that only this command needs.
+    from skillshelf.trl.datafile import dumps
+    from skillshelf.trl.extract import build, build_history, required_wheels
+    from skillshelf.trl.memo import Memo
+    from skillshelf.trl.wheels import fetch, prune
+
     wheel_cache = cache / "wheels"
     wheels = fetch(required_wheels(), wheel_cache)
     memo = Memo(cache / "extracted")
@@ -117,6 +121,8 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_ERROR
+    from skillshelf.trl.wheels import ExtractError  # see generate()
+
     started = time.monotonic()
     try:
         cache: Path = args.cache or _default_cache()
