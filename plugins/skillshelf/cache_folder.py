@@ -36,6 +36,11 @@ from skillshelf.safe_files import TEMPORARY_PREFIX, open_folder, read_file, repl
 OWN_FOLDER = "skillshelf"
 #: Folders of roots not linted for this many days are removed.
 PRUNE_DAYS = 30
+#: The file whose modification time says when the folder was last pruned: pruning
+#: looks at every root's folder (thousands, where tests lint many temporary trees),
+#: so it runs at most once a day, not on every save.
+PRUNE_STAMP = "last-prune"
+PRUNE_EVERY_SECONDS = 86400
 TAG_NAME = "CACHEDIR.TAG"
 TAG_SIGNATURE = b"Signature: 8a477f597d28d172789f06886806bc55\n"
 TAG = (
@@ -174,8 +179,18 @@ def prune(folder: int, keep: str) -> None:
     PRUNE_DAYS days: the folders of other roots (a folder's mtime moves
     whenever one of its shards is replaced), old single-file caches, and
     temporary files left by killed runs. Names skillshelf does not write are
-    left alone, and so is a root's folder that holds any."""
-    horizon = time.time() - PRUNE_DAYS * 86400
+    left alone, and so is a root's folder that holds any. At most once every
+    PRUNE_EVERY_SECONDS (see PRUNE_STAMP)."""
+    now = time.time()
+    try:
+        last = os.stat(PRUNE_STAMP, dir_fd=folder, follow_symlinks=False).st_mtime
+    except OSError:
+        last = 0.0
+    if now - PRUNE_EVERY_SECONDS < last <= now:
+        return
+    with suppress(OSError):
+        replace_file(folder, PRUNE_STAMP, b"", mode=0o644, durable=False)
+    horizon = now - PRUNE_DAYS * 86400
     with os.scandir(folder) as scanned:
         entries = list(scanned)
     for entry in entries:

@@ -15,7 +15,7 @@ import pytest
 from tests.conftest import healthy_tree, skill_md
 
 from skillshelf.cache import ScanCache
-from skillshelf.cache_folder import PRUNE_DAYS, TAG_SIGNATURE
+from skillshelf.cache_folder import PRUNE_DAYS, PRUNE_STAMP, TAG_SIGNATURE
 from skillshelf.cli import main
 from skillshelf.model import scan
 
@@ -125,6 +125,11 @@ def test_only_what_skillshelf_wrote_is_pruned_from_its_folder(
     for path in (stale, shared, legacy, foreign, left_by_a_kill, *stale.iterdir()):
         age(path)
     age(shared / "00.pickle")
+    edit(project)
+    lint(capsys)
+    # pruned at most once a day: the first lint pruned, so this one left all in place
+    assert stale.exists() and legacy.exists() and left_by_a_kill.exists()
+    age(own / PRUNE_STAMP)
     edit(project)
     lint(capsys)
     assert not stale.exists() and not legacy.exists() and not left_by_a_kill.exists()
