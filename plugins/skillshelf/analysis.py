@@ -101,7 +101,7 @@ def analyse(
         *find_unsafe_html(text, document.body_line, blocks),
         *(
             Issue(ACCIDENTAL_BLOCKQUOTE, QUOTE_MESSAGE, Position(line, column))
-            for line, column in accidental_quotes(text, document.body_line)
+            for line, column in accidental_quotes(text, document.body_line, blocks)
         ),
         *(
             Issue(LIQUID_TAG, liquid_message(tag), Position(tag.line, tag.column))

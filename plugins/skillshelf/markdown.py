@@ -18,7 +18,7 @@ line has).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -174,9 +174,10 @@ def iter_fenced_blocks(text: str) -> Iterator[FencedBlock]:
         index = cursor + 1
 
 
-def code_block_lines(text: str) -> set[int]:
-    """1-based numbers of every line that belongs to a fenced block, fences included."""
+def code_block_lines(text: str, blocks: Iterable[FencedBlock] | None = None) -> set[int]:
+    """1-based numbers of every line that belongs to a fenced block, fences included
+    (``blocks``: the text's fenced blocks when the caller has them already)."""
     inside: set[int] = set()
-    for block in iter_fenced_blocks(text):
+    for block in iter_fenced_blocks(text) if blocks is None else blocks:
         inside.update(range(block.fence_line, block.end_line + 1))
     return inside

@@ -10,9 +10,9 @@ rest becomes a quote. The reading stage records each such line as an issue
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
-from skillshelf.markdown import code_block_lines
+from skillshelf.markdown import FencedBlock, code_block_lines
 
 #: The rule id the reading stage records these lines under.
 ACCIDENTAL_BLOCKQUOTE = "accidental-blockquote"
@@ -34,14 +34,17 @@ _INTRODUCES = re.compile(r"^ *(?:(\*\*|__|\*|_)[^*_ ].*\1|.*:) *$")
 _COMPARISON = re.compile(r"^ *> *(?:=|-?\.?\d)")
 
 
-def accidental_quotes(text: str, first_line: int = 1) -> Iterator[tuple[int, int]]:
+def accidental_quotes(
+    text: str, first_line: int = 1, blocks: Sequence[FencedBlock] | None = None
+) -> Iterator[tuple[int, int]]:
     """``(line, column)`` (1-based) of every ``>`` that opens a quote right below a
     line of paragraph or list-item text, from ``first_line`` on (the frontmatter
-    before it is YAML), outside fenced code blocks."""
+    before it is YAML), outside fenced code blocks (``blocks``, when the caller has
+    found them already)."""
     if ">" not in text:
         return
     lines = text.split("\n")
-    code = code_block_lines(text)
+    code = code_block_lines(text, blocks)
     for number in range(max(first_line, 2), len(lines) + 1):
         quote = _QUOTE.match(lines[number - 1])
         if quote is None or number in code or number - 1 in code:
