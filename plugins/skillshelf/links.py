@@ -84,11 +84,6 @@ def iter_links(text: str, blocks: Sequence[FencedBlock] | None = None) -> Iterat
     return _scan(text, blocks)
 
 
-def links_of(text: str, blocks: Sequence[FencedBlock] | None = None) -> tuple[Link, ...]:
-    """The links of ``text`` as a tuple."""
-    return tuple(_scan(text, blocks))
-
-
 def _scan(
     text: str, blocks: Sequence[FencedBlock] | None, *, site_absolute: bool = False
 ) -> Iterator[Link]:
